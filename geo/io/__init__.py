@@ -1,0 +1,1 @@
+"""Recognise and read official files (CBS, RIVM, PDOK, municipal) into canonical tables."""

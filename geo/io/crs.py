@@ -1,0 +1,110 @@
+"""The one place where coordinates are checked, inferred and reprojected.
+
+Policy: compute in EPSG:28992 (RD New, metres); show in EPSG:4326.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.errors import DataError, Notices
+
+RD = "EPSG:28992"
+WGS84 = "EPSG:4326"
+
+# Generous ranges that contain the Netherlands (incl. the Wadden and the North Sea coast).
+RD_X = (-7_000.0, 300_000.0)
+RD_Y = (289_000.0, 629_000.0)
+LON = (3.0, 7.3)
+LAT = (50.7, 53.7)
+
+
+def guess_crs(bounds: tuple[float, float, float, float]) -> str | None:
+    """Guess the CRS of coordinates in the Netherlands from their range.
+
+    Returns ``"EPSG:28992"``, ``"EPSG:4326"``, ``"swapped"`` (latitude/longitude reversed),
+    or ``None`` when the range fits neither.
+    """
+    minx, miny, maxx, maxy = bounds
+    if LON[0] <= minx and maxx <= LON[1] and LAT[0] <= miny and maxy <= LAT[1]:
+        return WGS84
+    if LAT[0] <= minx and maxx <= LAT[1] and LON[0] <= miny and maxy <= LON[1]:
+        return "swapped"
+    if RD_X[0] <= minx and maxx <= RD_X[1] and RD_Y[0] <= miny and maxy <= RD_Y[1]:
+        return RD
+    return None
+
+
+def to_rd(frame: gpd.GeoDataFrame, *, source: str, notices: Notices) -> gpd.GeoDataFrame:
+    """Return ``frame`` in EPSG:28992, inferring or correcting its CRS from coordinate ranges.
+
+    A missing CRS is inferred (and the user told); a declared CRS that the coordinates
+    contradict (RD numbers labelled as degrees, or degrees in the wrong order) is corrected
+    with a notice. Coordinates that fit nothing raise :class:`DataError`.
+    """
+    geoms = frame.geometry
+    present = geoms[~(geoms.isna() | geoms.is_empty)]
+    if present.empty:
+        return frame.set_crs(RD, allow_override=True) if frame.crs is None else frame.to_crs(RD)
+    bounds = tuple(float(v) for v in present.total_bounds)
+    guess = guess_crs(bounds)  # type: ignore[arg-type]
+    declared = frame.crs
+    if guess == "swapped":
+        notices.add(
+            f"{source}: breedte- en lengtegraad stonden omgewisseld; Wijkkompas heeft ze omgedraaid."
+        )
+        frame = frame.set_geometry(
+            shapely.transform(frame.geometry.to_numpy(), lambda xy: xy[:, ::-1]), crs=WGS84
+        )
+        return frame.to_crs(RD)
+    if declared is None:
+        if guess is None:
+            raise DataError(
+                "het bestand heeft geen coördinatenstelsel en de coördinaten passen niet bij "
+                f"RD (EPSG:28992) of WGS84 in Nederland (bereik {_fmt(bounds)}).",
+                file=source,
+                hint="sla het bestand op met een .prj of 'crs', in EPSG:28992 of EPSG:4326.",
+            )
+        notices.add(
+            f"{source}: geen coördinatenstelsel opgegeven; afgeleid uit het bereik: {guess}."
+        )
+        return frame.set_crs(guess).to_crs(RD)
+    epsg = declared.to_epsg()
+    if declared.is_geographic and guess == RD:
+        notices.add(
+            f"{source}: het bestand noemt {declared.name}, maar de coördinaten zijn RD-meters; "
+            "gelezen als EPSG:28992."
+        )
+        return frame.set_crs(RD, allow_override=True)
+    if epsg == 28992 and guess == WGS84:
+        notices.add(
+            f"{source}: het bestand noemt RD (EPSG:28992), maar de coördinaten zijn graden; "
+            "gelezen als EPSG:4326."
+        )
+        return frame.set_crs(WGS84, allow_override=True).to_crs(RD)
+    out = frame.to_crs(RD)
+    check = guess_crs(tuple(float(v) for v in out.geometry.dropna().total_bounds))  # type: ignore[arg-type]
+    if check != RD:
+        raise DataError(
+            f"na omrekenen naar RD liggen de coördinaten niet in Nederland (bereik {_fmt(bounds)} "
+            f"in {declared.name}).",
+            file=source,
+            hint="controleer het coördinatenstelsel van het bestand.",
+        )
+    return out
+
+
+def _fmt(bounds: tuple[float, ...]) -> str:
+    return "x {:.6g}..{:.6g}, y {:.6g}..{:.6g}".format(bounds[0], bounds[2], bounds[1], bounds[3])
+
+
+def to_display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a copy in EPSG:4326 for maps and GeoJSON export."""
+    return frame.to_crs(WGS84)
+
+
+def is_finite_point(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """True where both coordinates are finite numbers."""
+    return np.isfinite(x) & np.isfinite(y)

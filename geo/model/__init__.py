@@ -1,0 +1,1 @@
+"""Canonical tables: areas, figures, populations, focus areas (gebieden) and the dataset."""

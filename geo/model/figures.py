@@ -1,0 +1,62 @@
+"""The tidy figures table and the indicators Wijkkompas knows by name.
+
+One row per area x indicator x age group x year. ``value`` is NaN with ``status ==
+"niet gepubliceerd"`` where the source suppressed the figure (small buurten); a figure the
+edition does not have at all has no row. Zero is a published value.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FIGURE_COLUMNS = [
+    "code", "niveau", "indicator", "group", "year", "value", "status", "unit", "source", "vintage",
+]
+PUBLISHED = "gepubliceerd"
+NOT_PUBLISHED = "niet gepubliceerd"
+
+GROUPS = ("18+", "65+", "18-65")
+"""Age groups of the RIVM figures."""
+
+LONELINESS = ("Eenzaam", "ErnstigZeerErnstigEenzaam", "EmotioneelEenzaam", "SociaalEenzaam")
+"""Loneliness indicators (RIVM stems), in % of the age group."""
+
+INDICATOR_LABELS = {
+    "Eenzaam": "Eenzaam",
+    "ErnstigZeerErnstigEenzaam": "Ernstig eenzaam",
+    "EmotioneelEenzaam": "Emotioneel eenzaam",
+    "SociaalEenzaam": "Sociaal eenzaam",
+    "MoeiteMetRondkomen": "Moeite met rondkomen",
+    "Mantelzorger": "Mantelzorger",
+    "Vrijwilligerswerk": "Vrijwilligerswerk",
+    "ErvarenGezondheidGoedZeerGoed": "Ervaren gezondheid (zeer) goed",
+    "MatigHoogRisicoOpAngstOfDepressie": "Risico op angst of depressie",
+    "BeperktVanwegeGezondheid": "Beperkt vanwege gezondheid",
+}
+"""Dutch labels of the indicators shown most; other stems are shown as they are."""
+
+
+def label(indicator: str) -> str:
+    """Dutch label of an indicator stem."""
+    return INDICATOR_LABELS.get(indicator, indicator)
+
+
+def empty_figures() -> pd.DataFrame:
+    """An empty figures table with the canonical columns."""
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else object)
+                         for c in FIGURE_COLUMNS})
+
+
+def figure_value(
+    figures: pd.DataFrame, code: str, indicator: str, group: str, year: int
+) -> tuple[float | None, str | None]:
+    """``(value, status)`` of one figure; ``(None, None)`` when the edition has no such figure."""
+    hit = figures[
+        (figures["code"] == code) & (figures["indicator"] == indicator)
+        & (figures["group"] == group) & (figures["year"] == year)
+    ]
+    if hit.empty:
+        return None, None
+    row = hit.iloc[0]
+    value = None if pd.isna(row["value"]) else float(row["value"])
+    return value, str(row["status"])
