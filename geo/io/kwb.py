@@ -178,6 +178,7 @@ def figures_from_nabijheid(
         keep &= (codes.str[2:6].eq(gemeente_digits) | codes.str.startswith("NL")).to_numpy()
     year = vintage_from_name(path)
     parts = []
+    used: set[str] = set()
     for column in frame.columns:
         unit_match = re.search(r"\(([^)]*)\)\s*$", column)
         if column.startswith(("Wijken en buurten", "Regioaanduiding")) or unit_match is None:
@@ -187,9 +188,13 @@ def figures_from_nabijheid(
         if not present.any():
             continue
         idx = np.flatnonzero(present)
+        name = _nabijheid_name(column)
+        if name in used:
+            name = f"{name} ({column.split('/')[-2].strip()})"
+        used.add(name)
         parts.append(pd.DataFrame({
             "code": codes.to_numpy()[idx],
-            "indicator": _nabijheid_name(column),
+            "indicator": name,
             "value": values[idx],
             "status": np.where(hidden[idx], NOT_PUBLISHED, PUBLISHED),
             "unit": unit_match.group(1),
