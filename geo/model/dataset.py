@@ -7,11 +7,13 @@ when asked, joins everything on CBS codes and reports what did not join and why.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
@@ -165,6 +167,8 @@ def load_dataset(
     areas = _name_areas(areas, populations, names)
     areas = _complete_levels(areas, populations, names, notices)
     meta = _read_meta(folder)
+    if meta.get("demo"):
+        figures, populations = _label_demo(figures, populations)
     gemeente_code = f"GM{digits}" if digits else None
     gebieden = _read_gebieden(folder, wijken, areas, gemeente_code)
     shapeless = {code: str(src["bestand"]) for src in sources if src.get("soort") == "grenzen"
@@ -284,6 +288,7 @@ def _read_tables(
                                    f"indeling {year}", len(population), population.attrs["source"]))
         item.table = None  # free memory
     if parts:
+        parts.append(_national_reference(parts))
         figures = pd.concat(parts, ignore_index=True)
         for column in ("code", "niveau", "indicator", "group", "status", "unit", "source",
                        "vintage"):
@@ -291,6 +296,35 @@ def _read_tables(
     else:
         figures = empty_figures()
     return figures[FIGURE_COLUMNS], populations, sources
+
+
+NATIONAL_REFERENCE = "national_rivm.csv"
+NATIONAL_NOTE = " (landelijke referentie, ingebouwd in Wijkkompas)"
+
+
+def _national_reference(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """National RIVM rows (NL01) for the years and groups a dataset has but lacks NL01 for.
+
+    One-gemeente downloads have no national row; Wijkkompas ships the NL01 figures of
+    50090NED (see ``scripts/extract_national.py``) and marks them as such in ``source``.
+    """
+    figures = pd.concat(parts, ignore_index=True)
+    rivm = figures[figures["source"].astype(str).str.startswith("RIVM")]
+    if rivm.empty:
+        return empty_figures()
+    have = rivm[rivm["code"].astype(str) == "NL01"][["indicator", "group", "year"]]
+    wanted = rivm[["indicator", "group", "year"]].drop_duplicates()
+    text = resources.files("geo.model").joinpath(NATIONAL_REFERENCE).read_text(encoding="utf-8")
+    reference = pd.read_csv(io.StringIO(text), dtype={"code": str})
+    keys = ["indicator", "group", "year"]
+    wanted = wanted.astype({"indicator": str, "group": str, "year": int})
+    have = have.astype({"indicator": str, "group": str, "year": int})
+    missing = wanted.merge(have, on=keys, how="left", indicator=True)
+    missing = missing[missing["_merge"] == "left_only"][keys]
+    out = reference.merge(missing, on=keys, how="inner")
+    out["niveau"] = "land"
+    out["source"] = out["source"] + NATIONAL_NOTE
+    return out[FIGURE_COLUMNS]
 
 
 def _source(item: Recognised, titel: str, years: list[int], indeling: str, rows: int,
@@ -394,6 +428,24 @@ def _complete_levels(
     areas = areas.sort_values(["niveau", "code"], key=lambda s: s.map(order) if s.name ==
                               "niveau" else s).reset_index(drop=True)
     return gpd.GeoDataFrame(areas[AREA_COLUMNS], geometry="geometry", crs="EPSG:28992")
+
+
+DEMO_PREFIX = "DEMO (fictieve cijfers) in het formaat van "
+
+
+def _label_demo(
+    figures: pd.DataFrame, populations: dict[int, pd.DataFrame]
+) -> tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
+    """Make every source of a demo dataset say that its numbers are invented."""
+    figures = figures.copy()
+    figures["source"] = figures["source"].astype(str).map(lambda s: DEMO_PREFIX + s).astype(
+        "category")
+    labelled = {}
+    for year, population in populations.items():
+        copy = population.copy()
+        copy.attrs = {**population.attrs, "source": DEMO_PREFIX + population.attrs["source"]}
+        labelled[year] = copy
+    return figures, labelled
 
 
 def _read_meta(folder: Path) -> dict[str, object]:
