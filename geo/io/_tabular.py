@@ -205,8 +205,18 @@ def _read_csv_bytes(path: Path, raw: bytes) -> Table:
                 file=path,
                 row=number,
                 value=delimiter.join(row)[:60],
-                hint="controleer scheidingstekens en aanhalingstekens in deze rij.",
+                hint="controleer scheidingstekens en aanhalingstekens in deze rij; een "
+                "decimale komma in een kommagescheiden bestand moet tussen aanhalingstekens.",
             )
+        if width > 2 and len(row) == 1:
+            other = next((d for d in (";", ",", "\t", "|") if d != delimiter and d in row[0]), None)
+            if other is not None:
+                raise DataError(
+                    f"deze rij heeft 1 veld, de kop heeft er {width}: de rij gebruikt "
+                    f"'{_delim_name(other)}' als scheidingsteken, de kop '{_delim_name(delimiter)}'.",
+                    file=path, row=number, value=row[0][:60],
+                    hint="sla het bestand opnieuw op met één scheidingsteken voor alle regels.",
+                )
         cells = [cell.strip() for cell in row[:width]] + [""] * (width - len(row))
         records.append(cells)
         line_numbers.append(number)

@@ -1,0 +1,92 @@
+"""Shared fixtures: paths to the demo and the real data, tiny hand-drawn areas."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "data"
+SHARED = Path(os.environ.get("WIJKKOMPAS_SHARED", REPO.parent / "shared" / "data"))
+UTRECHT = SHARED / "utrecht"
+NL = SHARED / "nl"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests marked ``shared`` when ../shared/data is absent (always present in CI)."""
+    if SHARED.exists():
+        return
+    skip = pytest.mark.skip(reason=f"echte data niet gevonden in {SHARED} (WIJKKOMPAS_SHARED)")
+    for item in items:
+        if "shared" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def demo_dir() -> Path:
+    return DEMO
+
+
+@pytest.fixture(scope="session")
+def utrecht_dir() -> Path:
+    return UTRECHT
+
+
+@pytest.fixture(scope="session")
+def nl_dir() -> Path:
+    return NL
+
+
+@pytest.fixture()
+def demo_copy(tmp_path: Path) -> Path:
+    """A writable copy of the demo dataset."""
+    target = tmp_path / "demo"
+    shutil.copytree(DEMO, target)
+    return target
+
+
+@pytest.fixture()
+def utrecht_copy(tmp_path: Path) -> Path:
+    """A writable copy of the real Utrecht data (tests never write into ../shared)."""
+    target = tmp_path / "utrecht"
+    shutil.copytree(UTRECHT, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_dataset():
+    from geo.model.dataset import load_dataset
+
+    return load_dataset(DEMO)
+
+
+@pytest.fixture(scope="session")
+def utrecht_dataset():
+    from geo.model.dataset import load_dataset
+
+    if not UTRECHT.exists():
+        pytest.skip(f"echte data niet gevonden in {SHARED}")
+    return load_dataset(UTRECHT)
+
+
+@pytest.fixture()
+def tiny_buurten() -> gpd.GeoDataFrame:
+    """Four 1 km square buurten in two wijken of gemeente 0999, in RD."""
+    return gpd.GeoDataFrame(
+        {
+            "buurtcode": ["BU09990101", "BU09990102", "BU09990201", "BU09990202"],
+            "buurtnaam": ["Noord", "Zuid", "Oost", "West"],
+        },
+        geometry=[
+            box(150_000, 460_000, 151_000, 461_000),
+            box(150_000, 459_000, 151_000, 460_000),
+            box(151_000, 460_000, 152_000, 461_000),
+            box(151_000, 459_000, 152_000, 460_000),
+        ],
+        crs="EPSG:28992",
+    )
