@@ -179,11 +179,54 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return count
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
+def _read_csv_fast(path: Path, text: str, delimiter: str) -> pd.DataFrame | None:
+    """Read a well-formed CSV with pandas' C parser; None when the careful reader is needed.
+
+    The careful (Python) reader below handles blank lines and reports ragged rows with their
+    spreadsheet row number; this path only takes files where none of that can happen.
+    """
+    body = text.rstrip("\r\n")
+    if _BLANK_LINE.search(body) or body.startswith(("\n", "\r")) or "\n" not in body:
+        return None
+    header = next(csv.reader(io.StringIO(body.split("\n", 1)[0]), delimiter=delimiter))
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if len(set(header)) != len(header) or "" in header:
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body), sep=delimiter, dtype=str, keep_default_na=False,
+            na_filter=False, header=0, engine="c", skip_blank_lines=False,
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if not isinstance(frame.index, pd.RangeIndex) or frame.shape[1] != len(header):
+        return None  # rows with more fields than the header: pandas took them as an index
+    frame.columns = header
+    frame = frame.fillna("")
+    for column in frame.columns:
+        frame[column] = frame[column].str.strip()
+    if len(header) > 2 and len(frame):
+        rest_empty = frame.iloc[:, 1:].eq("").all(axis=1)
+        if rest_empty.any():
+            return None  # possibly a row with another delimiter: let the careful reader judge
+    return frame
+
+
 def _read_csv_bytes(path: Path, raw: bytes) -> Table:
     text, encoding = _decode(path, raw)
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
     delimiter = _sniff_delimiter(header_line)
+    fast = _read_csv_fast(path, text, delimiter)
+    if fast is not None:
+        table = Table(frame=fast, path=path, encoding=encoding, delimiter=delimiter,
+                      first_row=2, line_numbers=np.arange(2, len(fast) + 2))
+        _note_encoding(table)
+        logger.info("%s: %d rijen, %d kolommen gelezen", path.name, len(fast), fast.shape[1])
+        return table
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = [row for row in reader]
     # drop fully empty lines but remember spreadsheet row numbers
@@ -225,12 +268,17 @@ def _read_csv_bytes(path: Path, raw: bytes) -> Table:
         frame = pd.DataFrame(columns=header, dtype=object)
     table = Table(frame=frame, path=path, encoding=encoding, delimiter=delimiter,
                   first_row=header_row + 1, line_numbers=np.asarray(line_numbers, dtype=int))
-    if encoding == "cp1252":
-        table.notices.append(
-            f"{path.name}: geen UTF-8; gelezen als Windows-1252 (Excel). Controleer letters met accenten."
-        )
+    _note_encoding(table)
     logger.info("%s: %d rijen, %d kolommen gelezen", path.name, len(frame), width)
     return table
+
+
+def _note_encoding(table: Table) -> None:
+    if table.encoding == "cp1252":
+        table.notices.append(
+            f"{table.path.name}: geen UTF-8; gelezen als Windows-1252 (Excel). "
+            "Controleer letters met accenten."
+        )
 
 
 def _delim_name(delimiter: str) -> str:

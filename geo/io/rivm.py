@@ -116,36 +116,47 @@ def figures_from_rivm(
     years = _years(sub, path)
     _check_unique(sub, codes, groups, years, path)
     table_id = _table_id(path)
-    parts = []
+    code_codes, code_uniques = pd.factorize(codes)
+    group_codes, group_uniques = pd.factorize(pd.Series(groups))
+    indicators: list[str] = []
+    picked: list[np.ndarray] = []
+    which: list[np.ndarray] = []
+    values_all: list[np.ndarray] = []
+    hidden_all: list[np.ndarray] = []
     for column in _indicator_columns(sub.frame.columns, odata):
         values, hidden = parse_numbers(sub, column)
         present = ~np.isnan(values) | hidden
         if not present.any():
             continue
         idx = np.flatnonzero(present)
-        parts.append(pd.DataFrame({
-            "code": codes.to_numpy()[idx],
-            "indicator": _indicator_name(column, odata),
-            "group": groups[idx],
-            "year": years[idx],
-            "value": values[idx],
-            "status": np.where(hidden[idx], NOT_PUBLISHED, PUBLISHED),
-        }))
-    if not parts:
+        picked.append(idx)
+        which.append(np.full(len(idx), len(indicators)))
+        indicators.append(_indicator_name(column, odata))
+        values_all.append(values[idx])
+        hidden_all.append(hidden[idx])
+    if not indicators:
         raise DataError(
             "geen enkele kolom met cijfers gevonden.", file=path,
             hint="exporteer de tabel met de onderwerpen (bijvoorbeeld Eenzaam).",
         )
-    figures = pd.concat(parts, ignore_index=True)
-    figures["code"] = figures["code"].astype("category")
-    figures["niveau"] = figures["code"].map(niveau_of).astype("category")
-    figures["unit"] = "%"
-    figures["source"] = f"RIVM, GGD'en, CBS (Gezondheidsmonitor) — tabel {table_id}"
-    figures["vintage"] = TABLE_VINTAGE.get(table_id, "onbekend")
+    rows = np.concatenate(picked)
+    hidden_rows = np.concatenate(hidden_all)
+    niveau_of_code = [niveau_of(c) for c in code_uniques]
+    figures = pd.DataFrame({
+        "code": pd.Categorical.from_codes(code_codes[rows], categories=list(code_uniques)),
+        "niveau": pd.Categorical([niveau_of_code[i] for i in code_codes[rows]]),
+        "indicator": pd.Categorical.from_codes(np.concatenate(which), categories=indicators),
+        "group": pd.Categorical.from_codes(group_codes[rows], categories=list(group_uniques)),
+        "year": years[rows].astype("int16"),
+        "value": np.concatenate(values_all),
+        "status": pd.Categorical.from_codes(hidden_rows.astype(int),
+                                            categories=[PUBLISHED, NOT_PUBLISHED]),
+    })
+    figures["unit"] = pd.Categorical(["%"] * len(figures))
+    figures["source"] = pd.Categorical(
+        [f"RIVM, GGD'en, CBS (Gezondheidsmonitor) — tabel {table_id}"] * len(figures))
+    figures["vintage"] = pd.Categorical([TABLE_VINTAGE.get(table_id, "onbekend")] * len(figures))
     figures = figures[FIGURE_COLUMNS]
-    for column in ("niveau", "indicator", "group", "status", "unit", "source", "vintage"):
-        figures[column] = figures[column].astype("category")
-    figures["year"] = figures["year"].astype("int16")
     figures.attrs["gemeenten"] = names
     logger.info("%s: %d cijfers (%d gebieden)", path.name, len(figures), codes.nunique())
     return figures
