@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from geo.errors import DataError
-from geo.model.figures import LONELINESS, label
+from geo.model.figures import label
 
 app = typer.Typer(
     name="wijkkompas",
@@ -25,10 +25,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
 @app.callback()
 def _root(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Toon voortgang en details.")]
-    = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Toon voortgang en details.")
+    ] = False,
 ) -> None:
     """Wijkkompas: eenzaamheid, doelgroepen en aanbod per wijk en buurt."""
     if verbose:
@@ -55,8 +57,9 @@ def info(
     data: DataArg = None,
     gemeente: GemeenteOpt = None,
     as_json: JsonOpt = False,
-    alle: Annotated[bool, typer.Option("--alle", help="Alle indicatoren, niet alleen eenzaamheid.")]
-    = False,
+    alle: Annotated[
+        bool, typer.Option("--alle", help="Alle indicatoren, niet alleen eenzaamheid.")
+    ] = False,
 ) -> None:
     """Wat staat er in een datamap: gebieden, cijfers, aandachtsgebieden, niet-gekoppelde codes."""
     from geo.model.dataset import load_dataset
@@ -77,8 +80,10 @@ def _print_info(summary: dict[str, Any]) -> None:
     if gemeente["code"]:
         typer.echo(f"Gemeente: {gemeente['naam']} ({gemeente['code']})")
     areas = summary["areas"]
-    typer.echo(f"Gebieden: {areas['gemeente']} gemeente(n), {areas['wijk']} wijken, "
-               f"{areas['buurt']} buurten")
+    typer.echo(
+        f"Gebieden: {areas['gemeente']} gemeente(n), {areas['wijk']} wijken, "
+        f"{areas['buurt']} buurten"
+    )
     typer.echo("\nCijfers (aantal gebieden met waarde / niet gepubliceerd: gemeente, wijk, buurt)")
     for row in summary["figures"]:
         w, n = row["with_value"], row["not_published"]

@@ -43,9 +43,15 @@ BUURT_NAMES = {
     "06": ["Molenhof", "Korenbuurt", "Bakkerserf", "Maalderij", "Windhoek"],
 }
 WIJK_SIZE = 1_800.0
-NATIONAL = {"Eenzaam": 47.0, "ErnstigZeerErnstigEenzaam": 11.2, "EmotioneelEenzaam": 32.8,
-            "SociaalEenzaam": 30.0, "MoeiteMetRondkomen": 16.5, "Vrijwilligerswerk": 27.0,
-            "Mantelzorger": 12.5}
+NATIONAL = {
+    "Eenzaam": 47.0,
+    "ErnstigZeerErnstigEenzaam": 11.2,
+    "EmotioneelEenzaam": 32.8,
+    "SociaalEenzaam": 30.0,
+    "MoeiteMetRondkomen": 16.5,
+    "Vrijwilligerswerk": 27.0,
+    "Mantelzorger": 12.5,
+}
 GEBIEDEN_TOML = """\
 # Aandachtsgebieden van Demostad (fictief, demo).
 
@@ -78,26 +84,38 @@ def generate(folder: str | Path) -> Path:
     rng = np.random.default_rng(20231)
     buurten, wijken = _shapes(rng)
     population = _population(buurten, rng)
-    _write_geojson(buurten.rename(columns={"code": "buurtcode", "naam": "buurtnaam"})[
-        ["buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam", "geometry"]],
-        wijken_dir / "demostad_buurten_2023.geojson")
-    _write_geojson(wijken.rename(columns={"code": "wijkcode", "naam": "wijknaam"})[
-        ["wijkcode", "wijknaam", "gemeentecode", "geometry"]],
-        wijken_dir / "demostad_wijken_2023.geojson")
+    _write_geojson(
+        buurten.rename(columns={"code": "buurtcode", "naam": "buurtnaam"})[
+            ["buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam", "geometry"]
+        ],
+        wijken_dir / "demostad_buurten_2023.geojson",
+    )
+    _write_geojson(
+        wijken.rename(columns={"code": "wijkcode", "naam": "wijknaam"})[
+            ["wijkcode", "wijknaam", "gemeentecode", "geometry"]
+        ],
+        wijken_dir / "demostad_wijken_2023.geojson",
+    )
     _write_kwb(population, wijken_dir / f"cbs_kwb_2023_GM{GEMEENTE_DIGITS}.csv")
     for year in (2016, 2020):
-        for group, code, label in (("18plus", "20300", "18+"), ("65plus", "80200", "65+"),
-                                   ("18_65", "53115", "18-65")):
+        for group, code, label in (
+            ("18plus", "20300", "18+"),
+            ("65plus", "80200", "65+"),
+            ("18_65", "53115", "18-65"),
+        ):
             if year == 2020 and group == "18_65":
                 continue  # like the real 2020 edition
-            _write_rivm(population, year, code, label, rng,
-                        wijken_dir / f"rivm_50090NED_{year}_{group}.csv")
+            _write_rivm(
+                population, year, code, label, rng, wijken_dir / f"rivm_50090NED_{year}_{group}.csv"
+            )
     _write_nabijheid(population, rng, wijken_dir / f"cbs_nabijheid_2023_GM{GEMEENTE_DIGITS}.csv")
     (folder / "gebieden.toml").write_text(GEBIEDEN_TOML, encoding="utf-8")
     (folder / "dataset.toml").write_text(
         'titel = "Demostad (fictief, demo)"\ndemo = true\n'
         'beschrijving = "Gegenereerde demogegevens: een verzonnen stad. Niet gebruiken voor '
-        'beleid."\n', encoding="utf-8")
+        'beleid."\n',
+        encoding="utf-8",
+    )
     _write_aanbod(folder, buurten, population)
     return folder
 
@@ -109,19 +127,22 @@ def _shapes(rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFram
         x0, y0 = ORIGIN[0] + col * WIJK_SIZE, ORIGIN[1] + row * WIJK_SIZE
         wijk = box(x0, y0, x0 + WIJK_SIZE, y0 + WIJK_SIZE)
         rows_w.append({"code": f"WK{GEMEENTE_DIGITS}{number}", "naam": name, "geometry": wijk})
-        seeds = shapely.points(rng.uniform([x0 + 150, y0 + 150],
-                                           [x0 + WIJK_SIZE - 150, y0 + WIJK_SIZE - 150], (5, 2)))
+        seeds = shapely.points(
+            rng.uniform([x0 + 150, y0 + 150], [x0 + WIJK_SIZE - 150, y0 + WIJK_SIZE - 150], (5, 2))
+        )
         cells = shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=wijk)
         polygons = [shapely.intersection(c, wijk) for c in cells.geoms]
         # order cells like the seeds so names are stable
         ordered = [next(p for p in polygons if p.contains(s)) for s in seeds]
         for b, polygon in enumerate(ordered, start=1):
-            rows_b.append({
-                "code": f"BU{GEMEENTE_DIGITS}{number}{b:02d}",
-                "naam": BUURT_NAMES[number][b - 1],
-                "wijkcode": f"WK{GEMEENTE_DIGITS}{number}",
-                "geometry": shapely.set_precision(polygon, 1.0),
-            })
+            rows_b.append(
+                {
+                    "code": f"BU{GEMEENTE_DIGITS}{number}{b:02d}",
+                    "naam": BUURT_NAMES[number][b - 1],
+                    "wijkcode": f"WK{GEMEENTE_DIGITS}{number}",
+                    "geometry": shapely.set_precision(polygon, 1.0),
+                }
+            )
     buurten = gpd.GeoDataFrame(rows_b, crs="EPSG:28992")
     wijken = gpd.GeoDataFrame(rows_w, crs="EPSG:28992")
     for frame in (buurten, wijken):
@@ -165,78 +186,189 @@ def _round5(values: object) -> np.ndarray:
 
 
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
-    frame.to_crs("EPSG:4326").to_file(path, driver="GeoJSON", COORDINATE_PRECISION=6,
-                                      engine="pyogrio")
+    frame.to_crs("EPSG:4326").to_file(
+        path, driver="GeoJSON", COORDINATE_PRECISION=6, engine="pyogrio"
+    )
 
 
 def _aggregate(population: gpd.GeoDataFrame) -> list[dict[str, object]]:
     """Rows for gemeente, wijken and buurten with summed counts (kwb layout)."""
-    columns = ["inwoners", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_nl_all",
-               "a_eur_al", "a_neu_al", "a_hh", "a_1p_hh", "a_pau", "a_opp_ha"]
+    columns = [
+        "inwoners",
+        "a_00_14",
+        "a_15_24",
+        "a_25_44",
+        "a_45_64",
+        "a_65_oo",
+        "a_nl_all",
+        "a_eur_al",
+        "a_neu_al",
+        "a_hh",
+        "a_1p_hh",
+        "a_pau",
+        "a_opp_ha",
+    ]
     rows: list[dict[str, object]] = []
     total = population[columns].sum()
-    rows.append({"code": f"GM{GEMEENTE_DIGITS}", "regio": GEMEENTE_NAAM, "recs": "Gemeente",
-                 **total.to_dict()})
+    rows.append(
+        {
+            "code": f"GM{GEMEENTE_DIGITS}",
+            "regio": GEMEENTE_NAAM,
+            "recs": "Gemeente",
+            **total.to_dict(),
+        }
+    )
     for number, name, *_ in WIJKEN:
         code = f"WK{GEMEENTE_DIGITS}{number}"
         part = population[population["wijkcode"] == code]
-        rows.append({"code": code, "regio": f"Wijk {number} {name}", "recs": "Wijk",
-                     **part[columns].sum().to_dict()})
+        rows.append(
+            {
+                "code": code,
+                "regio": f"Wijk {number} {name}",
+                "recs": "Wijk",
+                **part[columns].sum().to_dict(),
+            }
+        )
         for record in part.itertuples():
-            rows.append({"code": record.code, "regio": record.naam, "recs": "Buurt",
-                         **{c: getattr(record, c) for c in columns}})
+            rows.append(
+                {
+                    "code": record.code,
+                    "regio": record.naam,
+                    "recs": "Buurt",
+                    **{c: getattr(record, c) for c in columns},
+                }
+            )
     for row in rows:
         row["g_pau_hh"] = round(float(row["a_pau"]) / max(float(row["a_hh"]), 1.0), 1)
     return rows
 
 
 def _write_kwb(population: gpd.GeoDataFrame, path: Path) -> None:
-    header = ["gwb_code_10", "gwb_code_8", "regio", "gm_naam", "recs", "gwb_code", "ind_wbi",
-              "a_inw", "a_00_14", "a_15_24", "a_25_44", "a_45_64", "a_65_oo", "a_nl_all",
-              "a_eur_al", "a_neu_al", "a_hh", "a_1p_hh", "a_pau", "g_pau_hh", "a_opp_ha",
-              "g_ink_pi", "ste_mvs"]
+    header = [
+        "gwb_code_10",
+        "gwb_code_8",
+        "regio",
+        "gm_naam",
+        "recs",
+        "gwb_code",
+        "ind_wbi",
+        "a_inw",
+        "a_00_14",
+        "a_15_24",
+        "a_25_44",
+        "a_45_64",
+        "a_65_oo",
+        "a_nl_all",
+        "a_eur_al",
+        "a_neu_al",
+        "a_hh",
+        "a_1p_hh",
+        "a_pau",
+        "g_pau_hh",
+        "a_opp_ha",
+        "g_ink_pi",
+        "ste_mvs",
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in _aggregate(population):
         code = str(row["code"])
-        writer.writerow([
-            code, code[2:], row["regio"], GEMEENTE_NAAM, row["recs"], code, 1,
-            *(int(row[c]) for c in ["inwoners", "a_00_14", "a_15_24", "a_25_44", "a_45_64",
-                                    "a_65_oo", "a_nl_all", "a_eur_al", "a_neu_al", "a_hh",
-                                    "a_1p_hh", "a_pau"]),
-            row["g_pau_hh"], int(row["a_opp_ha"]), ".", 2,
-        ])
+        writer.writerow(
+            [
+                code,
+                code[2:],
+                row["regio"],
+                GEMEENTE_NAAM,
+                row["recs"],
+                code,
+                1,
+                *(
+                    int(row[c])
+                    for c in [
+                        "inwoners",
+                        "a_00_14",
+                        "a_15_24",
+                        "a_25_44",
+                        "a_45_64",
+                        "a_65_oo",
+                        "a_nl_all",
+                        "a_eur_al",
+                        "a_neu_al",
+                        "a_hh",
+                        "a_1p_hh",
+                        "a_pau",
+                    ]
+                ),
+                row["g_pau_hh"],
+                int(row["a_opp_ha"]),
+                ".",
+                2,
+            ]
+        )
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 RIVM_COLUMNS = [
-    ("Eenzaam", 28), ("ErnstigZeerErnstigEenzaam", 29), ("EmotioneelEenzaam", 30),
-    ("SociaalEenzaam", 31), ("Mantelzorger", 32), ("Vrijwilligerswerk", 33),
+    ("Eenzaam", 28),
+    ("ErnstigZeerErnstigEenzaam", 29),
+    ("EmotioneelEenzaam", 30),
+    ("SociaalEenzaam", 31),
+    ("Mantelzorger", 32),
+    ("Vrijwilligerswerk", 33),
     ("MoeiteMetRondkomen", 38),
 ]
 
 
-def _write_rivm(population: gpd.GeoDataFrame, year: int, age_code: str, label: str,
-                rng: np.random.Generator, path: Path) -> None:
-    base = {"Eenzaam": 42.0, "ErnstigZeerErnstigEenzaam": 9.5, "EmotioneelEenzaam": 28.0,
-            "SociaalEenzaam": 27.0, "Mantelzorger": 12.0, "Vrijwilligerswerk": 27.0,
-            "MoeiteMetRondkomen": 17.0}
+def _write_rivm(
+    population: gpd.GeoDataFrame,
+    year: int,
+    age_code: str,
+    label: str,
+    rng: np.random.Generator,
+    path: Path,
+) -> None:
+    base = {
+        "Eenzaam": 42.0,
+        "ErnstigZeerErnstigEenzaam": 9.5,
+        "EmotioneelEenzaam": 28.0,
+        "SociaalEenzaam": 27.0,
+        "Mantelzorger": 12.0,
+        "Vrijwilligerswerk": 27.0,
+        "MoeiteMetRondkomen": 17.0,
+    }
     trend = 0.0 if year == 2016 else 4.0
     age_shift = {"18+": 0.0, "65+": 4.0, "18-65": -1.5}[label]
     weight_col = "a_65_oo" if label == "65+" else "inwoners"
-    header = ["ID", "Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", "Gemeentenaam_1",
-              "SoortRegio_2", "Codering_3"] + [f"{s}_{n}" for s, n in RIVM_COLUMNS]
+    header = [
+        "ID",
+        "Leeftijd",
+        "Marges",
+        "WijkenEnBuurten",
+        "Perioden",
+        "Gemeentenaam_1",
+        "SoortRegio_2",
+        "Codering_3",
+    ] + [f"{s}_{n}" for s, n in RIVM_COLUMNS]
     buurt_values: dict[str, dict[str, float]] = {}
     for record in population.itertuples():
         values = {}
         for stem, _ in RIVM_COLUMNS:
-            scale = {"Eenzaam": 100, "ErnstigZeerErnstigEenzaam": 45,
-                     "EmotioneelEenzaam": 70, "SociaalEenzaam": 60,
-                     "MoeiteMetRondkomen": 60}.get(stem, 5)
+            scale = {
+                "Eenzaam": 100,
+                "ErnstigZeerErnstigEenzaam": 45,
+                "EmotioneelEenzaam": 70,
+                "SociaalEenzaam": 60,
+                "MoeiteMetRondkomen": 60,
+            }.get(stem, 5)
             shift = trend * (1 if stem != "Vrijwilligerswerk" else -0.3)
-            value = base[stem] + scale * record.bias + shift + age_shift * (
-                1 if stem != "MoeiteMetRondkomen" else -1) + rng.normal(0, 1.2)
+            value = (
+                base[stem]
+                + scale * record.bias
+                + shift
+                + age_shift * (1 if stem != "MoeiteMetRondkomen" else -1)
+                + rng.normal(0, 1.2)
+            )
             values[stem] = round(float(np.clip(value, 1, 95)), 1)
         buurt_values[record.code] = values
     rows = []
@@ -245,14 +377,25 @@ def _write_rivm(population: gpd.GeoDataFrame, year: int, age_code: str, label: s
 
     def weighted(codes: list[str]) -> dict[str, float]:
         w = weights[codes].to_numpy(dtype=float)
-        return {stem: round(float(np.average([buurt_values[c][stem] for c in codes], weights=w)), 1)
-                for stem, _ in RIVM_COLUMNS}
+        return {
+            stem: round(float(np.average([buurt_values[c][stem] for c in codes], weights=w)), 1)
+            for stem, _ in RIVM_COLUMNS
+        }
 
-    rows.append(("NL01", "Nederland", "Land", {s: round(NATIONAL[s] + (0 if year == 2020 else -3)
-                                                      + age_shift * 0.5, 1)
-                                               for s in NATIONAL}))
-    rows.append((f"GM{GEMEENTE_DIGITS}", GEMEENTE_NAAM, "Gemeente",
-                 weighted(list(population["code"]))))
+    rows.append(
+        (
+            "NL01",
+            "Nederland",
+            "Land",
+            {
+                s: round(NATIONAL[s] + (0 if year == 2020 else -3) + age_shift * 0.5, 1)
+                for s in NATIONAL
+            },
+        )
+    )
+    rows.append(
+        (f"GM{GEMEENTE_DIGITS}", GEMEENTE_NAAM, "Gemeente", weighted(list(population["code"])))
+    )
     for number, *_ in WIJKEN:
         wijk = f"WK{GEMEENTE_DIGITS}{number}"
         codes = list(wijk_of[wijk_of == wijk].index)
@@ -272,28 +415,43 @@ def _write_rivm(population: gpd.GeoDataFrame, year: int, age_code: str, label: s
                 continue
             value = values.get(stem)
             cells.append("." if value is None else f"{value:.1f}")
-        writer.writerow([number, age_code, "MW00000", code, f"{year}JJ00", gemeente, soort,
-                         code, *cells])
+        writer.writerow(
+            [number, age_code, "MW00000", code, f"{year}JJ00", gemeente, soort, code, *cells]
+        )
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
 def _write_nabijheid(population: gpd.GeoDataFrame, rng: np.random.Generator, path: Path) -> None:
-    header = ["Wijken en buurten", "Regioaanduiding/Gemeentenaam (naam)",
-              "Regioaanduiding/Soort regio (omschrijving)", "Regioaanduiding/Codering (code)",
-              "Gezondheid en welzijn/Huisartsenpraktijk/Afstand tot huisartsenpraktijk (km)",
-              "Detailhandel/Grote supermarkt/Afstand tot grote supermarkt (km)",
-              "Vrije tijd en cultuur/Bibliotheek/Afstand tot bibliotheek (km)"]
+    header = [
+        "Wijken en buurten",
+        "Regioaanduiding/Gemeentenaam (naam)",
+        "Regioaanduiding/Soort regio (omschrijving)",
+        "Regioaanduiding/Codering (code)",
+        "Gezondheid en welzijn/Huisartsenpraktijk/Afstand tot huisartsenpraktijk (km)",
+        "Detailhandel/Grote supermarkt/Afstand tot grote supermarkt (km)",
+        "Vrije tijd en cultuur/Bibliotheek/Afstand tot bibliotheek (km)",
+    ]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\n")
     writer.writerow(header)
-    writer.writerow(["Nederland", "Nederland".ljust(40), "Land".ljust(10), "NL00".ljust(10),
-                     "1.1".rjust(8), "0.9".rjust(8), "1.9".rjust(8)])
+    writer.writerow(
+        [
+            "Nederland",
+            "Nederland".ljust(40),
+            "Land".ljust(10),
+            "NL00".ljust(10),
+            "1.1".rjust(8),
+            "0.9".rjust(8),
+            "1.9".rjust(8),
+        ]
+    )
     for record in population.itertuples():
         distances = rng.uniform(0.2, 2.5, 3).round(1)
         hidden = record.inwoners < 200
         cells = ["       ." if hidden else f"{d:.1f}".rjust(8) for d in distances]
-        writer.writerow([record.naam, GEMEENTE_NAAM.ljust(40), "Buurt".ljust(10),
-                         record.code.ljust(10), *cells])
+        writer.writerow(
+            [record.naam, GEMEENTE_NAAM.ljust(40), "Buurt".ljust(10), record.code.ljust(10), *cells]
+        )
     path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
 
 

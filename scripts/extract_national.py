@@ -20,6 +20,7 @@ OUT = Path(__file__).resolve().parents[1] / "geo" / "model" / "national_rivm.csv
 
 
 def main(folder: str) -> None:
+    """Write the NL01 rows of every RIVM file in ``folder`` to :data:`OUT`."""
     parts = []
     for path in sorted(Path(folder).glob("rivm_*.csv*")):
         figures = figures_from_rivm(path, gemeente_digits="----")

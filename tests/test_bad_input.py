@@ -36,15 +36,19 @@ CASES = {
     "kwb_is_really_zip.csv": (recognise, ["zip", "extensie"]),
     "kwb_is_really_csv.xlsx": (recognise, ["Excel", "tekst"]),
     "grenzen_is_really_csv.geojson": (areas_from_file, ["geojson", "JSON", "extensie"]),
-    "grenzen_unknown_columns.geojson": (areas_from_file, ["geen kolom met gebiedscodes",
-                                                          "omschrijving"]),
+    "grenzen_unknown_columns.geojson": (
+        areas_from_file,
+        ["geen kolom met gebiedscodes", "omschrijving"],
+    ),
     "grenzen_duplicate_codes.geojson": (areas_from_file, ["BU03440111", "1, 3"]),
     "grenzen_bad_code.geojson": (areas_from_file, ["rij 1", "BUURT 11", "geen CBS-gebiedscode"]),
     "grenzen_points.geojson": (areas_from_file, ["Point", "vlakken"]),
     "grenzen_nowhere.geojson": (areas_from_file, ["Nederland", "coördinatenstelsel"]),
     "grenzen_no_geometry.geojson": (areas_from_file, ["geen enkel gebied", "vorm"]),
-    "grenzen_municipal_without_gemeente.geojson": (areas_from_file, ["gemeentenummer",
-                                                                     "--gemeente"]),
+    "grenzen_municipal_without_gemeente.geojson": (
+        areas_from_file,
+        ["gemeentenummer", "--gemeente"],
+    ),
     "grenzen_empty_collection.geojson": (areas_from_file, ["geen objecten"]),
     "gebieden_broken.toml": (gebieden_from_file, ["TOML"]),
     "gebieden_bad_code.toml": (gebieden_from_file, ["Zuilen", "Zuilen-Noord", "BU03440231"]),
@@ -67,9 +71,13 @@ def test_bad_file_gives_dutch_data_error(name: str):
         assert word.lower() in message.lower(), f"{word!r} ontbreekt in: {message}"
     if not name.startswith("gebieden"):
         assert name in message  # the file is named
-    assert "Oplossing:" in message or name in ("grenzen_empty_collection.geojson",
-                                               "gebieden_broken.toml", "blank_lines.csv",
-                                               "rivm_headers_only.csv", "empty.csv")
+    assert "Oplossing:" in message or name in (
+        "grenzen_empty_collection.geojson",
+        "gebieden_broken.toml",
+        "blank_lines.csv",
+        "rivm_headers_only.csv",
+        "empty.csv",
+    )
 
 
 @pytest.mark.parametrize("name", ["rivm_unknown_age.csv", "unknown_columns.csv"])

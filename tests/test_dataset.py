@@ -15,16 +15,24 @@ from tests.conftest import NL, UTRECHT
 
 UTRECHT_FOCUS = {
     "Overvecht": ["WK034403"],
-    "Zuilen": ["BU03440231", "BU03440232", "BU03440233", "BU03440241", "BU03440242",
-               "BU03440243", "BU03440244"],
+    "Zuilen": [
+        "BU03440231",
+        "BU03440232",
+        "BU03440233",
+        "BU03440241",
+        "BU03440242",
+        "BU03440243",
+        "BU03440244",
+    ],
     "Lunetten": ["BU03440711", "BU03440712"],
     "Transwijk": ["BU03440822", "BU03440823"],
 }
 
 
 def wijkkompas(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "geo.cli", *args], capture_output=True,
-                          text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "geo.cli", *args], capture_output=True, text=True, check=False
+    )
 
 
 def test_demo_dataset_loads_and_is_labelled(demo_dataset):
@@ -72,13 +80,16 @@ def test_figure_codes_without_geometry_are_reported(demo_copy: Path):
 
 
 def test_gebieden_file_and_save(demo_copy: Path, demo_dataset):
-    save_gebied(demo_copy, Gebied(naam="Mijn buurten", codes=("BU99990101", "BU99990102"),
-                                  beschrijving="test"))
+    save_gebied(
+        demo_copy,
+        Gebied(naam="Mijn buurten", codes=("BU99990101", "BU99990102"), beschrijving="test"),
+    )
     gebieden = gebieden_from_file(demo_copy / "gebieden.toml")
     assert gebieden["Mijn buurten"].codes == ("BU99990101", "BU99990102")
     assert "Noordhoek" in gebieden  # existing entries kept
     assert gebieden["Noordhoek"].buurt_codes(demo_dataset.areas) == [
-        f"BU99990{i}" for i in range(201, 206)]
+        f"BU99990{i}" for i in range(201, 206)
+    ]
 
 
 def test_gebied_from_polygon_file(demo_copy: Path, demo_dataset):
@@ -97,8 +108,14 @@ def test_utrecht_info_json():
     assert info["areas"] == {"gemeente": 1, "wijk": 10, "buurt": 111}
     assert {g["naam"]: g["codes"] for g in info["focus_areas"]} == UTRECHT_FOCUS
     eenzaam = {(f["group"], f["year"]): f for f in info["figures"] if f["indicator"] == "Eenzaam"}
-    expected = {("18+", 2012): 105, ("65+", 2012): 102, ("18+", 2016): 108, ("65+", 2016): 104,
-                ("18+", 2020): 109, ("65+", 2020): 105}
+    expected = {
+        ("18+", 2012): 105,
+        ("65+", 2012): 102,
+        ("18+", 2016): 108,
+        ("65+", 2016): 104,
+        ("18+", 2020): 109,
+        ("65+", 2020): 105,
+    }
     for key, with_value in expected.items():
         row = eenzaam[key]
         assert row["with_value"] == {"gemeente": 1, "wijk": 10, "buurt": with_value}
@@ -135,11 +152,11 @@ def test_national_files_select_utrecht_and_report_vintage_mismatch():
     assert info["gemeente"] == {"code": "GM0344", "naam": "Utrecht"}
     assert info["areas"]["buurt"] == 111 and info["areas"]["wijk"] == 10
     assert any("geen coördinatenstelsel" in n for n in info["notices"])  # TopoJSON without CRS
-    groningen = json.loads(wijkkompas("info", str(NL), "--gemeente", "GM0014",
-                                      "--json").stdout)
+    groningen = json.loads(wijkkompas("info", str(NL), "--gemeente", "GM0014", "--json").stdout)
     assert groningen["unmatched"], "2014 boundaries vs 2020 figures must leave codes unmatched"
-    assert all("indeling 2014" in u["reden"] or "zonder vorm" in u["reden"]
-               for u in groningen["unmatched"])
+    assert all(
+        "indeling 2014" in u["reden"] or "zonder vorm" in u["reden"] for u in groningen["unmatched"]
+    )
 
 
 def test_cli_info_text_on_demo(demo_dir: Path):
@@ -151,6 +168,9 @@ def test_cli_info_text_on_demo(demo_dir: Path):
 
 def test_summary_counts_only_joined_areas(demo_dataset):
     summary = summarise(demo_dataset)
-    row = next(f for f in summary["figures"]
-               if f["indicator"] == "Eenzaam" and f["group"] == "18+" and f["year"] == 2020)
+    row = next(
+        f
+        for f in summary["figures"]
+        if f["indicator"] == "Eenzaam" and f["group"] == "18+" and f["year"] == 2020
+    )
     assert sum(row["with_value"].values()) + sum(row["not_published"].values()) == 37

@@ -10,7 +10,6 @@ from shapely.geometry import Polygon
 
 from geo.errors import DataError, Notices
 from geo.io.boundaries import areas_from_file
-
 from tests.conftest import UTRECHT
 
 
@@ -31,18 +30,19 @@ def test_geopackage_and_gemeente_filter(tmp_path: Path, tiny_buurten: gpd.GeoDat
     path = tmp_path / "b.gpkg"
     other = tiny_buurten.copy()
     other["buurtcode"] = other["buurtcode"].str.replace("0999", "0998")
-    gpd.GeoDataFrame(
-        gpd.pd.concat([tiny_buurten, other]), crs=28992).to_file(path, layer="buurten")
+    gpd.GeoDataFrame(gpd.pd.concat([tiny_buurten, other]), crs=28992).to_file(path, layer="buurten")
     assert len(areas_from_file(path)) == 8
     assert len(areas_from_file(path, gemeente_digits="0998")) == 4
 
 
-def test_zipped_shapefile_without_prj_gets_crs_inferred(tmp_path: Path,
-                                                        tiny_buurten: gpd.GeoDataFrame):
+def test_zipped_shapefile_without_prj_gets_crs_inferred(
+    tmp_path: Path, tiny_buurten: gpd.GeoDataFrame
+):
     folder = tmp_path / "shp"
     folder.mkdir()
     tiny_buurten.rename(columns={"buurtcode": "BU_CODE", "buurtnaam": "BU_NAAM"}).to_file(
-        folder / "buurten.shp")
+        folder / "buurten.shp"
+    )
     (folder / "buurten.prj").unlink()
     archive = tmp_path / "buurten.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -55,8 +55,9 @@ def test_zipped_shapefile_without_prj_gets_crs_inferred(tmp_path: Path,
     assert areas.geometry.iloc[0].bounds == pytest.approx((150_000, 460_000, 151_000, 461_000))
 
 
-def test_rd_coordinates_labelled_as_wgs84_are_recognised(tmp_path: Path,
-                                                        tiny_buurten: gpd.GeoDataFrame):
+def test_rd_coordinates_labelled_as_wgs84_are_recognised(
+    tmp_path: Path, tiny_buurten: gpd.GeoDataFrame
+):
     # A GeoJSON without 'crs' is WGS84 by definition, but these numbers are RD metres.
     data = json.loads(tiny_buurten.to_json())
     data.pop("crs", None)
@@ -83,10 +84,18 @@ def test_swapped_lat_lon_is_fixed(tmp_path: Path, tiny_buurten: gpd.GeoDataFrame
 
 
 def test_self_intersecting_polygon_is_repaired_and_reported(tmp_path: Path):
-    bowtie = Polygon([(150_000, 460_000), (151_000, 461_000), (151_000, 460_000),
-                      (150_000, 461_000), (150_000, 460_000)])
-    frame = gpd.GeoDataFrame({"buurtcode": ["BU09990101"], "buurtnaam": ["Strik"]},
-                             geometry=[bowtie], crs=28992)
+    bowtie = Polygon(
+        [
+            (150_000, 460_000),
+            (151_000, 461_000),
+            (151_000, 460_000),
+            (150_000, 461_000),
+            (150_000, 460_000),
+        ]
+    )
+    frame = gpd.GeoDataFrame(
+        {"buurtcode": ["BU09990101"], "buurtnaam": ["Strik"]}, geometry=[bowtie], crs=28992
+    )
     path = tmp_path / "bowtie.gpkg"
     frame.to_file(path)
     notices = Notices()
@@ -99,9 +108,18 @@ def test_self_intersecting_polygon_is_repaired_and_reported(tmp_path: Path):
 def test_topojson(tmp_path: Path):
     topo = {
         "type": "Topology",
-        "objects": {"layer": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "arcs": [[0]], "properties": {"statcode": "WK099901",
-                                                              "statnaam": "Centrum"}}]}},
+        "objects": {
+            "layer": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {
+                        "type": "Polygon",
+                        "arcs": [[0]],
+                        "properties": {"statcode": "WK099901", "statnaam": "Centrum"},
+                    }
+                ],
+            }
+        },
         "arcs": [[[5.10, 52.10], [5.11, 52.10], [5.11, 52.11], [5.10, 52.11], [5.10, 52.10]]],
     }
     path = tmp_path / "wijken_2014.topojson"
@@ -116,14 +134,18 @@ def test_topojson(tmp_path: Path):
 @pytest.mark.shared
 def test_utrecht_municipal_files():
     notices = Notices()
-    buurten = areas_from_file(UTRECHT / "wijken" / "gemeente-utrecht_buurten_2013.geojson",
-                              gemeente_digits="0344", notices=notices)
+    buurten = areas_from_file(
+        UTRECHT / "wijken" / "gemeente-utrecht_buurten_2013.geojson",
+        gemeente_digits="0344",
+        notices=notices,
+    )
     assert len(buurten) == 111
     row = buurten.set_index("code").loc["BU03440311"]
     assert row["naam_bron"] == "gemeente (afgekort)"  # 'Taagdreef, Rubicondr' is truncated
     assert len(row["naam"]) == 20
-    wijken = areas_from_file(UTRECHT / "wijken" / "gemeente-utrecht_wijken_2013.geojson",
-                             gemeente_digits="0344")
+    wijken = areas_from_file(
+        UTRECHT / "wijken" / "gemeente-utrecht_wijken_2013.geojson", gemeente_digits="0344"
+    )
     assert wijken.set_index("code").loc["WK034403", "naam"] == "Overvecht"
     gemeente = areas_from_file(UTRECHT / "wijken" / "gemeente-utrecht_gemeente_2013.geojson")
     assert gemeente["code"].tolist() == ["GM0344"]

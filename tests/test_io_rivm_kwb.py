@@ -77,8 +77,9 @@ def test_real_kwb_and_nabijheid():
     assert population.loc["WK034403", "leeftijd_65_plus"] == 4825
     assert population.attrs["year"] == 2023
     assert np.isnan(population.loc["GM0344", "huishoudens_laag_inkomen_pct"])  # '.'
-    nabijheid = figures_from_nabijheid(UTRECHT / "wijken" / "cbs_nabijheid_2023_GM0344.csv",
-                                       gemeente_digits="0344")
+    nabijheid = figures_from_nabijheid(
+        UTRECHT / "wijken" / "cbs_nabijheid_2023_GM0344.csv", gemeente_digits="0344"
+    )
     assert {"km", "aantal"} <= set(nabijheid["unit"])
     assert nabijheid["code"].str.strip().eq(nabijheid["code"]).all()  # padding removed
     assert nabijheid["indicator"].str.contains("supermarkt").any()

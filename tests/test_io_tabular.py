@@ -13,8 +13,13 @@ from geo.io._tabular import parse_number, parse_numbers, read_table
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_any_delimiter(tmp_path: Path, delimiter: str):
     path = tmp_path / "t.csv"
-    path.write_text(delimiter.join(["code", "waarde"]) + "\n" + delimiter.join(["GM0344", "1,5"
-                    if delimiter != "," else '"1,5"']) + "\n", encoding="utf-8")
+    path.write_text(
+        delimiter.join(["code", "waarde"])
+        + "\n"
+        + delimiter.join(["GM0344", "1,5" if delimiter != "," else '"1,5"'])
+        + "\n",
+        encoding="utf-8",
+    )
     table = read_table(path)
     assert list(table.frame.columns) == ["code", "waarde"]
     assert table.delimiter == delimiter
@@ -63,8 +68,15 @@ def test_excel_sheet_choice(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("0,7", 0.7), ("0.7", 0.7), ("1.234,5", 1234.5), ("-3", -3.0), ("1e3", 1000.0),
-     ("abc", None), ("1,2,3", None)],
+    [
+        ("0,7", 0.7),
+        ("0.7", 0.7),
+        ("1.234,5", 1234.5),
+        ("-3", -3.0),
+        ("1e3", 1000.0),
+        ("abc", None),
+        ("1,2,3", None),
+    ],
 )
 def test_parse_number(text: str, expected: float | None):
     assert parse_number(text) == expected

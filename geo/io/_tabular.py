@@ -87,7 +87,7 @@ _KIND_NL = {
 
 
 def read_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
-    """Read a CSV (any of ``,;\\t|``, UTF-8 with/without BOM or cp1252, gzip) or xlsx file.
+    """Read a CSV (any of ``,;|`` or tab, UTF-8 with/without BOM or cp1252, gzip) or xlsx file.
 
     Parameters
     ----------
@@ -139,7 +139,8 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
     if suffix.endswith(".gz"):
         if kind != "gzip":
             raise DataError(
-                f"de extensie zegt gzip, maar de inhoud is {_KIND_NL[kind]}.", file=path,
+                f"de extensie zegt gzip, maar de inhoud is {_KIND_NL[kind]}.",
+                file=path,
                 hint="pak het bestand niet uit of geef het de juiste extensie.",
             )
         raw = gzip.decompress(raw)
@@ -197,8 +198,14 @@ def _read_csv_fast(path: Path, text: str, delimiter: str) -> pd.DataFrame | None
         return None
     try:
         frame = pd.read_csv(
-            io.StringIO(body), sep=delimiter, dtype=str, keep_default_na=False,
-            na_filter=False, header=0, engine="c", skip_blank_lines=False,
+            io.StringIO(body),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            header=0,
+            engine="c",
+            skip_blank_lines=False,
         )
     except (pd.errors.ParserError, ValueError):
         return None
@@ -222,8 +229,14 @@ def _read_csv_bytes(path: Path, raw: bytes) -> Table:
     delimiter = _sniff_delimiter(header_line)
     fast = _read_csv_fast(path, text, delimiter)
     if fast is not None:
-        table = Table(frame=fast, path=path, encoding=encoding, delimiter=delimiter,
-                      first_row=2, line_numbers=np.arange(2, len(fast) + 2))
+        table = Table(
+            frame=fast,
+            path=path,
+            encoding=encoding,
+            delimiter=delimiter,
+            first_row=2,
+            line_numbers=np.arange(2, len(fast) + 2),
+        )
         _note_encoding(table)
         logger.info("%s: %d rijen, %d kolommen gelezen", path.name, len(fast), fast.shape[1])
         return table
@@ -256,8 +269,11 @@ def _read_csv_bytes(path: Path, raw: bytes) -> Table:
             if other is not None:
                 raise DataError(
                     f"deze rij heeft 1 veld, de kop heeft er {width}: de rij gebruikt "
-                    f"'{_delim_name(other)}' als scheidingsteken, de kop '{_delim_name(delimiter)}'.",
-                    file=path, row=number, value=row[0][:60],
+                    f"'{_delim_name(other)}' als scheidingsteken, "
+                    f"de kop '{_delim_name(delimiter)}'.",
+                    file=path,
+                    row=number,
+                    value=row[0][:60],
                     hint="sla het bestand opnieuw op met één scheidingsteken voor alle regels.",
                 )
         cells = [cell.strip() for cell in row[:width]] + [""] * (width - len(row))
@@ -266,8 +282,14 @@ def _read_csv_bytes(path: Path, raw: bytes) -> Table:
     frame = pd.DataFrame(records, columns=header, dtype=object)
     if frame.empty:
         frame = pd.DataFrame(columns=header, dtype=object)
-    table = Table(frame=frame, path=path, encoding=encoding, delimiter=delimiter,
-                  first_row=header_row + 1, line_numbers=np.asarray(line_numbers, dtype=int))
+    table = Table(
+        frame=frame,
+        path=path,
+        encoding=encoding,
+        delimiter=delimiter,
+        first_row=header_row + 1,
+        line_numbers=np.asarray(line_numbers, dtype=int),
+    )
     _note_encoding(table)
     logger.info("%s: %d rijen, %d kolommen gelezen", path.name, len(frame), width)
     return table
@@ -319,13 +341,16 @@ def _read_excel(path: Path, raw: bytes, sheet: str | int | None) -> Table:
         if not 0 <= sheet < len(names):
             raise DataError(
                 f"tabblad {sheet + 1} bestaat niet; het bestand heeft {len(names)} tabbladen.",
-                file=path, hint=f"kies een van: {', '.join(names)}.",
+                file=path,
+                hint=f"kies een van: {', '.join(names)}.",
             )
         chosen = names[sheet]
     else:
         if sheet not in names:
             raise DataError(
-                "dit tabblad bestaat niet.", file=path, value=sheet,
+                "dit tabblad bestaat niet.",
+                file=path,
+                value=sheet,
                 hint=f"kies een van: {', '.join(names)}.",
             )
         chosen = sheet
@@ -345,8 +370,13 @@ def _read_excel(path: Path, raw: bytes, sheet: str | int | None) -> Table:
     width = len(header)
     records = [[c.strip() for c in r[:width]] + [""] * (width - len(r)) for _, r in rows[1:]]
     frame = pd.DataFrame(records, columns=header, dtype=object)
-    return Table(frame=frame, path=path, sheet=chosen, first_row=header_row + 1,
-                 line_numbers=np.asarray([n for n, _ in rows[1:]], dtype=int))
+    return Table(
+        frame=frame,
+        path=path,
+        sheet=chosen,
+        first_row=header_row + 1,
+        line_numbers=np.asarray([n for n, _ in rows[1:]], dtype=int),
+    )
 
 
 def _excel_text(value: object) -> str:
@@ -410,7 +440,9 @@ def parse_numbers(
         if number is None:
             raise DataError(
                 "dit is geen getal.",
-                file=table.path, row=line_number(table, position), column=column,
+                file=table.path,
+                row=line_number(table, position),
+                column=column,
                 value=cells.iloc[position],
                 hint="gebruik cijfers met een punt of komma als decimaalteken, "
                 "of '.' voor 'niet gepubliceerd'.",
@@ -420,7 +452,9 @@ def parse_numbers(
         position = int(np.flatnonzero(empty)[0])
         raise DataError(
             "deze cel is leeg, maar een getal is verplicht.",
-            file=table.path, row=line_number(table, position), column=column,
+            file=table.path,
+            row=line_number(table, position),
+            column=column,
             hint="vul een getal in of gebruik '.' voor 'niet gepubliceerd'.",
         )
     values[~rest] = np.nan

@@ -25,7 +25,14 @@ logger = logging.getLogger(__name__)
 
 SPATIAL_SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".shp", ".zip", ".shp.zip", ".fgb")
 AREA_COLUMNS = [
-    "code", "naam", "niveau", "gemeente_code", "wijk_code", "naam_bron", "bron", "indeling",
+    "code",
+    "naam",
+    "niveau",
+    "gemeente_code",
+    "wijk_code",
+    "naam_bron",
+    "bron",
+    "indeling",
     "geometry",
 ]
 """Columns of the canonical areas table (geometry in EPSG:28992)."""
@@ -70,8 +77,12 @@ def read_spatial(path: str | Path) -> gpd.GeoDataFrame:
     suffix = suffix_of(path)
     kind = sniff_kind(path, head)
     expected = {
-        ".geojson": "json", ".json": "json", ".topojson": "json", ".gpkg": "sqlite",
-        ".zip": "zip", ".shp.zip": "zip",
+        ".geojson": "json",
+        ".json": "json",
+        ".topojson": "json",
+        ".gpkg": "sqlite",
+        ".zip": "zip",
+        ".shp.zip": "zip",
     }.get(suffix)
     if expected is not None and kind != expected:
         raise DataError(
@@ -171,8 +182,12 @@ def areas_from_file(
     areas["bron"] = path.name
     areas["indeling"] = vintage_from_name(path)
     _check_duplicates(areas, path)
-    logger.info("%s: %d gebieden gelezen (%s)", path.name, len(areas),
-                areas["niveau"].value_counts().to_dict())
+    logger.info(
+        "%s: %d gebieden gelezen (%s)",
+        path.name,
+        len(areas),
+        areas["niveau"].value_counts().to_dict(),
+    )
     out = areas[AREA_COLUMNS].reset_index(drop=True)
     out.attrs["zonder_vorm"] = areas.attrs.get("zonder_vorm", [])
     return out
@@ -211,7 +226,10 @@ def _complete_codes(codes: pd.Series, raw: pd.DataFrame, column: str, path: Path
     for position, code in enumerate(codes.to_numpy()):
         if code is pd.NA or code == "" or code is None:
             raise DataError(
-                "gebiedscode ontbreekt.", file=path, row=position + 1, column=column,
+                "gebiedscode ontbreekt.",
+                file=path,
+                row=position + 1,
+                column=column,
                 hint="vul de CBS-code in (bijvoorbeeld BU03440311).",
             )
         if niveau_of(code) is None:
@@ -219,7 +237,10 @@ def _complete_codes(codes: pd.Series, raw: pd.DataFrame, column: str, path: Path
                 out.iloc[position] = _DIGIT_LEVELS[len(code)] + code
                 continue
             raise DataError(
-                "dit is geen CBS-gebiedscode.", file=path, row=position + 1, column=column,
+                "dit is geen CBS-gebiedscode.",
+                file=path,
+                row=position + 1,
+                column=column,
                 value=code,
                 hint="gebruik codes als GM0344, WK034403 of BU03440311.",
             )
@@ -240,7 +261,8 @@ def _municipal(
             raise DataError(
                 "dit gemeentelijke bestand heeft codes zonder gemeentenummer (KODE "
                 f"'{kode.iloc[0]}'), en het gemeentenummer is onbekend.",
-                file=path, column=lower["kode"],
+                file=path,
+                column=lower["kode"],
                 hint="zet een CBS- of RIVM-tabel van deze gemeente in dezelfde map, "
                 "of geef --gemeente met de CBS-code (bijvoorbeeld GM0344).",
             )
@@ -251,7 +273,9 @@ def _municipal(
         else:
             raise DataError(
                 f"KODE heeft een onverwachte lengte ({sorted(lengths)}); verwacht 2 (wijk) of "
-                "4 tekens (buurt).", file=path, column=lower["kode"],
+                "4 tekens (buurt).",
+                file=path,
+                column=lower["kode"],
                 hint="controleer of dit een wijk- of buurtbestand van de gemeente is.",
             )
     truncated = names.str.len() >= MUNICIPAL_NAME_LENGTH
@@ -268,8 +292,10 @@ def _drop_empty(areas: gpd.GeoDataFrame, path: Path, notices: Notices) -> gpd.Ge
         return areas
     if missing.all():
         raise DataError(
-            "geen enkel gebied in dit bestand heeft een vorm (geometrie).", file=path,
-            column="geometry", hint="exporteer de grenzen opnieuw, met geometrie.",
+            "geen enkel gebied in dit bestand heeft een vorm (geometrie).",
+            file=path,
+            column="geometry",
+            hint="exporteer de grenzen opnieuw, met geometrie.",
         )
     codes = list(areas.loc[missing, "code"])
     notices.add(
@@ -285,10 +311,14 @@ def _check_geometry(areas: gpd.GeoDataFrame, path: Path) -> None:
     kinds = set(areas.geom_type)
     if not kinds <= {"Polygon", "MultiPolygon"}:
         wrong = sorted(kinds - {"Polygon", "MultiPolygon"})
-        position = int((~areas.geom_type.isin(["Polygon", "MultiPolygon"])).to_numpy().nonzero()[0][0])
+        position = int(
+            (~areas.geom_type.isin(["Polygon", "MultiPolygon"])).to_numpy().nonzero()[0][0]
+        )
         raise DataError(
             f"gebiedsgrenzen moeten vlakken zijn, maar het bestand bevat {', '.join(wrong)}.",
-            file=path, row=position + 1, column="geometry",
+            file=path,
+            row=position + 1,
+            column="geometry",
             value=areas["code"].iloc[position],
             hint="gebruik een bestand met (multi)polygonen van de wijken of buurten.",
         )
@@ -304,7 +334,8 @@ def _repair(areas: gpd.GeoDataFrame, path: Path, notices: Notices) -> gpd.GeoDat
     codes = ", ".join(areas.loc[invalid, "code"].head(10))
     more = "" if invalid.sum() <= 10 else f" en {int(invalid.sum()) - 10} andere"
     notices.add(
-        f"{path.name}: {int(invalid.sum())} ongeldige vorm(en) hersteld (make_valid): {codes}{more}."
+        f"{path.name}: {int(invalid.sum())} ongeldige vorm(en) hersteld (make_valid): "
+        f"{codes}{more}."
     )
     return areas
 
@@ -320,7 +351,9 @@ def _make_valid(geometry: shapely.Geometry) -> shapely.Geometry:
 def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
     if geometry.geom_type in ("Polygon", "MultiPolygon"):
         return geometry
-    parts = [g for g in getattr(geometry, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    parts = [
+        g for g in getattr(geometry, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
     return shapely.union_all(parts) if parts else geometry
 
 
@@ -331,6 +364,8 @@ def _check_duplicates(areas: gpd.GeoDataFrame, path: Path) -> None:
         rows = [i + 1 for i in (areas["code"] == code).to_numpy().nonzero()[0]]
         raise DataError(
             f"gebiedscode komt meer dan eens voor (objecten {', '.join(map(str, rows))}).",
-            file=path, column="code", value=code,
+            file=path,
+            column="code",
+            value=code,
             hint="voeg de delen samen tot één (multi)polygoon per code, of verwijder dubbelen.",
         )

@@ -53,7 +53,8 @@ def to_rd(frame: gpd.GeoDataFrame, *, source: str, notices: Notices) -> gpd.GeoD
     declared = frame.crs
     if guess == "swapped":
         notices.add(
-            f"{source}: breedte- en lengtegraad stonden omgewisseld; Wijkkompas heeft ze omgedraaid."
+            f"{source}: breedte- en lengtegraad stonden omgewisseld; "
+            "Wijkkompas heeft ze omgedraaid."
         )
         frame = frame.set_geometry(
             shapely.transform(frame.geometry.to_numpy(), lambda xy: xy[:, ::-1]), crs=WGS84
@@ -97,7 +98,7 @@ def to_rd(frame: gpd.GeoDataFrame, *, source: str, notices: Notices) -> gpd.GeoD
 
 
 def _fmt(bounds: tuple[float, ...]) -> str:
-    return "x {:.6g}..{:.6g}, y {:.6g}..{:.6g}".format(bounds[0], bounds[2], bounds[1], bounds[3])
+    return f"x {bounds[0]:.6g}..{bounds[2]:.6g}, y {bounds[1]:.6g}..{bounds[3]:.6g}"
 
 
 def to_display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -61,8 +61,7 @@ def is_kwb(columns: list[str]) -> bool:
 
 def is_nabijheid(columns: list[str]) -> bool:
     """True when the columns are those of a StatLine Nabijheid voorzieningen export."""
-    return any("Codering (code)" in c for c in columns) and any(
-        "Afstand tot" in c for c in columns)
+    return any("Codering (code)" in c for c in columns) and any("Afstand tot" in c for c in columns)
 
 
 def clean_cbs_name(name: str, niveau: str | None) -> str:
@@ -116,7 +115,8 @@ def population_from_kwb(
     if code_col is None or "a_inw" not in lower:
         raise DataError(
             "dit lijkt geen CBS Kerncijfers-bestand: kolom gwb_code_10 of a_inw ontbreekt.",
-            file=path, hint="gebruik de kwb-download van CBS (csv of xlsx) met de originele koppen.",
+            file=path,
+            hint="gebruik de kwb-download van CBS (csv of xlsx) met de originele koppen.",
         )
     codes = frame[code_col].map(normalise_code)
     niveaus = codes.map(niveau_of)
@@ -124,8 +124,11 @@ def population_from_kwb(
         if codes.iloc[position] in ("NL00", "NL01", ""):
             continue
         raise DataError(
-            "dit is geen CBS-gebiedscode.", file=path, row=line_number(table, int(position)),
-            column=code_col, value=codes.iloc[position],
+            "dit is geen CBS-gebiedscode.",
+            file=path,
+            row=line_number(table, int(position)),
+            column=code_col,
+            value=codes.iloc[position],
             hint="verwacht codes als GM0344, WK034403 of BU03440311.",
         )
     keep = niveaus.notna().to_numpy().copy()
@@ -135,8 +138,12 @@ def population_from_kwb(
     if duplicated.any():
         position = int(np.flatnonzero(keep)[np.flatnonzero(duplicated.to_numpy())[0]])
         raise DataError(
-            "gebiedscode komt twee keer voor.", file=path, row=line_number(table, position),
-            column=code_col, value=codes.iloc[position], hint="verwijder de dubbele rij.",
+            "gebiedscode komt twee keer voor.",
+            file=path,
+            row=line_number(table, position),
+            column=code_col,
+            value=codes.iloc[position],
+            hint="verwijder de dubbele rij.",
         )
     out = pd.DataFrame(index=pd.Index(codes[keep].to_numpy(), name="code"))
     names = frame[lower["regio"]] if "regio" in lower else codes
@@ -192,13 +199,17 @@ def figures_from_nabijheid(
         if name in used:
             name = f"{name} ({column.split('/')[-2].strip()})"
         used.add(name)
-        parts.append(pd.DataFrame({
-            "code": codes.to_numpy()[idx],
-            "indicator": name,
-            "value": values[idx],
-            "status": np.where(hidden[idx], NOT_PUBLISHED, PUBLISHED),
-            "unit": unit_match.group(1),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "code": codes.to_numpy()[idx],
+                    "indicator": name,
+                    "value": values[idx],
+                    "status": np.where(hidden[idx], NOT_PUBLISHED, PUBLISHED),
+                    "unit": unit_match.group(1),
+                }
+            )
+        )
     if not parts:
         raise DataError("geen kolommen met cijfers gevonden.", file=path)
     figures = pd.concat(parts, ignore_index=True)

@@ -41,7 +41,8 @@ def recognise(path: str | Path) -> Recognised:
         return Recognised(path, "grenzen")
     if suffix not in TABULAR_SUFFIXES:
         raise DataError(
-            f"onbekend bestandstype '{suffix}'.", file=path,
+            f"onbekend bestandstype '{suffix}'.",
+            file=path,
             hint="gebruik CSV, xlsx, GeoJSON, GeoPackage, TopoJSON of een gezipte shapefile.",
         )
     table = read_table(path)
@@ -54,8 +55,7 @@ def recognise(path: str | Path) -> Recognised:
         return Recognised(path, "nabijheid", table)
     shown = ", ".join(columns[:8]) + (" ..." if len(columns) > 8 else "")
     raise UnknownFileError(
-        f"onbekende kolommen ({shown}); dit is geen RIVM-, CBS Kerncijfers- of "
-        "Nabijheid-tabel.",
+        f"onbekende kolommen ({shown}); dit is geen RIVM-, CBS Kerncijfers- of Nabijheid-tabel.",
         file=path,
         hint="gebruik de originele download van CBS/RIVM (OData-kolommen zoals Eenzaam_28, of "
         "kwb-kolommen zoals gwb_code_10 en a_inw), of haal het bestand uit de map wijken/.",

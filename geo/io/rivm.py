@@ -30,13 +30,26 @@ logger = logging.getLogger(__name__)
 
 AGE_CODES = {"20300": "18+", "80200": "65+", "53115": "18-65"}
 AGE_LABELS = {
-    "18jaarofouder": "18+", "65jaarofouder": "65+", "18tot65jaar": "18-65",
-    "18+": "18+", "65+": "65+", "18-65": "18-65", "1865jaar": "18-65",
+    "18jaarofouder": "18+",
+    "65jaarofouder": "65+",
+    "18tot65jaar": "18-65",
+    "18+": "18+",
+    "65+": "65+",
+    "18-65": "18-65",
+    "1865jaar": "18-65",
 }
 TABLE_VINTAGE = {"50090NED": "indeling 2020", "50120NED": "indeling 2022"}
 _SUFFIX = re.compile(r"^(?P<stem>[A-Za-z][A-Za-z0-9]*?)_\d+$")
-_META_STEMS = {"ID", "Leeftijd", "Marges", "WijkenEnBuurten", "Perioden", "Gemeentenaam",
-               "SoortRegio", "Codering"}
+_META_STEMS = {
+    "ID",
+    "Leeftijd",
+    "Marges",
+    "WijkenEnBuurten",
+    "Perioden",
+    "Gemeentenaam",
+    "SoortRegio",
+    "Codering",
+}
 _PERIOD = re.compile(r"^(\d{4})(JJ00)?$")
 # Dutch StatLine labels whose letters-only form differs from the OData stem.
 _LABEL_ALIASES = {"zeerernstigeenzaam": "ErnstigZeerErnstigEenzaam"}
@@ -46,10 +59,14 @@ def is_rivm(columns: list[str]) -> bool:
     """True when the columns are those of a RIVM 'Gezondheid per wijk en buurt' table."""
     names = {c.strip() for c in columns}
     has_keys = "Leeftijd" in names and "Perioden" in names
-    has_area = "WijkenEnBuurten" in names or any("Codering" in c for c in names) or (
-        "Wijken en buurten" in names)
-    has_figure = any(_stem(c) in ("Eenzaam", "ErvarenGezondheidGoedZeerGoed") for c in names) or any(
-        _letters(c).startswith("eenzaam") for c in names)
+    has_area = (
+        "WijkenEnBuurten" in names
+        or any("Codering" in c for c in names)
+        or ("Wijken en buurten" in names)
+    )
+    has_figure = any(
+        _stem(c) in ("Eenzaam", "ErvarenGezondheidGoedZeerGoed") for c in names
+    ) or any(_letters(c).startswith("eenzaam") for c in names)
     return has_keys and has_area and has_figure
 
 
@@ -97,8 +114,11 @@ def figures_from_rivm(
     bad = [i for i, c in enumerate(codes) if c in invalid] if invalid else []
     if bad:
         raise DataError(
-            "dit is geen CBS-gebiedscode.", file=path, row=line_number(table, bad[0]),
-            column=code_col, value=codes.iloc[bad[0]],
+            "dit is geen CBS-gebiedscode.",
+            file=path,
+            row=line_number(table, bad[0]),
+            column=code_col,
+            value=codes.iloc[bad[0]],
             hint="de kolom moet codes bevatten als NL01, GM0344, WK034403 of BU03440311.",
         )
     keep = np.ones(len(frame), dtype=bool)
@@ -108,9 +128,12 @@ def figures_from_rivm(
         keep &= (codes.str[2:6].eq(gemeente_digits) | codes.str.startswith("NL")).to_numpy()
     names = _gemeente_names(frame, codes)
     positions = np.flatnonzero(keep)
-    sub = Table(frame=frame.iloc[positions].reset_index(drop=True), path=path,
-                first_row=table.first_row,
-                line_numbers=np.array([line_number(table, int(p)) for p in positions], dtype=int))
+    sub = Table(
+        frame=frame.iloc[positions].reset_index(drop=True),
+        path=path,
+        first_row=table.first_row,
+        line_numbers=np.array([line_number(table, int(p)) for p in positions], dtype=int),
+    )
     codes = codes.iloc[positions].reset_index(drop=True)
     groups = _groups(sub, path)
     years = _years(sub, path)
@@ -136,25 +159,30 @@ def figures_from_rivm(
         hidden_all.append(hidden[idx])
     if not indicators:
         raise DataError(
-            "geen enkele kolom met cijfers gevonden.", file=path,
+            "geen enkele kolom met cijfers gevonden.",
+            file=path,
             hint="exporteer de tabel met de onderwerpen (bijvoorbeeld Eenzaam).",
         )
     rows = np.concatenate(picked)
     hidden_rows = np.concatenate(hidden_all)
     niveau_of_code = [niveau_of(c) for c in code_uniques]
-    figures = pd.DataFrame({
-        "code": pd.Categorical.from_codes(code_codes[rows], categories=list(code_uniques)),
-        "niveau": pd.Categorical([niveau_of_code[i] for i in code_codes[rows]]),
-        "indicator": pd.Categorical.from_codes(np.concatenate(which), categories=indicators),
-        "group": pd.Categorical.from_codes(group_codes[rows], categories=list(group_uniques)),
-        "year": years[rows].astype("int16"),
-        "value": np.concatenate(values_all),
-        "status": pd.Categorical.from_codes(hidden_rows.astype(int),
-                                            categories=[PUBLISHED, NOT_PUBLISHED]),
-    })
+    figures = pd.DataFrame(
+        {
+            "code": pd.Categorical.from_codes(code_codes[rows], categories=list(code_uniques)),
+            "niveau": pd.Categorical([niveau_of_code[i] for i in code_codes[rows]]),
+            "indicator": pd.Categorical.from_codes(np.concatenate(which), categories=indicators),
+            "group": pd.Categorical.from_codes(group_codes[rows], categories=list(group_uniques)),
+            "year": years[rows].astype("int16"),
+            "value": np.concatenate(values_all),
+            "status": pd.Categorical.from_codes(
+                hidden_rows.astype(int), categories=[PUBLISHED, NOT_PUBLISHED]
+            ),
+        }
+    )
     figures["unit"] = pd.Categorical(["%"] * len(figures))
     figures["source"] = pd.Categorical(
-        [f"RIVM, GGD'en, CBS (Gezondheidsmonitor) — tabel {table_id}"] * len(figures))
+        [f"RIVM, GGD'en, CBS (Gezondheidsmonitor) — tabel {table_id}"] * len(figures)
+    )
     figures["vintage"] = pd.Categorical([TABLE_VINTAGE.get(table_id, "onbekend")] * len(figures))
     figures = figures[FIGURE_COLUMNS]
     figures.attrs["gemeenten"] = names
@@ -177,15 +205,17 @@ def _find(frame: pd.DataFrame, path: Path, needles: tuple[str, ...]) -> str:
             if needle in column:
                 return column
     raise DataError(
-        f"kolom met gebiedscodes ontbreekt (gezocht: {', '.join(needles)}).", file=path,
+        f"kolom met gebiedscodes ontbreekt (gezocht: {', '.join(needles)}).",
+        file=path,
         hint="exporteer de tabel met 'Regioaanduiding/Codering (code)' of gebruik de "
         "OData-kolommen (WijkenEnBuurten).",
     )
 
 
 def _gemeente_names(frame: pd.DataFrame, codes: pd.Series) -> dict[str, str]:
-    column = next((c for c in frame.columns if _stem(c) == "Gemeentenaam"
-                   or "Gemeentenaam" in c), None)
+    column = next(
+        (c for c in frame.columns if _stem(c) == "Gemeentenaam" or "Gemeentenaam" in c), None
+    )
     if column is None:
         return {}
     names = frame[column].astype(str).str.strip()
@@ -201,8 +231,11 @@ def _groups(table: Table, path: Path) -> np.ndarray:
     if missing.any():
         position = int(np.flatnonzero(missing)[0])
         raise DataError(
-            "onbekende leeftijdsgroep.", file=path, row=line_number(table, position),
-            column="Leeftijd", value=cells.iloc[position],
+            "onbekende leeftijdsgroep.",
+            file=path,
+            row=line_number(table, position),
+            column="Leeftijd",
+            value=cells.iloc[position],
             hint="verwacht 20300 (18+), 80200 (65+) of 53115 (18-65), of de Nederlandse "
             "omschrijving ('65 jaar of ouder').",
         )
@@ -216,22 +249,28 @@ def _years(table: Table, path: Path) -> np.ndarray:
     if missing.any():
         position = int(np.flatnonzero(missing)[0])
         raise DataError(
-            "onbekende periode.", file=path, row=line_number(table, position),
-            column="Perioden", value=cells.iloc[position],
+            "onbekende periode.",
+            file=path,
+            row=line_number(table, position),
+            column="Perioden",
+            value=cells.iloc[position],
             hint="verwacht een jaar zoals 2020 of 2020JJ00.",
         )
     return matched.astype(int).to_numpy()
 
 
-def _check_unique(table: Table, codes: pd.Series, groups: np.ndarray, years: np.ndarray,
-                  path: Path) -> None:
+def _check_unique(
+    table: Table, codes: pd.Series, groups: np.ndarray, years: np.ndarray, path: Path
+) -> None:
     key = pd.DataFrame({"code": codes.to_numpy(), "group": groups, "year": years})
     duplicated = key.duplicated().to_numpy()
     if duplicated.any():
         position = int(np.flatnonzero(duplicated)[0])
         raise DataError(
             f"gebied staat twee keer in de tabel voor {groups[position]} in {years[position]}.",
-            file=path, row=line_number(table, position), value=codes.iloc[position],
+            file=path,
+            row=line_number(table, position),
+            value=codes.iloc[position],
             hint="verwijder de dubbele rij.",
         )
 
@@ -258,7 +297,9 @@ def _indicator_name(column: str, odata: bool) -> str:
     letters = _letters(label)
     if letters in _LABEL_ALIASES:
         return _LABEL_ALIASES[letters]
-    return "".join(word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", label) if word)
+    return "".join(
+        word[:1].upper() + word[1:] for word in re.split(r"[^A-Za-z0-9]+", label) if word
+    )
 
 
 def _table_id(path: Path) -> str:

@@ -1,4 +1,6 @@
-"""A dataset is a folder: ``wijken/`` (boundaries and figures), ``aanbod/`` (what is offered),
+"""A dataset is a folder of official files, loaded into canonical tables.
+
+The folder holds ``wijken/`` (boundaries and figures), ``aanbod/`` (what is offered),
 optionally ``gebieden.toml`` (focus areas) and ``dataset.toml`` (title, demo flag).
 
 :func:`load_dataset` recognises every file in ``wijken/`` by its columns, selects one gemeente
@@ -87,8 +89,10 @@ class Dataset:
         if year is None:
             year = max(self.populations)
         if year not in self.populations:
-            raise DataError(f"geen CBS-bevolkingscijfers voor {year}.",
-                            hint=f"beschikbaar: {', '.join(map(str, sorted(self.populations)))}.")
+            raise DataError(
+                f"geen CBS-bevolkingscijfers voor {year}.",
+                hint=f"beschikbaar: {', '.join(map(str, sorted(self.populations)))}.",
+            )
         return self.populations[year]
 
     def level(self, niveau: str) -> gpd.GeoDataFrame:
@@ -151,7 +155,8 @@ def load_dataset(
     wijken = folder / "wijken"
     if not wijken.is_dir():
         raise DataError(
-            "de map 'wijken/' ontbreekt in de datamap.", file=folder,
+            "de map 'wijken/' ontbreekt in de datamap.",
+            file=folder,
             hint="een datamap bevat wijken/ (grenzen en cijfers) en aanbod/.",
         )
     notices = Notices()
@@ -171,13 +176,15 @@ def load_dataset(
         figures, populations = _label_demo(figures, populations)
     gemeente_code = f"GM{digits}" if digits else None
     gebieden = _read_gebieden(folder, wijken, areas, gemeente_code)
-    shapeless = {code: str(src["bestand"]) for src in sources if src.get("soort") == "grenzen"
-                 for code in src.get("zonder_vorm", [])}  # type: ignore[union-attr]
+    shapeless = {
+        code: str(src["bestand"])
+        for src in sources
+        if src.get("soort") == "grenzen"
+        for code in src.get("zonder_vorm", [])
+    }  # type: ignore[union-attr]
     unmatched = _unmatched(areas, figures, populations, shapeless)
     if len(unmatched):
-        notices.add(
-            f"{len(unmatched)} code(s) konden niet worden gekoppeld; zie 'niet gekoppeld'."
-        )
+        notices.add(f"{len(unmatched)} code(s) konden niet worden gekoppeld; zie 'niet gekoppeld'.")
     dataset = Dataset(
         path=folder,
         gemeente_code=gemeente_code,
@@ -194,12 +201,17 @@ def load_dataset(
     )
     logger.info(
         "dataset %s: %s gebieden, %d cijfers, %d niet gekoppeld",
-        folder, areas["niveau"].value_counts().to_dict(), len(figures), len(unmatched),
+        folder,
+        areas["niveau"].value_counts().to_dict(),
+        len(figures),
+        len(unmatched),
     )
     return dataset
 
 
-def _recognise_all(wijken: Path, notices: Notices, report: Callable[[str], None]) -> list[Recognised]:
+def _recognise_all(
+    wijken: Path, notices: Notices, report: Callable[[str], None]
+) -> list[Recognised]:
     out = []
     for file in sorted(wijken.iterdir()):
         if file.name.startswith(".") or file.is_dir() or file.suffix.lower() in _SKIP_SUFFIXES:
@@ -211,7 +223,8 @@ def _recognise_all(wijken: Path, notices: Notices, report: Callable[[str], None]
             notices.add(f"overgeslagen: {exc}")
     if not out:
         raise DataError(
-            "de map 'wijken/' bevat geen herkenbare bestanden.", file=wijken,
+            "de map 'wijken/' bevat geen herkenbare bestanden.",
+            file=wijken,
             hint="zet er grenzen (GeoJSON/GeoPackage/TopoJSON) en CBS/RIVM-tabellen in.",
         )
     return out
@@ -225,8 +238,11 @@ def _gemeente_names(recognised: list[Recognised]) -> dict[str, str]:
         frame = item.table.frame
         if item.kind == "rivm":
             column = next((c for c in frame.columns if "Gemeentenaam" in c), None)
-            code_col = "WijkenEnBuurten" if "WijkenEnBuurten" in frame.columns else next(
-                (c for c in frame.columns if "Codering" in c), None)
+            code_col = (
+                "WijkenEnBuurten"
+                if "WijkenEnBuurten" in frame.columns
+                else next((c for c in frame.columns if "Codering" in c), None)
+            )
         elif item.kind == "kwb":
             lower = {c.lower(): c for c in frame.columns}
             column = lower.get("gm_naam")
@@ -235,8 +251,9 @@ def _gemeente_names(recognised: list[Recognised]) -> dict[str, str]:
             continue
         if column is None or code_col is None:
             continue
-        pairs = pd.DataFrame({"code": frame[code_col].str.strip().str.upper(),
-                              "naam": frame[column].str.strip()})
+        pairs = pd.DataFrame(
+            {"code": frame[code_col].str.strip().str.upper(), "naam": frame[column].str.strip()}
+        )
         pairs = pairs[pairs["code"].str.startswith("GM")].drop_duplicates("code")
         names.update(dict(zip(pairs["code"].str[2:6], pairs["naam"], strict=True)))
     return names
@@ -255,8 +272,11 @@ def _resolve_gemeente(query: str | None, names: dict[str, str], folder: Path) ->
         return matches[0]
     close = sorted(n for n in names.values() if query.strip().casefold() in n.casefold())[:8]
     raise DataError(
-        "deze gemeente komt niet voor in de gegevens.", file=folder, value=query,
-        hint=("bedoelt u: " + ", ".join(close) + "?") if close
+        "deze gemeente komt niet voor in de gegevens.",
+        file=folder,
+        value=query,
+        hint=("bedoelt u: " + ", ".join(close) + "?")
+        if close
         else "geef de naam zoals CBS die schrijft, of de code (bijvoorbeeld GM0344).",
     )
 
@@ -271,27 +291,57 @@ def _read_tables(
         if item.kind == "rivm":
             figures = figures_from_rivm(item.path, gemeente_digits=digits, table=item.table)
             parts.append(figures)
-            sources.append(_source(item, "RIVM Gezondheid per wijk en buurt",
-                                   sorted(set(figures["year"])), str(figures["vintage"].iloc[0]),
-                                   len(figures), figures["source"].iloc[0]))
+            sources.append(
+                _source(
+                    item,
+                    "RIVM Gezondheid per wijk en buurt",
+                    sorted(set(figures["year"])),
+                    str(figures["vintage"].iloc[0]),
+                    len(figures),
+                    figures["source"].iloc[0],
+                )
+            )
         elif item.kind == "nabijheid":
             figures = figures_from_nabijheid(item.path, gemeente_digits=digits, table=item.table)
             parts.append(figures)
-            sources.append(_source(item, "CBS Nabijheid voorzieningen",
-                                   sorted(set(figures["year"])), str(figures["vintage"].iloc[0]),
-                                   len(figures), figures["source"].iloc[0]))
+            sources.append(
+                _source(
+                    item,
+                    "CBS Nabijheid voorzieningen",
+                    sorted(set(figures["year"])),
+                    str(figures["vintage"].iloc[0]),
+                    len(figures),
+                    figures["source"].iloc[0],
+                )
+            )
         elif item.kind == "kwb":
             population = population_from_kwb(item.path, gemeente_digits=digits, table=item.table)
             year = population.attrs.get("year") or 0
             populations[int(year)] = population
-            sources.append(_source(item, "CBS Kerncijfers wijken en buurten", [year],
-                                   f"indeling {year}", len(population), population.attrs["source"]))
+            sources.append(
+                _source(
+                    item,
+                    "CBS Kerncijfers wijken en buurten",
+                    [year],
+                    f"indeling {year}",
+                    len(population),
+                    population.attrs["source"],
+                )
+            )
         item.table = None  # free memory
     if parts:
         parts.append(_national_reference(parts))
         figures = pd.concat(parts, ignore_index=True)
-        for column in ("code", "niveau", "indicator", "group", "status", "unit", "source",
-                       "vintage"):
+        for column in (
+            "code",
+            "niveau",
+            "indicator",
+            "group",
+            "status",
+            "unit",
+            "source",
+            "vintage",
+        ):
             figures[column] = figures[column].astype("category")
     else:
         figures = empty_figures()
@@ -327,15 +377,24 @@ def _national_reference(parts: list[pd.DataFrame]) -> pd.DataFrame:
     return out[FIGURE_COLUMNS]
 
 
-def _source(item: Recognised, titel: str, years: list[int], indeling: str, rows: int,
-            bron: str) -> dict[str, object]:
-    return {"bestand": item.path.name, "soort": item.kind, "titel": titel,
-            "jaar": ", ".join(str(int(y)) for y in years), "indeling": indeling,
-            "rijen": int(rows), "bron": bron}
+def _source(
+    item: Recognised, titel: str, years: list[int], indeling: str, rows: int, bron: str
+) -> dict[str, object]:
+    return {
+        "bestand": item.path.name,
+        "soort": item.kind,
+        "titel": titel,
+        "jaar": ", ".join(str(int(y)) for y in years),
+        "indeling": indeling,
+        "rijen": int(rows),
+        "bron": bron,
+    }
 
 
 def _read_boundaries(
-    recognised: list[Recognised], digits: str | None, notices: Notices,
+    recognised: list[Recognised],
+    digits: str | None,
+    notices: Notices,
     sources: list[dict[str, object]],
 ) -> gpd.GeoDataFrame:
     frames = []
@@ -347,11 +406,18 @@ def _read_boundaries(
             notices.add(f"{item.path.name}: geen gebieden van deze gemeente.")
             continue
         frames.append(areas)
-        sources.append({"bestand": item.path.name, "soort": "grenzen",
-                        "titel": "Wijk- en buurtgrenzen", "jaar": areas["indeling"].iloc[0],
-                        "indeling": areas["indeling"].iloc[0], "rijen": len(areas),
-                        "bron": _boundary_source(item.path.name),
-                        "zonder_vorm": areas.attrs.get("zonder_vorm", [])})
+        sources.append(
+            {
+                "bestand": item.path.name,
+                "soort": "grenzen",
+                "titel": "Wijk- en buurtgrenzen",
+                "jaar": areas["indeling"].iloc[0],
+                "indeling": areas["indeling"].iloc[0],
+                "rijen": len(areas),
+                "bron": _boundary_source(item.path.name),
+                "zonder_vorm": areas.attrs.get("zonder_vorm", []),
+            }
+        )
     if not frames:
         raise DataError(
             "geen gebiedsgrenzen gevonden in 'wijken/'.",
@@ -379,8 +445,9 @@ def _boundary_source(name: str) -> str:
     return name
 
 
-def _name_areas(areas: gpd.GeoDataFrame, populations: dict[int, pd.DataFrame],
-                names: dict[str, str]) -> gpd.GeoDataFrame:
+def _name_areas(
+    areas: gpd.GeoDataFrame, populations: dict[int, pd.DataFrame], names: dict[str, str]
+) -> gpd.GeoDataFrame:
     """Prefer full CBS names (kwb ``regio``) over municipal (truncated) names."""
     if not populations:
         return areas
@@ -394,14 +461,18 @@ def _name_areas(areas: gpd.GeoDataFrame, populations: dict[int, pd.DataFrame],
 
 
 def _complete_levels(
-    areas: gpd.GeoDataFrame, populations: dict[int, pd.DataFrame], names: dict[str, str],
+    areas: gpd.GeoDataFrame,
+    populations: dict[int, pd.DataFrame],
+    names: dict[str, str],
     notices: Notices,
 ) -> gpd.GeoDataFrame:
     """Derive wijk and gemeente shapes from finer levels when no file gives them."""
     cbs = populations[max(populations)]["naam"] if populations else pd.Series(dtype=object)
     derived = []
-    for niveau, parent_col, finer in (("wijk", "wijk_code", "buurt"),
-                                      ("gemeente", "gemeente_code", "wijk")):
+    for niveau, parent_col, finer in (
+        ("wijk", "wijk_code", "buurt"),
+        ("gemeente", "gemeente_code", "wijk"),
+    ):
         pool = pd.concat([areas, *derived]) if derived else areas
         children = pool[pool["niveau"] == finer]
         have = set(pool.loc[pool["niveau"] == niveau, "code"])
@@ -425,8 +496,9 @@ def _complete_levels(
     if derived:
         areas = pd.concat([areas, *derived], ignore_index=True)
     order = {n: i for i, n in enumerate(NIVEAUS)}
-    areas = areas.sort_values(["niveau", "code"], key=lambda s: s.map(order) if s.name ==
-                              "niveau" else s).reset_index(drop=True)
+    areas = areas.sort_values(
+        ["niveau", "code"], key=lambda s: s.map(order) if s.name == "niveau" else s
+    ).reset_index(drop=True)
     return gpd.GeoDataFrame(areas[AREA_COLUMNS], geometry="geometry", crs="EPSG:28992")
 
 
@@ -438,8 +510,9 @@ def _label_demo(
 ) -> tuple[pd.DataFrame, dict[int, pd.DataFrame]]:
     """Make every source of a demo dataset say that its numbers are invented."""
     figures = figures.copy()
-    figures["source"] = figures["source"].astype(str).map(lambda s: DEMO_PREFIX + s).astype(
-        "category")
+    figures["source"] = (
+        figures["source"].astype(str).map(lambda s: DEMO_PREFIX + s).astype("category")
+    )
     labelled = {}
     for year, population in populations.items():
         copy = population.copy()
@@ -458,16 +531,21 @@ def _read_meta(folder: Path) -> dict[str, object]:
         raise DataError(f"dataset.toml is geen geldige TOML ({exc}).", file=path) from exc
 
 
-def _read_gebieden(folder: Path, wijken: Path, areas: gpd.GeoDataFrame,
-                   gemeente_code: str | None) -> dict[str, Gebied]:
+def _read_gebieden(
+    folder: Path, wijken: Path, areas: gpd.GeoDataFrame, gemeente_code: str | None
+) -> dict[str, Gebied]:
     for candidate in (folder / GEBIEDEN_FILE, wijken / GEBIEDEN_FILE):
         if candidate.exists():
             return gebieden_from_file(candidate, areas=areas)
     return built_in_gebieden(gemeente_code)
 
 
-def _unmatched(areas: gpd.GeoDataFrame, figures: pd.DataFrame,
-               populations: dict[int, pd.DataFrame], shapeless: dict[str, str]) -> pd.DataFrame:
+def _unmatched(
+    areas: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    populations: dict[int, pd.DataFrame],
+    shapeless: dict[str, str],
+) -> pd.DataFrame:
     """Codes in the tables without a shape, and why (usually another boundary vintage)."""
     area_codes = set(areas["code"])
     vintages = ", ".join(sorted(set(areas["indeling"].astype(str))))
@@ -475,18 +553,31 @@ def _unmatched(areas: gpd.GeoDataFrame, figures: pd.DataFrame,
 
     def reason(code: str, other: str) -> str:
         if code in shapeless:
-            return (f"het gebied staat in {shapeless[code]}, maar zonder vorm (te klein voor "
-                    "deze kaart)")
+            return (
+                f"het gebied staat in {shapeless[code]}, maar zonder vorm (te klein voor "
+                "deze kaart)"
+            )
         return f"geen grens met deze code: de grenzen hebben indeling {vintages}, {other}"
 
     local = figures[figures["niveau"].isin(["gemeente", "wijk", "buurt"])]
     for (source, vintage), group in local.groupby(["source", "vintage"], observed=True):
         for code in sorted(set(group["code"].astype(str)) - area_codes):
-            rows.append({"code": code, "niveau": niveau_of(code), "bron": source,
-                         "reden": reason(code, f"de cijfers {vintage}")})
+            rows.append(
+                {
+                    "code": code,
+                    "niveau": niveau_of(code),
+                    "bron": source,
+                    "reden": reason(code, f"de cijfers {vintage}"),
+                }
+            )
     for year, population in populations.items():
         for code in sorted(set(population.index) - area_codes):
-            rows.append({"code": code, "niveau": niveau_of(code),
-                         "bron": population.attrs.get("source", f"CBS kwb {year}"),
-                         "reden": reason(code, f"de bevolkingscijfers indeling {year}")})
+            rows.append(
+                {
+                    "code": code,
+                    "niveau": niveau_of(code),
+                    "bron": population.attrs.get("source", f"CBS kwb {year}"),
+                    "reden": reason(code, f"de bevolkingscijfers indeling {year}"),
+                }
+            )
     return pd.DataFrame(rows, columns=["code", "niveau", "bron", "reden"])

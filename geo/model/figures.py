@@ -10,7 +10,16 @@ from __future__ import annotations
 import pandas as pd
 
 FIGURE_COLUMNS = [
-    "code", "niveau", "indicator", "group", "year", "value", "status", "unit", "source", "vintage",
+    "code",
+    "niveau",
+    "indicator",
+    "group",
+    "year",
+    "value",
+    "status",
+    "unit",
+    "source",
+    "vintage",
 ]
 PUBLISHED = "gepubliceerd"
 NOT_PUBLISHED = "niet gepubliceerd"
@@ -43,8 +52,9 @@ def label(indicator: str) -> str:
 
 def empty_figures() -> pd.DataFrame:
     """An empty figures table with the canonical columns."""
-    return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else object)
-                         for c in FIGURE_COLUMNS})
+    return pd.DataFrame(
+        {c: pd.Series(dtype="float64" if c == "value" else object) for c in FIGURE_COLUMNS}
+    )
 
 
 def figure_value(
@@ -52,8 +62,10 @@ def figure_value(
 ) -> tuple[float | None, str | None]:
     """``(value, status)`` of one figure; ``(None, None)`` when the edition has no such figure."""
     hit = figures[
-        (figures["code"] == code) & (figures["indicator"] == indicator)
-        & (figures["group"] == group) & (figures["year"] == year)
+        (figures["code"] == code)
+        & (figures["indicator"] == indicator)
+        & (figures["group"] == group)
+        & (figures["year"] == year)
     ]
     if hit.empty:
         return None, None

@@ -100,7 +100,8 @@ def gebieden_from_file(
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise DataError(
-            f"het bestand is geen geldige TOML ({exc}).", file=path,
+            f"het bestand is geen geldige TOML ({exc}).",
+            file=path,
             hint="zie de README voor een voorbeeld van gebieden.toml.",
         ) from exc
     out: dict[str, Gebied] = {}
@@ -108,25 +109,35 @@ def gebieden_from_file(
         if not isinstance(spec, dict):
             raise DataError(
                 "verwacht een kopje [naam] met codes = [...] of bestand = '...'.",
-                file=path, value=naam,
+                file=path,
+                value=naam,
             )
         beschrijving = str(spec.get("beschrijving", ""))
         if "bestand" in spec:
-            out[naam] = _from_polygon(naam, path.parent / str(spec["bestand"]), areas,
-                                      beschrijving=beschrijving, bron=path.name)
+            out[naam] = _from_polygon(
+                naam,
+                path.parent / str(spec["bestand"]),
+                areas,
+                beschrijving=beschrijving,
+                bron=path.name,
+            )
             continue
         codes = spec.get("codes")
         if not isinstance(codes, list) or not codes:
             raise DataError(
-                f"gebied '{naam}' heeft geen codes.", file=path, column="codes",
+                f"gebied '{naam}' heeft geen codes.",
+                file=path,
+                column="codes",
                 hint='schrijf codes = ["BU03440231", ...] of bestand = "gebied.geojson".',
             )
         clean = tuple(normalise_code(c) for c in codes)
         for code in clean:
             if niveau_of(code) not in ("wijk", "buurt"):
                 raise DataError(
-                    f"gebied '{naam}': dit is geen wijk- of buurtcode.", file=path,
-                    column="codes", value=code,
+                    f"gebied '{naam}': dit is geen wijk- of buurtcode.",
+                    file=path,
+                    column="codes",
+                    value=code,
                     hint="gebruik CBS-codes als WK034403 of BU03440231.",
                 )
         out[naam] = Gebied(naam=naam, codes=clean, beschrijving=beschrijving, bron=path.name)
@@ -141,8 +152,9 @@ def _from_polygon(
     from geo.io.crs import to_rd
 
     if areas is None:
-        raise DataError(f"gebied '{naam}' uit een vormbestand heeft gebiedsgrenzen nodig.",
-                        file=polygon_file)
+        raise DataError(
+            f"gebied '{naam}' uit een vormbestand heeft gebiedsgrenzen nodig.", file=polygon_file
+        )
     shape = to_rd(read_spatial(polygon_file), source=polygon_file.name, notices=Notices())
     polygon = shapely.union_all(shape.geometry.to_numpy())
     buurten = areas[areas["niveau"] == "buurt"]
@@ -150,11 +162,13 @@ def _from_polygon(
     codes = tuple(sorted(buurten.loc[inside, "code"]))
     if not codes:
         raise DataError(
-            f"gebied '{naam}': de vorm bevat geen enkele buurt.", file=polygon_file,
+            f"gebied '{naam}': de vorm bevat geen enkele buurt.",
+            file=polygon_file,
             hint="controleer het coördinatenstelsel en of de vorm in deze gemeente ligt.",
         )
-    return Gebied(naam=naam, codes=codes, beschrijving=beschrijving,
-                  bestand=polygon_file.name, bron=bron)
+    return Gebied(
+        naam=naam, codes=codes, beschrijving=beschrijving, bestand=polygon_file.name, bron=bron
+    )
 
 
 def built_in_gebieden(gemeente_code: str | None) -> dict[str, Gebied]:
@@ -165,9 +179,12 @@ def built_in_gebieden(gemeente_code: str | None) -> dict[str, Gebied]:
     text = resources.files("geo.model").joinpath(name).read_text(encoding="utf-8")
     raw = tomllib.loads(text)
     return {
-        naam: Gebied(naam=naam, codes=tuple(spec["codes"]),
-                     beschrijving=spec.get("beschrijving", ""),
-                     bron="ingebouwd (Uitvoeringsplan Eenzaamheid Utrecht 2023-2026)")
+        naam: Gebied(
+            naam=naam,
+            codes=tuple(spec["codes"]),
+            beschrijving=spec.get("beschrijving", ""),
+            bron="ingebouwd (Uitvoeringsplan Eenzaamheid Utrecht 2023-2026)",
+        )
         for naam, spec in raw.items()
     }
 

@@ -41,12 +41,16 @@ def summarise(dataset: Dataset, *, all_indicators: bool = True) -> dict[str, Any
             .rename("n")
             .reset_index()
         )
-        for (indicator, group, year), part in table.groupby(["indicator", "group", "year"],
-                                                            observed=True, sort=True):
+        for (indicator, group, year), part in table.groupby(
+            ["indicator", "group", "year"], observed=True, sort=True
+        ):
             row: dict[str, Any] = {
-                "indicator": str(indicator), "group": str(group), "year": int(year),
+                "indicator": str(indicator),
+                "group": str(group),
+                "year": int(year),
                 "source": str(figures.loc[figures["indicator"] == indicator, "source"].iloc[0]),
-                "with_value": dict.fromkeys(LEVELS, 0), "not_published": dict.fromkeys(LEVELS, 0),
+                "with_value": dict.fromkeys(LEVELS, 0),
+                "not_published": dict.fromkeys(LEVELS, 0),
             }
             for record in part.itertuples():
                 key = "with_value" if record.published else "not_published"
@@ -61,8 +65,13 @@ def summarise(dataset: Dataset, *, all_indicators: bool = True) -> dict[str, Any
         "gemeente": {"code": dataset.gemeente_code, "naam": dataset.gemeente_naam},
         "areas": {level: int(counts.get(level, 0)) for level in LEVELS},
         "focus_areas": [
-            {"naam": g.naam, "codes": list(g.codes), "buurten": len(g.buurt_codes(areas)),
-             "ontbrekend": [c for c in g.codes if c not in set(areas["code"])], "bron": g.bron}
+            {
+                "naam": g.naam,
+                "codes": list(g.codes),
+                "buurten": len(g.buurt_codes(areas)),
+                "ontbrekend": [c for c in g.codes if c not in set(areas["code"])],
+                "bron": g.bron,
+            }
             for g in dataset.gebieden.values()
         ],
         "figures": coverage,
@@ -80,8 +89,13 @@ def _national(dataset: Dataset) -> list[dict[str, Any]]:
         & dataset.figures["indicator"].isin(LONELINESS)
     ]
     return [
-        {"code": str(r.code), "indicator": str(r.indicator), "group": str(r.group),
-         "year": int(r.year), "value": None if pd.isna(r.value) else float(r.value)}
+        {
+            "code": str(r.code),
+            "indicator": str(r.indicator),
+            "group": str(r.group),
+            "year": int(r.year),
+            "value": None if pd.isna(r.value) else float(r.value),
+        }
         for r in rows.itertuples()
     ]
 
