@@ -43,7 +43,7 @@ class Table:
     line_numbers: np.ndarray | None = None
     """Spreadsheet row number of each frame row (blank lines are skipped when reading)."""
 
-    def row_number(self, index: int) -> int:
+    def row_number(self, index: int | np.integer) -> int:
         """Spreadsheet row number (header is row 1) of a frame position."""
         return int(index) + self.first_row
 
@@ -385,7 +385,7 @@ def _excel_text(value: object) -> str:
     return str(value)
 
 
-def line_number(table: Table, position: int) -> int:
+def line_number(table: Table, position: int | np.integer) -> int:
     """Spreadsheet row number of the row at ``position`` in ``table.frame``."""
     numbers = table.line_numbers
     if numbers is not None and position < len(numbers):
@@ -449,11 +449,11 @@ def parse_numbers(
             )
         values[position] = number
     if required and empty.any():
-        position = int(np.flatnonzero(empty)[0])
+        first_empty = int(np.flatnonzero(empty)[0])
         raise DataError(
             "deze cel is leeg, maar een getal is verplicht.",
             file=table.path,
-            row=line_number(table, position),
+            row=line_number(table, first_empty),
             column=column,
             hint="vul een getal in of gebruik '.' voor 'niet gepubliceerd'.",
         )

@@ -136,13 +136,13 @@ def population_from_kwb(
         keep &= codes.str[2:6].eq(gemeente_digits).to_numpy()
     duplicated = codes[keep].duplicated()
     if duplicated.any():
-        position = int(np.flatnonzero(keep)[np.flatnonzero(duplicated.to_numpy())[0]])
+        first = int(np.flatnonzero(keep)[np.flatnonzero(duplicated.to_numpy())[0]])
         raise DataError(
             "gebiedscode komt twee keer voor.",
             file=path,
-            row=line_number(table, position),
+            row=line_number(table, first),
             column=code_col,
-            value=codes.iloc[position],
+            value=codes.iloc[first],
             hint="verwijder de dubbele rij.",
         )
     out = pd.DataFrame(index=pd.Index(codes[keep].to_numpy(), name="code"))

@@ -180,8 +180,8 @@ def load_dataset(
         code: str(src["bestand"])
         for src in sources
         if src.get("soort") == "grenzen"
-        for code in src.get("zonder_vorm", [])
-    }  # type: ignore[union-attr]
+        for code in src.get("zonder_vorm", [])  # type: ignore[attr-defined]
+    }
     unmatched = _unmatched(areas, figures, populations, shapeless)
     if len(unmatched):
         notices.add(f"{len(unmatched)} code(s) konden niet worden gekoppeld; zie 'niet gekoppeld'.")
@@ -468,7 +468,7 @@ def _complete_levels(
 ) -> gpd.GeoDataFrame:
     """Derive wijk and gemeente shapes from finer levels when no file gives them."""
     cbs = populations[max(populations)]["naam"] if populations else pd.Series(dtype=object)
-    derived = []
+    derived: list[gpd.GeoDataFrame] = []
     for niveau, parent_col, finer in (
         ("wijk", "wijk_code", "buurt"),
         ("gemeente", "gemeente_code", "wijk"),
