@@ -109,6 +109,9 @@ def _print_info(summary: dict[str, Any]) -> None:
             typer.echo(f"  - {notice}")
 
 
+from geo import cli_aanbod  # noqa: E402,F401  (registers the subcommands)
+
+
 def main() -> None:
     """Entry point of the console script: run the CLI, turning DataError into a Dutch message."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

@@ -44,7 +44,7 @@ DAGDELEN = ("ochtend", "middag", "avond", "weekend")
 ACTIVITEITEN_COLUMNS = [
     "id", "naam", "soort", "doelgroepen", "talen", "dagdelen", "frequentie", "capaciteit",
     "organisatie", "adres", "postcode", "bron", "laatst_gecontroleerd", "locatie_status",
-    "opmerking", "geometry",
+    "opmerking", "buurt_code", "geometry",
 ]
 LIEF_EN_LEED_COLUMNS = ["id", "straat", "buurt_code", "potjes", "jaar", "bron", "geometry"]
 WELZIJN_OP_RECEPT_COLUMNS = ["id", "naam", "soort_locatie", "organisatie", "adres", "bron",

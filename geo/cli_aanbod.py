@@ -1,0 +1,115 @@
+"""``wijkkompas aanbod``: import, list, undo and history of what is offered."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from geo.cli import GemeenteOpt, JsonOpt, app, echo_json
+
+aanbod_app = typer.Typer(help="Aanbod importeren, bekijken en wijzigingen ongedaan maken.",
+                         no_args_is_help=True)
+app.add_typer(aanbod_app, name="aanbod")
+
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Datamap (standaard data/).")]
+LaagOpt = Annotated[str | None, typer.Option(
+    "--laag", help="activiteiten, lief-en-leed, welzijn-op-recept, buurtmobiel of ov-haltes.")]
+
+
+@aanbod_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV, Excel, GeoJSON, GeoPackage, zip of GTFS.")],
+    laag: LaagOpt = None,
+    data: DataOpt = None,
+    gemeente: GemeenteOpt = None,
+    as_json: JsonOpt = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Alleen controleren.")] = False,
+    blad: Annotated[str | None, typer.Option("--blad", help="Excel-tabblad.")] = None,
+    gebruiker: Annotated[str | None, typer.Option("--gebruiker", help="Wie importeert.")] = None,
+) -> None:
+    """Lees een partnerbestand, toon het controlerapport en sla geaccepteerde rijen op."""
+    from geo.aanbod import GeoPackageRegister, import_file, register_path
+    from geo.model.dataset import load_dataset, resolve_data_dir
+
+    folder = resolve_data_dir(data)
+    dataset = load_dataset(folder, gemeente=gemeente)
+    register = GeoPackageRegister(register_path(folder))
+    sheet: str | int | None = int(blad) if blad is not None and blad.isdigit() else blad
+    probe = import_file(file, laag=laag, areas=dataset.areas, sheet=sheet)
+    result = import_file(file, laag=probe.laag, areas=dataset.areas, sheet=sheet,
+                         existing=register.list(probe.laag))
+    stored: list[str] = []
+    if not dry_run:
+        stored = register.add(result.laag, result.frame, user=gebruiker or os.environ.get("USER"),
+                              wor_deelnemers=result.wor_deelnemers)
+    counts = result.counts
+    if as_json:
+        echo_json({**counts, "laag": result.laag, "stored": len(stored),
+                   "rows": result.report[["row", "status", "reason"]].to_dict(orient="records"),
+                   "notices": result.notices})
+        return
+    typer.echo(f"{file.name} -> laag {result.laag}: {counts['accepted']} geaccepteerd, "
+               f"{counts['warnings']} met waarschuwing, {counts['rejected']} afgewezen")
+    for notice in result.notices:
+        typer.echo(f"  melding: {notice}")
+    for row in result.report[result.report["status"] != "geaccepteerd"].itertuples():
+        typer.echo(f"  rij {row.row}: {row.status}: {row.reason}")
+    typer.echo("Niets opgeslagen (--dry-run)." if dry_run else
+               f"{len(stored)} locatie(s) opgeslagen in {register.path}.")
+
+
+@aanbod_app.command("list")
+def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = False) -> None:
+    """Toon het aanbod per laag."""
+    from geo.aanbod import laag_name, load_aanbod
+    from geo.aanbod.schema import LAYERS
+    from geo.model.dataset import load_dataset, resolve_data_dir
+
+    folder = resolve_data_dir(data)
+    dataset = load_dataset(folder)
+    aanbod = load_aanbod(folder, areas=dataset.areas)
+    names = [laag_name(laag)] if laag else list(LAYERS)
+    if as_json:
+        echo_json({name: aanbod.layers[name].drop(columns="geometry").assign(
+            x=aanbod.layers[name].geometry.centroid.x.round(1),
+            y=aanbod.layers[name].geometry.centroid.y.round(1),
+        ).to_dict(orient="records") for name in names})
+        return
+    if aanbod.read_only:
+        typer.echo("(alleen lezen: partnerbestanden, nog geen register)")
+    for name in names:
+        frame = aanbod.layers[name]
+        typer.echo(f"{name}: {len(frame)}")
+        label = "naam" if "naam" in frame.columns else "straat"
+        for row in frame.head(20).itertuples():
+            typer.echo(f"  {row.id}  {getattr(row, label)}")
+        if len(frame) > 20:
+            typer.echo(f"  ... en {len(frame) - 20} meer (zie --json)")
+
+
+@aanbod_app.command("undo")
+def undo_command(data: DataOpt = None,
+                 gebruiker: Annotated[str | None, typer.Option("--gebruiker")] = None) -> None:
+    """Maak de laatste wijziging (of import) ongedaan."""
+    from geo.aanbod import GeoPackageRegister, register_path
+    from geo.model.dataset import resolve_data_dir
+
+    register = GeoPackageRegister(register_path(resolve_data_dir(data)))
+    typer.echo(register.undo(user=gebruiker or os.environ.get("USER")))
+
+
+@aanbod_app.command("history")
+def history_command(data: DataOpt = None, as_json: JsonOpt = False) -> None:
+    """Toon de geschiedenis van wijzigingen."""
+    from geo.aanbod import GeoPackageRegister, register_path
+    from geo.model.dataset import resolve_data_dir
+
+    history = GeoPackageRegister(register_path(resolve_data_dir(data))).history()
+    if as_json:
+        echo_json(history.to_dict(orient="records"))
+        return
+    for row in history.itertuples():
+        typer.echo(f"{row.wanneer}  {row.wie:<12} {row.actie:<22} {row.laag:<18} {row.id}")

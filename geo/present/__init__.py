@@ -1,0 +1,1 @@
+"""Presentation without Streamlit: safe text, Dutch number formatting, maps, charts."""
