@@ -10,7 +10,7 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.suffix != ".gpkg"  # GeoPackages carry timestamps
+        if p.is_file() and p.suffix not in (".gpkg", ".xlsx")  # these carry timestamps
     }
 
 
