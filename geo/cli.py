@@ -123,4 +123,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Run through the imported module so that subcommands registered on geo.cli.app count.
+    from geo.cli import main as _main
+
+    _main()

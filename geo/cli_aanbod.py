@@ -10,13 +10,18 @@ import typer
 
 from geo.cli import GemeenteOpt, JsonOpt, app, echo_json
 
-aanbod_app = typer.Typer(help="Aanbod importeren, bekijken en wijzigingen ongedaan maken.",
-                         no_args_is_help=True)
+aanbod_app = typer.Typer(
+    help="Aanbod importeren, bekijken en wijzigingen ongedaan maken.", no_args_is_help=True
+)
 app.add_typer(aanbod_app, name="aanbod")
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Datamap (standaard data/).")]
-LaagOpt = Annotated[str | None, typer.Option(
-    "--laag", help="activiteiten, lief-en-leed, welzijn-op-recept, buurtmobiel of ov-haltes.")]
+LaagOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--laag", help="activiteiten, lief-en-leed, welzijn-op-recept, buurtmobiel of ov-haltes."
+    ),
+]
 
 
 @aanbod_app.command("import")
@@ -39,26 +44,42 @@ def import_command(
     register = GeoPackageRegister(register_path(folder))
     sheet: str | int | None = int(blad) if blad is not None and blad.isdigit() else blad
     probe = import_file(file, laag=laag, areas=dataset.areas, sheet=sheet)
-    result = import_file(file, laag=probe.laag, areas=dataset.areas, sheet=sheet,
-                         existing=register.list(probe.laag))
+    result = import_file(
+        file, laag=probe.laag, areas=dataset.areas, sheet=sheet, existing=register.list(probe.laag)
+    )
     stored: list[str] = []
     if not dry_run:
-        stored = register.add(result.laag, result.frame, user=gebruiker or os.environ.get("USER"),
-                              wor_deelnemers=result.wor_deelnemers)
+        stored = register.add(
+            result.laag,
+            result.frame,
+            user=gebruiker or os.environ.get("USER"),
+            wor_deelnemers=result.wor_deelnemers,
+        )
     counts = result.counts
     if as_json:
-        echo_json({**counts, "laag": result.laag, "stored": len(stored),
-                   "rows": result.report[["row", "status", "reason"]].to_dict(orient="records"),
-                   "notices": result.notices})
+        echo_json(
+            {
+                **counts,
+                "laag": result.laag,
+                "stored": len(stored),
+                "rows": result.report[["row", "status", "reason"]].to_dict(orient="records"),
+                "notices": result.notices,
+            }
+        )
         return
-    typer.echo(f"{file.name} -> laag {result.laag}: {counts['accepted']} geaccepteerd, "
-               f"{counts['warnings']} met waarschuwing, {counts['rejected']} afgewezen")
+    typer.echo(
+        f"{file.name} -> laag {result.laag}: {counts['accepted']} geaccepteerd, "
+        f"{counts['warnings']} met waarschuwing, {counts['rejected']} afgewezen"
+    )
     for notice in result.notices:
         typer.echo(f"  melding: {notice}")
     for row in result.report[result.report["status"] != "geaccepteerd"].itertuples():
         typer.echo(f"  rij {row.row}: {row.status}: {row.reason}")
-    typer.echo("Niets opgeslagen (--dry-run)." if dry_run else
-               f"{len(stored)} locatie(s) opgeslagen in {register.path}.")
+    typer.echo(
+        "Niets opgeslagen (--dry-run)."
+        if dry_run
+        else f"{len(stored)} locatie(s) opgeslagen in {register.path}."
+    )
 
 
 @aanbod_app.command("list")
@@ -73,10 +94,18 @@ def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = 
     aanbod = load_aanbod(folder, areas=dataset.areas)
     names = [laag_name(laag)] if laag else list(LAYERS)
     if as_json:
-        echo_json({name: aanbod.layers[name].drop(columns="geometry").assign(
-            x=aanbod.layers[name].geometry.centroid.x.round(1),
-            y=aanbod.layers[name].geometry.centroid.y.round(1),
-        ).to_dict(orient="records") for name in names})
+        echo_json(
+            {
+                name: aanbod.layers[name]
+                .drop(columns="geometry")
+                .assign(
+                    x=aanbod.layers[name].geometry.centroid.x.round(1),
+                    y=aanbod.layers[name].geometry.centroid.y.round(1),
+                )
+                .to_dict(orient="records")
+                for name in names
+            }
+        )
         return
     if aanbod.read_only:
         typer.echo("(alleen lezen: partnerbestanden, nog geen register)")
@@ -91,8 +120,9 @@ def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = 
 
 
 @aanbod_app.command("undo")
-def undo_command(data: DataOpt = None,
-                 gebruiker: Annotated[str | None, typer.Option("--gebruiker")] = None) -> None:
+def undo_command(
+    data: DataOpt = None, gebruiker: Annotated[str | None, typer.Option("--gebruiker")] = None
+) -> None:
     """Maak de laatste wijziging (of import) ongedaan."""
     from geo.aanbod import GeoPackageRegister, register_path
     from geo.model.dataset import resolve_data_dir

@@ -11,9 +11,7 @@ from tests.conftest import REPO
 
 def test_notebook_code_cells_run(monkeypatch):
     notebook = json.loads((REPO / "notebooks" / "wijkkompas_demo.ipynb").read_text())
-    code = [
-        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"
-    ]
+    code = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
     monkeypatch.chdir(REPO / "notebooks")
     namespace: dict[str, object] = {}
     for source in code:

@@ -12,6 +12,12 @@ from geo.aanbod.read import Aanbod, load_aanbod, register_path
 from geo.aanbod.register import AanbodRegister, GeoPackageRegister
 
 __all__ = [
-    "Aanbod", "AanbodRegister", "GeoPackageRegister", "ImportResult", "import_file",
-    "laag_name", "load_aanbod", "register_path",
+    "Aanbod",
+    "AanbodRegister",
+    "GeoPackageRegister",
+    "ImportResult",
+    "import_file",
+    "laag_name",
+    "load_aanbod",
+    "register_path",
 ]

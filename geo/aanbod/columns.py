@@ -8,8 +8,19 @@ from collections.abc import Mapping
 from geo.errors import DataError
 
 ALIASES: dict[str, tuple[str, ...]] = {
-    "naam": ("naam", "name", "activiteit", "titel", "accommodatienaam", "locatienaam",
-             "naamactiviteit", "voorziening", "stopname", "haltenaam", "halte"),
+    "naam": (
+        "naam",
+        "name",
+        "activiteit",
+        "titel",
+        "accommodatienaam",
+        "locatienaam",
+        "naamactiviteit",
+        "voorziening",
+        "stopname",
+        "haltenaam",
+        "halte",
+    ),
     "soort": ("soort", "type", "categorie", "category", "soortactiviteit", "thema"),
     "doelgroepen": ("doelgroepen", "doelgroep", "voorwie", "targetgroup"),
     "talen": ("talen", "taal", "languages"),
@@ -20,8 +31,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "adres": ("adres", "address", "straatenhuisnummer", "straat"),
     "postcode": ("postcode", "zipcode", "pc"),
     "plaats": ("plaats", "plaatsnaam", "woonplaats", "city"),
-    "laatst_gecontroleerd": ("laatstgecontroleerd", "gecontroleerd", "controledatum",
-                             "peildatum", "datum"),
+    "laatst_gecontroleerd": (
+        "laatstgecontroleerd",
+        "gecontroleerd",
+        "controledatum",
+        "peildatum",
+        "datum",
+    ),
     "opmerking": ("opmerking", "opmerkingen", "toelichting", "notes", "omschrijving"),
     "x": ("x", "xrd", "xcoord", "xcoordinaat", "rdx", "x_rd"),
     "y": ("y", "yrd", "ycoord", "ycoordinaat", "rdy", "y_rd"),
@@ -52,7 +68,10 @@ def normalise_header(name: str) -> str:
 
 
 def match_columns(
-    columns: list[str], fields: tuple[str, ...], *, mapping: Mapping[str, str] | None = None,
+    columns: list[str],
+    fields: tuple[str, ...],
+    *,
+    mapping: Mapping[str, str] | None = None,
     file: str | None = None,
 ) -> dict[str, str]:
     """Find the file's column for each canonical field.
@@ -87,7 +106,8 @@ def match_columns(
         if header not in columns:
             raise DataError(
                 f"de kolomkoppeling noemt kolom '{header}' voor '{field}', maar die bestaat niet.",
-                file=file, hint=f"kies uit: {', '.join(columns)}.",
+                file=file,
+                hint=f"kies uit: {', '.join(columns)}.",
             )
         found[field] = header
     taken = set(found.values())

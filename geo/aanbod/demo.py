@@ -24,8 +24,15 @@ _TO_WGS = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
 
 # activities per wijk (Centrum, Noordhoek, Oostpolder, Zuiderveld, Westerkwartier, Molenwijk)
 WIJK_WEIGHTS = {"01": 90, "02": 22, "03": 55, "04": 60, "05": 45, "06": 38}
-ORGANISATIES = ["DOCK", "Buurtteam Demostad", "Bewonersinitiatief", "Sportclub Demo",
-                "Bibliotheek Demostad", "Humanitas", "Vrijwilligerscentrale"]
+ORGANISATIES = [
+    "DOCK",
+    "Buurtteam Demostad",
+    "Bewonersinitiatief",
+    "Sportclub Demo",
+    "Bibliotheek Demostad",
+    "Humanitas",
+    "Vrijwilligerscentrale",
+]
 NAMEN = {
     "ontmoeting": ["Inloop {b}", "Koffieochtend {b}", "Buurtkamer {b}", "Spelmiddag {b}"],
     "maatjes": ["Maatjesproject {b}", "Buddy's {b}", "Bezoekdienst {b}"],
@@ -37,16 +44,35 @@ NAMEN = {
     "vervoer": ["Rijdende winkel {b}"],
     "overig": ["Repair café {b}"],
 }
-DOELGROEP_SETS = ["iedereen", "ouderen_thuiswonend", "ouderen_thuiswonend;alleenstaanden",
-                  "jongvolwassenen", "migrantenouderen", "alleenstaanden", "iedereen",
-                  "jongvolwassenen;iedereen"]
-STRATEN = ["Merelstraat", "Lijsterlaan", "Zwaluwhof", "Kastanjelaan", "Beukenweg",
-           "Molensteeg", "Korenbloemstraat", "Havenkade", "Polderweg", "Dijkstraat",
-           "Rozenlaan", "Lindeplein"]
+DOELGROEP_SETS = [
+    "iedereen",
+    "ouderen_thuiswonend",
+    "ouderen_thuiswonend;alleenstaanden",
+    "jongvolwassenen",
+    "migrantenouderen",
+    "alleenstaanden",
+    "iedereen",
+    "jongvolwassenen;iedereen",
+]
+STRATEN = [
+    "Merelstraat",
+    "Lijsterlaan",
+    "Zwaluwhof",
+    "Kastanjelaan",
+    "Beukenweg",
+    "Molensteeg",
+    "Korenbloemstraat",
+    "Havenkade",
+    "Polderweg",
+    "Dijkstraat",
+    "Rozenlaan",
+    "Lindeplein",
+]
 
 
-def write_demo_aanbod(folder: str | Path, *, buurten: gpd.GeoDataFrame,
-                      population: gpd.GeoDataFrame) -> None:
+def write_demo_aanbod(
+    folder: str | Path, *, buurten: gpd.GeoDataFrame, population: gpd.GeoDataFrame
+) -> None:
     """Write partner files into ``folder/aanbod`` and import them into ``register.gpkg``.
 
     Parameters
@@ -94,18 +120,24 @@ def _activities(buurten: gpd.GeoDataFrame, rng: np.random.Generator) -> list[dic
                 doelgroepen = "jongvolwassenen"  # Noordhoek: little for its elderly
             name = str(rng.choice(NAMEN[soort])).format(b=record.naam)
             x, y = _random_point(record.geometry, rng)
-            rows.append({
-                "naam": name, "soort": soort, "doelgroepen": doelgroepen,
-                "talen": str(rng.choice(["nl", "nl;tr", "nl;ar", "nl;en"])),
-                "dagdelen": str(rng.choice(["ochtend", "middag", "avond", "ochtend;middag",
-                                            "weekend"])),
-                "frequentie": str(rng.choice(["wekelijks", "tweewekelijks", "maandelijks"])),
-                "capaciteit": int(rng.choice([8, 10, 12, 15, 20, 25, 30])),
-                "organisatie": str(rng.choice(ORGANISATIES)),
-                "x": x, "y": y,
-                "laatst_gecontroleerd": f"{int(rng.integers(1, 28)):02d}-"
-                                        f"{int(rng.integers(1, 12)):02d}-2024",
-            })
+            rows.append(
+                {
+                    "naam": name,
+                    "soort": soort,
+                    "doelgroepen": doelgroepen,
+                    "talen": str(rng.choice(["nl", "nl;tr", "nl;ar", "nl;en"])),
+                    "dagdelen": str(
+                        rng.choice(["ochtend", "middag", "avond", "ochtend;middag", "weekend"])
+                    ),
+                    "frequentie": str(rng.choice(["wekelijks", "tweewekelijks", "maandelijks"])),
+                    "capaciteit": int(rng.choice([8, 10, 12, 15, 20, 25, 30])),
+                    "organisatie": str(rng.choice(ORGANISATIES)),
+                    "x": x,
+                    "y": y,
+                    "laatst_gecontroleerd": f"{int(rng.integers(1, 28)):02d}-"
+                    f"{int(rng.integers(1, 12)):02d}-2024",
+                }
+            )
     return rows
 
 
@@ -113,16 +145,38 @@ def _write_dock_csv(rows: list[dict[str, object]], path: Path) -> None:
     """A DOCK-style export: ';', WGS84 with decimal commas, Dutch headers."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
-    writer.writerow(["Naam", "Soort activiteit", "Doelgroep", "Talen", "Dagdelen",
-                     "Frequentie", "Capaciteit", "Organisatie", "Breedtegraad", "Lengtegraad",
-                     "Laatst gecontroleerd"])
+    writer.writerow(
+        [
+            "Naam",
+            "Soort activiteit",
+            "Doelgroep",
+            "Talen",
+            "Dagdelen",
+            "Frequentie",
+            "Capaciteit",
+            "Organisatie",
+            "Breedtegraad",
+            "Lengtegraad",
+            "Laatst gecontroleerd",
+        ]
+    )
     for row in rows:
         lon, lat = _TO_WGS.transform(row["x"], row["y"])
-        writer.writerow([row["naam"], SOORTEN[str(row["soort"])].split(" (")[0],
-                         row["doelgroepen"], row["talen"], row["dagdelen"], row["frequentie"],
-                         row["capaciteit"], row["organisatie"],
-                         f"{lat:.6f}".replace(".", ","), f"{lon:.6f}".replace(".", ","),
-                         row["laatst_gecontroleerd"]])
+        writer.writerow(
+            [
+                row["naam"],
+                SOORTEN[str(row["soort"])].split(" (")[0],
+                row["doelgroepen"],
+                row["talen"],
+                row["dagdelen"],
+                row["frequentie"],
+                row["capaciteit"],
+                row["organisatie"],
+                f"{lat:.6f}".replace(".", ","),
+                f"{lon:.6f}".replace(".", ","),
+                row["laatst_gecontroleerd"],
+            ]
+        )
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
@@ -134,12 +188,37 @@ def _write_buurtteam_xlsx(rows: list[dict[str, object]], path: Path) -> None:
     info.title = "Toelichting"
     info.append(["Aanbod buurtteams Demostad (fictief, demo)."])
     sheet = book.create_sheet("Aanbod")
-    sheet.append(["naam", "soort", "doelgroepen", "talen", "dagdelen", "frequentie",
-                  "capaciteit", "organisatie", "X_RD", "Y_RD", "laatst gecontroleerd"])
+    sheet.append(
+        [
+            "naam",
+            "soort",
+            "doelgroepen",
+            "talen",
+            "dagdelen",
+            "frequentie",
+            "capaciteit",
+            "organisatie",
+            "X_RD",
+            "Y_RD",
+            "laatst gecontroleerd",
+        ]
+    )
     for row in rows:
-        sheet.append([row["naam"], row["soort"], row["doelgroepen"], row["talen"],
-                      row["dagdelen"], row["frequentie"], row["capaciteit"], row["organisatie"],
-                      row["x"], row["y"], row["laatst_gecontroleerd"]])
+        sheet.append(
+            [
+                row["naam"],
+                row["soort"],
+                row["doelgroepen"],
+                row["talen"],
+                row["dagdelen"],
+                row["frequentie"],
+                row["capaciteit"],
+                row["organisatie"],
+                row["x"],
+                row["y"],
+                row["laatst_gecontroleerd"],
+            ]
+        )
     book.save(path)
 
 
@@ -153,22 +232,31 @@ def _write_lief_en_leed(buurten: gpd.GeoDataFrame, rng: np.random.Generator, pat
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def _write_welzijn_op_recept(buurten: gpd.GeoDataFrame, rng: np.random.Generator,
-                             out: Path) -> None:
-    picks = buurten[buurten["naam"].isin(["Markt", "Oosterweide", "Zuiderhof", "Westerpark",
-                                          "Molenhof", "Kanaalzijde"])]
+def _write_welzijn_op_recept(
+    buurten: gpd.GeoDataFrame, rng: np.random.Generator, out: Path
+) -> None:
+    picks = buurten[
+        buurten["naam"].isin(
+            ["Markt", "Oosterweide", "Zuiderhof", "Westerpark", "Molenhof", "Kanaalzijde"]
+        )
+    ]
     points = [shapely.Point(_random_point(g, rng)) for g in picks.geometry]
-    frame = gpd.GeoDataFrame({
-        "naam": [f"Welzijn op recept {n}" for n in picks["naam"]],
-        "soort_locatie": ["welzijnscoach", "huisartsenpraktijk"] * 3,
-        "organisatie": ["DOCK"] * len(picks),
-    }, geometry=points, crs="EPSG:28992").to_crs("EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        {
+            "naam": [f"Welzijn op recept {n}" for n in picks["naam"]],
+            "soort_locatie": ["welzijnscoach", "huisartsenpraktijk"] * 3,
+            "organisatie": ["DOCK"] * len(picks),
+        },
+        geometry=points,
+        crs="EPSG:28992",
+    ).to_crs("EPSG:4326")
     frame.to_file(out / "welzijn_op_recept.geojson", driver="GeoJSON", COORDINATE_PRECISION=6)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     writer.writerow(["wijk", "deelnemers", "jaar"])
-    for wijk, count in zip([f"WK9999{n:02d}" for n in range(1, 7)], [41, 12, 25, 33, 19, 22],
-                           strict=True):
+    for wijk, count in zip(
+        [f"WK9999{n:02d}" for n in range(1, 7)], [41, 12, 25, 33, 19, 22], strict=True
+    ):
         writer.writerow([wijk, count, 2024])
     (out / "welzijn_op_recept_deelnemers.csv").write_text(buffer.getvalue(), encoding="utf-8")
 
@@ -176,14 +264,25 @@ def _write_welzijn_op_recept(buurten: gpd.GeoDataFrame, rng: np.random.Generator
 def _write_buurtmobiel(buurten: gpd.GeoDataFrame, out: Path) -> None:
     south = buurten[buurten["wijkcode"].isin(["WK999904", "WK999905"])]
     polygon = shapely.union_all(south.geometry.to_numpy()).buffer(-150).simplify(20)
-    gpd.GeoDataFrame({"naam": ["Buurtmobiel Zuid"], "dienst": ["Buurtmobiel"],
-                      "dagen": ["ma-vr"], "tijden": ["9-17 uur"], "doelgroep": ["ouderen"]},
-                     geometry=[polygon], crs="EPSG:28992").to_crs("EPSG:4326").to_file(
-        out / "buurtmobiel_zuid.geojson", driver="GeoJSON", COORDINATE_PRECISION=6)
+    gpd.GeoDataFrame(
+        {
+            "naam": ["Buurtmobiel Zuid"],
+            "dienst": ["Buurtmobiel"],
+            "dagen": ["ma-vr"],
+            "tijden": ["9-17 uur"],
+            "doelgroep": ["ouderen"],
+        },
+        geometry=[polygon],
+        crs="EPSG:28992",
+    ).to_crs("EPSG:4326").to_file(
+        out / "buurtmobiel_zuid.geojson", driver="GeoJSON", COORDINATE_PRECISION=6
+    )
     codes = ",".join(buurten.loc[buurten["wijkcode"] == "WK999906", "code"])
     (out / "automaatje.csv").write_text(
         "naam;dienst;dagen;tijden;doelgroep;gebied_codes\n"
-        f"AutoMaatje Molenwijk;AutoMaatje;ma-za;op afspraak;ouderen;{codes}\n", encoding="utf-8")
+        f"AutoMaatje Molenwijk;AutoMaatje;ma-za;op afspraak;ouderen;{codes}\n",
+        encoding="utf-8",
+    )
 
 
 def _write_gtfs(buurten: gpd.GeoDataFrame, rng: np.random.Generator, out: Path) -> None:
@@ -211,15 +310,18 @@ def _build_register(folder: Path, out: Path, buurten: gpd.GeoDataFrame) -> None:
     if register_file.exists():
         register_file.unlink()
     register = GeoPackageRegister(register_file)
-    for name, laag in (("dock_activiteiten.csv", "activiteiten"),
-                       ("buurtteams_activiteiten.xlsx", "activiteiten"),
-                       ("lief_en_leed_straten.csv", "lief-en-leed"),
-                       ("welzijn_op_recept.geojson", "welzijn-op-recept"),
-                       ("welzijn_op_recept_deelnemers.csv", "welzijn-op-recept"),
-                       ("buurtmobiel_zuid.geojson", "buurtmobiel"),
-                       ("automaatje.csv", "buurtmobiel"),
-                       ("stops.txt", "ov-haltes")):
+    for name, laag in (
+        ("dock_activiteiten.csv", "activiteiten"),
+        ("buurtteams_activiteiten.xlsx", "activiteiten"),
+        ("lief_en_leed_straten.csv", "lief-en-leed"),
+        ("welzijn_op_recept.geojson", "welzijn-op-recept"),
+        ("welzijn_op_recept_deelnemers.csv", "welzijn-op-recept"),
+        ("buurtmobiel_zuid.geojson", "buurtmobiel"),
+        ("automaatje.csv", "buurtmobiel"),
+        ("stops.txt", "ov-haltes"),
+    ):
         sheet = "Aanbod" if name.endswith(".xlsx") else None
         result = import_file(out / name, laag=laag, areas=areas, sheet=sheet)
-        register.add(result.laag, result.frame, user="demo-generator",
-                     wor_deelnemers=result.wor_deelnemers)
+        register.add(
+            result.laag, result.frame, user="demo-generator", wor_deelnemers=result.wor_deelnemers
+        )

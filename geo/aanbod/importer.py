@@ -26,7 +26,8 @@ from geo.aanbod.schema import COLUMNS, LAYERS, LOCATED, NOT_LOCATED
 from geo.errors import DataError, Notices
 from geo.io._tabular import TABULAR_SUFFIXES, Table, line_number, read_table, suffix_of
 from geo.io.boundaries import SPATIAL_SUFFIXES, read_spatial
-from geo.io.crs import RD, to_rd as frame_to_rd
+from geo.io.crs import RD
+from geo.io.crs import to_rd as frame_to_rd
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +37,12 @@ REJECTED = "afgewezen"
 DUPLICATE_DISTANCE_M = 25.0
 
 LAAG_NAMES = {
-    "activiteiten": "activiteiten", "lief-en-leed": "lief_en_leed",
-    "welzijn-op-recept": "welzijn_op_recept", "buurtmobiel": "buurtmobiel",
-    "ov-haltes": "ov_haltes", **{layer: layer for layer in LAYERS},
+    "activiteiten": "activiteiten",
+    "lief-en-leed": "lief_en_leed",
+    "welzijn-op-recept": "welzijn_op_recept",
+    "buurtmobiel": "buurtmobiel",
+    "ov-haltes": "ov_haltes",
+    **{layer: layer for layer in LAYERS},
 }
 """CLI spelling (``lief-en-leed``) and layer name (``lief_en_leed``) -> layer name."""
 
@@ -94,7 +98,8 @@ def laag_name(laag: str) -> str:
         return LAAG_NAMES[laag]
     except KeyError:
         raise DataError(
-            "onbekende laag.", value=laag,
+            "onbekende laag.",
+            value=laag,
             hint="kies activiteiten, lief-en-leed, welzijn-op-recept, buurtmobiel of ov-haltes.",
         ) from None
 
@@ -151,11 +156,16 @@ def import_file(
     layer = laag_name(laag) if laag else guess_layer(columns, path)
     if table.frame.empty:
         raise DataError(
-            "het bestand heeft alleen een kop en geen rijen.", file=path,
+            "het bestand heeft alleen een kop en geen rijen.",
+            file=path,
             hint="vul de rijen in of kies een ander bestand.",
         )
     context = row_rules.Context(
-        table=table, geometry=geometry, path=path, areas=areas, notices=notices,
+        table=table,
+        geometry=geometry,
+        path=path,
+        areas=areas,
+        notices=notices,
         fields=match_columns(columns, row_rules.FIELDS[layer], mapping=mapping, file=str(path)),
     )
     if layer == "ov_haltes" and "stop_id" in columns:
@@ -171,16 +181,28 @@ def import_file(
     report_frame = pd.DataFrame(report, columns=["row", "status", "reason", "naam"])
     _flag_duplicates(frame, report_frame, existing)
     frame.attrs.pop("_report_index", None)
-    logger.info("%s: %d rijen gelezen, %s", path.name, len(report_frame),
-                report_frame["status"].value_counts().to_dict())
-    return ImportResult(laag=layer, frame=frame, report=report_frame, source=path.name,
-                        notices=list(notices), wor_deelnemers=extra)
+    logger.info(
+        "%s: %d rijen gelezen, %s",
+        path.name,
+        len(report_frame),
+        report_frame["status"].value_counts().to_dict(),
+    )
+    return ImportResult(
+        laag=layer,
+        frame=frame,
+        report=report_frame,
+        source=path.name,
+        notices=list(notices),
+        wor_deelnemers=extra,
+    )
 
 
 def guess_layer(columns: list[str], path: Path | None = None) -> str:
     """Guess the layer of a partner file from its columns."""
-    fields = match_columns(columns, ("potjes", "deelnemers", "soort_locatie", "dienst",
-                                     "gebied_codes", "vertrekken_per_uur"))
+    fields = match_columns(
+        columns,
+        ("potjes", "deelnemers", "soort_locatie", "dienst", "gebied_codes", "vertrekken_per_uur"),
+    )
     lower = {c.lower() for c in columns}
     if "stop_id" in lower or "vertrekken_per_uur" in fields:
         return "ov_haltes"
@@ -207,7 +229,8 @@ def _read(path: Path, sheet: str | int | None, notices: Notices) -> tuple[Table,
             notices.add(notice)
         return table, None
     raise DataError(
-        f"onbekend bestandstype '{suffix}'.", file=path,
+        f"onbekend bestandstype '{suffix}'.",
+        file=path,
         hint="gebruik CSV, Excel (.xlsx), GeoJSON, GeoPackage of een gezipte shapefile.",
     )
 
@@ -228,16 +251,18 @@ def _assign_buurt(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame | None) -> gp
     located = frame.geometry.notna() & ~frame.geometry.is_empty
     if not located.any() or buurten.empty:
         return frame
-    joined = gpd.sjoin(frame[located][["geometry"]], buurten[["code", "geometry"]],
-                       how="left", predicate="within")
+    joined = gpd.sjoin(
+        frame[located][["geometry"]], buurten[["code", "geometry"]], how="left", predicate="within"
+    )
     joined = joined[~joined.index.duplicated()]
     frame = frame.copy()
     frame.loc[joined.index, "buurt_code"] = joined["code"]
     return frame
 
 
-def _flag_duplicates(frame: gpd.GeoDataFrame, report: pd.DataFrame,
-                     existing: gpd.GeoDataFrame | None) -> None:
+def _flag_duplicates(
+    frame: gpd.GeoDataFrame, report: pd.DataFrame, existing: gpd.GeoDataFrame | None
+) -> None:
     """Warn (in place, in ``report``) for rows with the same name within 25 m."""
     if frame.empty or "naam" not in frame.columns or "_report_index" not in frame.attrs:
         return
@@ -247,8 +272,9 @@ def _flag_duplicates(frame: gpd.GeoDataFrame, report: pd.DataFrame,
     seen: dict[str, list[tuple[int, Point]]] = {}
     pools: list[tuple[str, object, str]] = []
     if existing is not None and not existing.empty and "naam" in existing.columns:
-        for ident, name, geom in zip(existing["id"], existing["naam"], existing.geometry,
-                                     strict=True):
+        for ident, name, geom in zip(
+            existing["id"], existing["naam"], existing.geometry, strict=True
+        ):
             if geom is not None and not geom.is_empty:
                 pools.append((normalise_name(str(name)), geom, f"bestaand id {ident}"))
     for position, (name, geom) in enumerate(zip(names, geoms, strict=True)):
@@ -280,6 +306,16 @@ def located(x: float, y: float, kind: str) -> tuple[Point, str]:
 
 
 __all__ = [
-    "OK", "WARNING", "REJECTED", "ImportResult", "import_file", "guess_layer", "laag_name",
-    "CoordinateProblem", "classify", "read_pair", "line_number", "NOT_LOCATED",
+    "OK",
+    "WARNING",
+    "REJECTED",
+    "ImportResult",
+    "import_file",
+    "guess_layer",
+    "laag_name",
+    "CoordinateProblem",
+    "classify",
+    "read_pair",
+    "line_number",
+    "NOT_LOCATED",
 ]

@@ -41,7 +41,8 @@ class Aanbod:
     reports: dict[str, pd.DataFrame] = field(default_factory=dict)
     read_only: bool = False
     wor_deelnemers: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=WOR_DEELNEMERS_COLUMNS))
+        default_factory=lambda: pd.DataFrame(columns=WOR_DEELNEMERS_COLUMNS)
+    )
     notices: list[str] = field(default_factory=list)
 
 
@@ -51,7 +52,9 @@ def register_path(data_dir: str | Path) -> Path:
 
 
 def load_aanbod(
-    data_dir: str | Path, *, areas: gpd.GeoDataFrame | None = None,
+    data_dir: str | Path,
+    *,
+    areas: gpd.GeoDataFrame | None = None,
     gemeente_code: str | None = None,
 ) -> Aanbod:
     """Read the aanbod of a data folder. Never writes into the folder.
@@ -81,8 +84,10 @@ def load_aanbod(
         return aanbod
     results: list[ImportResult] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name == "stop_times.txt" or not (
-            suffix_of(path) in TABULAR_SUFFIXES or suffix_of(path) in SPATIAL_SUFFIXES
+        if (
+            path.name.startswith(".")
+            or path.name == "stop_times.txt"
+            or not (suffix_of(path) in TABULAR_SUFFIXES or suffix_of(path) in SPATIAL_SUFFIXES)
         ):
             continue
         try:
@@ -99,8 +104,12 @@ def load_aanbod(
             combined = pd.concat([layers[result.laag], frame], ignore_index=True)
             layers[result.laag] = gpd.GeoDataFrame(combined, geometry="geometry", crs=frame.crs)
         if result.wor_deelnemers is not None:
-            aanbod.wor_deelnemers = pd.concat([aanbod.wor_deelnemers, result.wor_deelnemers],
-                                              ignore_index=True)
-    logger.info("aanbod (alleen lezen) uit %d bestand(en): %s", len(results),
-                {k: len(v) for k, v in layers.items()})
+            aanbod.wor_deelnemers = pd.concat(
+                [aanbod.wor_deelnemers, result.wor_deelnemers], ignore_index=True
+            )
+    logger.info(
+        "aanbod (alleen lezen) uit %d bestand(en): %s",
+        len(results),
+        {k: len(v) for k, v in layers.items()},
+    )
     return aanbod

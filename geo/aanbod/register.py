@@ -34,12 +34,21 @@ logger = logging.getLogger(__name__)
 
 REGISTER_FILE = "register.gpkg"
 HISTORY_COLUMNS = ["wanneer", "wie", "actie", "laag", "id", "oud", "nieuw", "batch", "herstelt"]
-ID_PREFIX = {"activiteiten": "act", "lief_en_leed": "lel", "welzijn_op_recept": "wor",
-             "buurtmobiel": "bm", "ov_haltes": "ov"}
+ID_PREFIX = {
+    "activiteiten": "act",
+    "lief_en_leed": "lel",
+    "welzijn_op_recept": "wor",
+    "buurtmobiel": "bm",
+    "ov_haltes": "ov",
+}
 NUMERIC = {"capaciteit", "potjes", "jaar", "vertrekken_per_uur", "deelnemers"}
-GEOMETRY_TYPES = {"activiteiten": "Point", "lief_en_leed": "Unknown",
-                  "welzijn_op_recept": "Point", "buurtmobiel": "MultiPolygon",
-                  "ov_haltes": "Point"}
+GEOMETRY_TYPES = {
+    "activiteiten": "Point",
+    "lief_en_leed": "Unknown",
+    "welzijn_op_recept": "Point",
+    "buurtmobiel": "MultiPolygon",
+    "ov_haltes": "Point",
+}
 
 
 class AanbodRegister(ABC):
@@ -54,8 +63,9 @@ class AanbodRegister(ABC):
         """Store new rows; returns their ids. An empty frame changes nothing."""
 
     @abstractmethod
-    def update(self, laag: str, ident: str, changes: dict[str, object], *,
-               user: str | None = None) -> None:
+    def update(
+        self, laag: str, ident: str, changes: dict[str, object], *, user: str | None = None
+    ) -> None:
         """Change fields of one row."""
 
     @abstractmethod
@@ -124,8 +134,15 @@ class GeoPackageRegister(AanbodRegister):
         return {str(name) for name, _ in pyogrio.list_layers(self.path)}
 
     # -- changing ------------------------------------------------------------------------
-    def add(self, laag: str, frame: gpd.GeoDataFrame, *, user: str | None = None,
-            wor_deelnemers: pd.DataFrame | None = None) -> list[str]:  # noqa: D102
+    def add(
+        self,
+        laag: str,
+        frame: gpd.GeoDataFrame,
+        *,
+        user: str | None = None,
+        wor_deelnemers: pd.DataFrame | None = None,
+    ) -> list[str]:
+        """Store new rows (and Welzijn op recept participants); returns the new ids."""
         _check_layer(laag)
         extra = wor_deelnemers if wor_deelnemers is not None and len(wor_deelnemers) else None
         if frame.empty and extra is None:
@@ -137,20 +154,33 @@ class GeoPackageRegister(AanbodRegister):
         batch = uuid.uuid4().hex
         when = _now()
         for record in _records(rows):
-            state.history.append(_event(when, user, "toegevoegd", laag, record["id"], None,
-                                        record, batch))
+            state.history.append(
+                _event(when, user, "toegevoegd", laag, record["id"], None, record, batch)
+            )
         if extra is not None:
             state.wor = pd.concat([state.wor, extra[WOR_DEELNEMERS_COLUMNS]], ignore_index=True)
-            state.history.append(_event(when, user, "toegevoegd", "wor_deelnemers", "",
-                                        None, {"rijen": len(extra)}, batch))
+            state.history.append(
+                _event(
+                    when,
+                    user,
+                    "toegevoegd",
+                    "wor_deelnemers",
+                    "",
+                    None,
+                    {"rijen": len(extra)},
+                    batch,
+                )
+            )
         if len(rows):
             state.layers[laag] = _concat(state.layers[laag], rows, laag)
         self._save(state)
         logger.info("register: %d rij(en) toegevoegd aan %s", len(rows), laag)
         return ids
 
-    def update(self, laag: str, ident: str, changes: dict[str, object], *,
-               user: str | None = None) -> None:  # noqa: D102
+    def update(
+        self, laag: str, ident: str, changes: dict[str, object], *, user: str | None = None
+    ) -> None:
+        """Change fields of one row (recorded with the old values)."""
         _check_layer(laag)
         state = self._state()
         frame = state.layers[laag]
@@ -158,7 +188,8 @@ class GeoPackageRegister(AanbodRegister):
         unknown = set(changes) - set(COLUMNS[laag]) - {"geometry"}
         if unknown or "id" in changes:
             raise DataError(
-                f"onbekende of vaste velden: {', '.join(sorted(unknown | ({'id'} & set(changes))))}.",
+                "onbekende of vaste velden: "
+                f"{', '.join(sorted(unknown | ({'id'} & set(changes))))}.",
                 hint=f"velden van {laag}: {', '.join(c for c in COLUMNS[laag] if c != 'id')}.",
             )
         old = _records(frame.iloc[[position]])[0]
@@ -167,8 +198,9 @@ class GeoPackageRegister(AanbodRegister):
             frame.iat[position, frame.columns.get_loc(column)] = value
         state.layers[laag] = frame
         new = _records(frame.iloc[[position]])[0]
-        state.history.append(_event(_now(), user, "gewijzigd", laag, ident, old, new,
-                                    uuid.uuid4().hex))
+        state.history.append(
+            _event(_now(), user, "gewijzigd", laag, ident, old, new, uuid.uuid4().hex)
+        )
         self._save(state)
 
     def remove(self, laag: str, ident: str, *, user: str | None = None) -> None:  # noqa: D102
@@ -178,8 +210,9 @@ class GeoPackageRegister(AanbodRegister):
         position = _position(frame, ident, laag)
         old = _records(frame.iloc[[position]])[0]
         state.layers[laag] = frame.drop(frame.index[position]).reset_index(drop=True)
-        state.history.append(_event(_now(), user, "verwijderd", laag, ident, old, None,
-                                    uuid.uuid4().hex))
+        state.history.append(
+            _event(_now(), user, "verwijderd", laag, ident, old, None, uuid.uuid4().hex)
+        )
         self._save(state)
 
     def undo(self, *, user: str | None = None) -> str:  # noqa: D102
@@ -202,8 +235,9 @@ class GeoPackageRegister(AanbodRegister):
                 frame = state.layers[laag]
                 state.layers[laag] = frame[frame["id"] != event.id].reset_index(drop=True)
             elif event.actie == "verwijderd":
-                state.layers[laag] = _concat(state.layers[laag],
-                                             _from_record(json.loads(event.oud), laag), laag)
+                state.layers[laag] = _concat(
+                    state.layers[laag], _from_record(json.loads(event.oud), laag), laag
+                )
             elif event.actie == "gewijzigd":
                 frame = state.layers[laag].copy()
                 position = _position(frame, str(event.id), laag)
@@ -211,8 +245,19 @@ class GeoPackageRegister(AanbodRegister):
                 for column in COLUMNS[laag]:
                     frame.iat[position, frame.columns.get_loc(column)] = restored[column].iloc[0]
                 state.layers[laag] = frame
-            state.history.append(_event(when, user, f"ongedaan: {event.actie}", laag,
-                                        str(event.id), None, None, undo_batch, herstelt=batch))
+            state.history.append(
+                _event(
+                    when,
+                    user,
+                    f"ongedaan: {event.actie}",
+                    laag,
+                    str(event.id),
+                    None,
+                    None,
+                    undo_batch,
+                    herstelt=batch,
+                )
+            )
         summary = _describe(events)
         self._save(state)
         return f"{summary} ongedaan gemaakt"
@@ -226,17 +271,20 @@ class GeoPackageRegister(AanbodRegister):
     def _new_ids(self, laag: str, state: _State, count: int) -> list[str]:
         prefix = ID_PREFIX[laag]
         used = [str(i) for i in state.layers[laag]["id"]] + [
-            str(h["id"]) for h in state.history if h["laag"] == laag]
-        numbers = [int(i.split("-")[1]) for i in used if i.startswith(prefix + "-")
-                   and i.split("-")[1].isdigit()]
+            str(h["id"]) for h in state.history if h["laag"] == laag
+        ]
+        numbers = [
+            int(i.split("-")[1])
+            for i in used
+            if i.startswith(prefix + "-") and i.split("-")[1].isdigit()
+        ]
         start = max(numbers, default=0) + 1
         return [f"{prefix}-{n:06d}" for n in range(start, start + count)]
 
     def _save(self, state: _State) -> None:
         """Write everything to a temporary file, fsync, then atomically replace the register."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".register-",
-                                        suffix=".gpkg")
+        handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".register-", suffix=".gpkg")
         os.close(handle)
         tmp = Path(name)
         tmp.unlink()  # GDAL creates the file itself
@@ -247,8 +295,9 @@ class GeoPackageRegister(AanbodRegister):
             history = pd.DataFrame(state.history, columns=HISTORY_COLUMNS).astype(str)
             pyogrio.write_dataframe(history, tmp, layer="history")
             wor = state.wor[WOR_DEELNEMERS_COLUMNS].copy()
-            pyogrio.write_dataframe(wor.astype({"deelnemers": float, "jaar": float}), tmp,
-                                    layer="wor_deelnemers")
+            pyogrio.write_dataframe(
+                wor.astype({"deelnemers": float, "jaar": float}), tmp, layer="wor_deelnemers"
+            )
             with open(tmp, "rb+") as written:
                 os.fsync(written.fileno())
             os.replace(tmp, self.path)
@@ -265,8 +314,12 @@ class GeoPackageRegister(AanbodRegister):
 
 
 class _State:
-    def __init__(self, layers: dict[str, gpd.GeoDataFrame], history: list[dict[str, object]],
-                 wor: pd.DataFrame) -> None:
+    def __init__(
+        self,
+        layers: dict[str, gpd.GeoDataFrame],
+        history: list[dict[str, object]],
+        wor: pd.DataFrame,
+    ) -> None:
         self.layers = layers
         self.history = history
         self.wor = wor
@@ -274,8 +327,11 @@ class _State:
 
 def empty_layer(laag: str) -> gpd.GeoDataFrame:
     """An empty frame with the layer's columns."""
-    data = {c: pd.Series(dtype=float if c in NUMERIC else object)
-            for c in COLUMNS[laag] if c != "geometry"}
+    data = {
+        c: pd.Series(dtype=float if c in NUMERIC else object)
+        for c in COLUMNS[laag]
+        if c != "geometry"
+    }
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs=RD), crs=RD)
 
 
@@ -287,8 +343,10 @@ def _check_layer(laag: str) -> None:
 def _position(frame: gpd.GeoDataFrame, ident: str, laag: str) -> int:
     hits = np.flatnonzero(frame["id"].astype(str).to_numpy() == ident)
     if len(hits) == 0:
-        raise DataError(f"geen rij met id '{ident}' in {laag}.",
-                        hint="zie 'wijkkompas aanbod list' voor de ids.")
+        raise DataError(
+            f"geen rij met id '{ident}' in {laag}.",
+            hint="zie 'wijkkompas aanbod list' voor de ids.",
+        )
     return int(hits[0])
 
 
@@ -308,14 +366,19 @@ def _write_layer(path: Path, laag: str, frame: gpd.GeoDataFrame) -> None:
         if column in NUMERIC:
             out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
         else:
-            out[column] = out[column].map(lambda v: None if _missing(v) else str(v)).astype(
-                object)
+            out[column] = out[column].map(lambda v: None if _missing(v) else str(v)).astype(object)
     geometry_type = GEOMETRY_TYPES[laag]
     if laag == "buurtmobiel" and len(out):
-        out["geometry"] = [shapely.MultiPolygon([g]) if g is not None and g.geom_type ==
-                           "Polygon" else g for g in out.geometry]
-    pyogrio.write_dataframe(gpd.GeoDataFrame(out, geometry="geometry", crs=RD), path,
-                            layer=laag, geometry_type=geometry_type)
+        out["geometry"] = [
+            shapely.MultiPolygon([g]) if g is not None and g.geom_type == "Polygon" else g
+            for g in out.geometry
+        ]
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame(out, geometry="geometry", crs=RD),
+        path,
+        layer=laag,
+        geometry_type=geometry_type,
+    )
 
 
 def _missing(value: object) -> bool:
@@ -344,20 +407,38 @@ def _from_record(record: dict[str, object], laag: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geometry, crs=RD), crs=RD)
 
 
-def _event(when: str, user: str | None, actie: str, laag: str, ident: object,
-           old: dict[str, object] | None, new: dict[str, object] | None, batch: str,
-           herstelt: str = "") -> dict[str, object]:
-    return {"wanneer": when, "wie": user or "onbekend", "actie": actie, "laag": laag,
-            "id": str(ident or ""), "oud": "" if old is None else json.dumps(old, default=str),
-            "nieuw": "" if new is None else json.dumps(new, default=str), "batch": batch,
-            "herstelt": herstelt}
+def _event(
+    when: str,
+    user: str | None,
+    actie: str,
+    laag: str,
+    ident: object,
+    old: dict[str, object] | None,
+    new: dict[str, object] | None,
+    batch: str,
+    herstelt: str = "",
+) -> dict[str, object]:
+    return {
+        "wanneer": when,
+        "wie": user or "onbekend",
+        "actie": actie,
+        "laag": laag,
+        "id": str(ident or ""),
+        "oud": "" if old is None else json.dumps(old, default=str),
+        "nieuw": "" if new is None else json.dumps(new, default=str),
+        "batch": batch,
+        "herstelt": herstelt,
+    }
 
 
 def _describe(events: pd.DataFrame) -> str:
     first = events.iloc[0]
     count = int((events["laag"] != "wor_deelnemers").sum())
-    verb = {"toegevoegd": "toegevoegd aan", "verwijderd": "verwijderd uit",
-            "gewijzigd": "gewijzigd in"}.get(str(first["actie"]), str(first["actie"]))
+    verb = {
+        "toegevoegd": "toegevoegd aan",
+        "verwijderd": "verwijderd uit",
+        "gewijzigd": "gewijzigd in",
+    }.get(str(first["actie"]), str(first["actie"]))
     return f"{count} rij(en) {verb} {first['laag']}"
 
 

@@ -26,30 +26,113 @@ REJECTED = "afgewezen"
 
 _POINT_FIELDS = ("x", "y", "lat", "lon", "adres", "postcode", "plaats")
 FIELDS: dict[str, tuple[str, ...]] = {
-    "activiteiten": ("naam", "soort", "doelgroepen", "talen", "dagdelen", "frequentie",
-                     "capaciteit", "organisatie", "laatst_gecontroleerd", "opmerking",
-                     "bron_id", "samenvoegen", *_POINT_FIELDS),
+    "activiteiten": (
+        "naam",
+        "soort",
+        "doelgroepen",
+        "talen",
+        "dagdelen",
+        "frequentie",
+        "capaciteit",
+        "organisatie",
+        "laatst_gecontroleerd",
+        "opmerking",
+        "bron_id",
+        "samenvoegen",
+        *_POINT_FIELDS,
+    ),
     "lief_en_leed": ("straat", "buurt", "potjes", "jaar", "x", "y", "lat", "lon"),
-    "welzijn_op_recept": ("naam", "soort_locatie", "organisatie", "deelnemers", "wijk", "jaar",
-                          *_POINT_FIELDS),
+    "welzijn_op_recept": (
+        "naam",
+        "soort_locatie",
+        "organisatie",
+        "deelnemers",
+        "wijk",
+        "jaar",
+        *_POINT_FIELDS,
+    ),
     "buurtmobiel": ("naam", "dienst", "dagen", "tijden", "doelgroep", "gebied_codes"),
     "ov_haltes": ("naam", "vertrekken_per_uur", "bron_id", "x", "y", "lat", "lon"),
 }
 
 SOORT_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "ontmoeting": ("ontmoet", "inloop", "koffie", "buurtcentrum", "buurthuis", "huiskamer",
-                   "soos", "bingo", "spelmiddag", "taalcafe", "buurtkamer"),
+    "ontmoeting": (
+        "ontmoet",
+        "inloop",
+        "koffie",
+        "buurtcentrum",
+        "buurthuis",
+        "huiskamer",
+        "soos",
+        "bingo",
+        "spelmiddag",
+        "taalcafe",
+        "buurtkamer",
+    ),
     "maatjes": ("maatje", "buddy", "bezoek", "vriendschap", "vriendendienst", "automaatje"),
     "samen_eten": ("eten", "eettafel", "maaltijd", "diner", "lunch", "kook", "buurtrestaurant"),
-    "bewegen": ("sport", "beweeg", "bewegen", "wandel", "yoga", "fitness", "gym", "crossfit",
-                "zwem", "dans", "fiets", "tennis", "voetbal", "golf", "hockey", "atletiek",
-                "vechtsport", "shape", "pilates", "zumba", "basketbal", "volleybal", "handbal",
-                "korfbal", "honkbal", "rugby", "schaats", "roei", "turn", "judo", "karate",
-                "boks", "squash", "badminton", "personal", "bootcamp", "kickbox"),
-    "cultuur": ("cultuur", "creatief", "muziek", "koor", "theater", "schilder", "handwerk",
-                "museum", "film", "knutsel", "kunst", "zang"),
-    "informatie": ("informatie", "advies", "wijkinformatiepunt", "infopunt", "spreekuur",
-                   "loket", "inlichting"),
+    "bewegen": (
+        "sport",
+        "beweeg",
+        "bewegen",
+        "wandel",
+        "yoga",
+        "fitness",
+        "gym",
+        "crossfit",
+        "zwem",
+        "dans",
+        "fiets",
+        "tennis",
+        "voetbal",
+        "golf",
+        "hockey",
+        "atletiek",
+        "vechtsport",
+        "shape",
+        "pilates",
+        "zumba",
+        "basketbal",
+        "volleybal",
+        "handbal",
+        "korfbal",
+        "honkbal",
+        "rugby",
+        "schaats",
+        "roei",
+        "turn",
+        "judo",
+        "karate",
+        "boks",
+        "squash",
+        "badminton",
+        "personal",
+        "bootcamp",
+        "kickbox",
+    ),
+    "cultuur": (
+        "cultuur",
+        "creatief",
+        "muziek",
+        "koor",
+        "theater",
+        "schilder",
+        "handwerk",
+        "museum",
+        "film",
+        "knutsel",
+        "kunst",
+        "zang",
+    ),
+    "informatie": (
+        "informatie",
+        "advies",
+        "wijkinformatiepunt",
+        "infopunt",
+        "spreekuur",
+        "loket",
+        "inlichting",
+    ),
     "training": ("training", "lezing", "cursus", "workshop", "voorlichting", "les"),
     "vervoer": ("vervoer", "buurtmobiel", "rit", "plusbus", "taxi"),
 }
@@ -169,8 +252,9 @@ def match_doelgroepen(value: str) -> tuple[list[str], list[str]]:
         if part in DOELGROEPEN:
             keys.append(part)
             continue
-        hit = next((k for k, words in DOELGROEP_KEYWORDS.items()
-                    if any(w in part for w in words)), None)
+        hit = next(
+            (k for k, words in DOELGROEP_KEYWORDS.items() if any(w in part for w in words)), None
+        )
         if hit is None:
             unknown.append(part)
         elif hit not in keys:
@@ -187,8 +271,10 @@ def _dagdelen(value: str) -> str:
 
 
 def _date(value: str) -> str | None:
-    for pattern, order in ((r"^(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
-                           (r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", "dmy")):
+    for pattern, order in (
+        (r"^(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
+        (r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", "dmy"),
+    ):
         match = re.match(pattern, value.strip())
         if match:
             a, b, c = (int(g) for g in match.groups())
@@ -200,8 +286,9 @@ def _date(value: str) -> str | None:
     return None
 
 
-def _finish(report: list[tuple[int, str, str, str]], row: int, warnings: list[str],
-            naam: str) -> None:
+def _finish(
+    report: list[tuple[int, str, str, str]], row: int, warnings: list[str], naam: str
+) -> None:
     report.append((row, WARNING if warnings else OK, "; ".join(warnings), naam))
 
 
@@ -252,22 +339,40 @@ def activiteiten(ctx: Context) -> Outcome:
         if len(group) > 1 and ctx.geometry is None:
             coords = {(ctx.cell(p, "x"), ctx.cell(p, "y")) for p in group}
             if len(coords) > 1:
-                warnings.append("rijen met dezelfde id hebben verschillende coördinaten; "
-                                "de eerste is gebruikt")
-        records.append({
-            "naam": naam, "soort": soort, "doelgroepen": ";".join(groepen or ["iedereen"]),
-            "talen": ctx.cell(first, "talen"), "dagdelen": _dagdelen(ctx.cell(first, "dagdelen")),
-            "frequentie": ctx.cell(first, "frequentie"), "capaciteit": capaciteit,
-            "organisatie": _text(ctx, first, "organisatie", warnings), "adres": adres,
-            "postcode": postcode.upper().replace(" ", ""), "bron": ctx.path.name,
-            "laatst_gecontroleerd": checked, "locatie_status": status, "opmerking": opmerking,
-            "buurt_code": None, "geometry": geometry, "_report": len(report),
-        })
+                warnings.append(
+                    "rijen met dezelfde id hebben verschillende coördinaten; de eerste is gebruikt"
+                )
+        records.append(
+            {
+                "naam": naam,
+                "soort": soort,
+                "doelgroepen": ";".join(groepen or ["iedereen"]),
+                "talen": ctx.cell(first, "talen"),
+                "dagdelen": _dagdelen(ctx.cell(first, "dagdelen")),
+                "frequentie": ctx.cell(first, "frequentie"),
+                "capaciteit": capaciteit,
+                "organisatie": _text(ctx, first, "organisatie", warnings),
+                "adres": adres,
+                "postcode": postcode.upper().replace(" ", ""),
+                "bron": ctx.path.name,
+                "laatst_gecontroleerd": checked,
+                "locatie_status": status,
+                "opmerking": opmerking,
+                "buurt_code": None,
+                "geometry": geometry,
+                "_report": len(report),
+            }
+        )
         _finish(report, ctx.row(first), warnings, naam)
         for other in group[1:]:
-            report.append((ctx.row(other), report[-1][1],
-                           f"samengevoegd met rij {ctx.row(first)} (zelfde "
-                           f"{ctx.fields['bron_id']})", naam))
+            report.append(
+                (
+                    ctx.row(other),
+                    report[-1][1],
+                    f"samengevoegd met rij {ctx.row(first)} (zelfde {ctx.fields['bron_id']})",
+                    naam,
+                )
+            )
     del frame
     return records, report, None
 
@@ -295,8 +400,9 @@ def _groups(ctx: Context) -> list[list[int]]:
     return list(order.values())
 
 
-def _reject(ctx: Context, report: list[tuple[int, str, str, str]], group: list[int],
-            reason: str, naam: str) -> None:
+def _reject(
+    ctx: Context, report: list[tuple[int, str, str, str]], group: list[int], reason: str, naam: str
+) -> None:
     for position in group:
         report.append((ctx.row(position), REJECTED, reason, naam))
 
@@ -308,8 +414,7 @@ def _soort(ctx: Context, position: int, warnings: list[str], has_soort: bool) ->
     key, _exact = match_soort(text)
     if key is None:
         warnings.append(
-            f"onbekende soort '{text}'; opgeslagen als 'overig' (geldig: "
-            f"{', '.join(SOORTEN)})"
+            f"onbekende soort '{text}'; opgeslagen als 'overig' (geldig: {', '.join(SOORTEN)})"
         )
         return "overig"
     return key
@@ -342,8 +447,13 @@ def lief_en_leed(ctx: Context) -> Outcome:
             report.append((ctx.row(position), REJECTED, str(problem), straat))
             continue
         if buurt is None and geometry is None:
-            report.append((ctx.row(position), REJECTED,
-                           "geen (bekende) buurt en geen coördinaten", straat))
+            unknown = ctx.cell(position, "buurt")
+            reason = (
+                f"buurt '{unknown}' niet gevonden en geen coördinaten"
+                if unknown
+                else "geen buurt en geen coördinaten"
+            )
+            report.append((ctx.row(position), REJECTED, reason, straat))
             continue
         potjes = parse_number(ctx.cell(position, "potjes") or "0")
         jaar = parse_number(ctx.cell(position, "jaar") or "")
@@ -353,9 +463,17 @@ def lief_en_leed(ctx: Context) -> Outcome:
         if jaar is None or not 2000 <= jaar <= 2100:
             warnings.append("jaar ontbreekt of is ongeldig")
             jaar = None
-        records.append({"straat": straat, "buurt_code": buurt, "potjes": int(potjes),
-                        "jaar": None if jaar is None else int(jaar), "bron": ctx.path.name,
-                        "geometry": geometry, "_report": len(report)})
+        records.append(
+            {
+                "straat": straat,
+                "buurt_code": buurt,
+                "potjes": int(potjes),
+                "jaar": None if jaar is None else int(jaar),
+                "bron": ctx.path.name,
+                "geometry": geometry,
+                "_report": len(report),
+            }
+        )
         _finish(report, ctx.row(position), warnings, straat)
     return records, report, None
 
@@ -393,18 +511,24 @@ def welzijn_op_recept(ctx: Context) -> Outcome:
         adres = _text(ctx, position, "adres", warnings)
         if geometry is None:
             if not adres:
-                report.append((ctx.row(position), REJECTED, "geen coördinaten en geen adres",
-                               naam))
+                report.append((ctx.row(position), REJECTED, "geen coördinaten en geen adres", naam))
                 continue
             warnings.append("alleen adres: niet gelokaliseerd (geocoderen volgt)")
         soort = ctx.cell(position, "soort_locatie").lower()
         if soort not in ("welzijnscoach", "huisartsenpraktijk"):
             warnings.append(f"soort locatie '{soort}' onbekend; 'welzijnscoach' gebruikt")
             soort = "welzijnscoach"
-        records.append({"naam": naam, "soort_locatie": soort,
-                        "organisatie": _text(ctx, position, "organisatie", warnings),
-                        "adres": adres, "bron": ctx.path.name, "geometry": geometry,
-                        "_report": len(report)})
+        records.append(
+            {
+                "naam": naam,
+                "soort_locatie": soort,
+                "organisatie": _text(ctx, position, "organisatie", warnings),
+                "adres": adres,
+                "bron": ctx.path.name,
+                "geometry": geometry,
+                "_report": len(report),
+            }
+        )
         _finish(report, ctx.row(position), warnings, naam)
     return records, report, None
 
@@ -428,8 +552,14 @@ def wor_participants(ctx: Context) -> Outcome:
             report.append((ctx.row(position), REJECTED, "deelnemers is geen aantal", text))
             continue
         jaar = parse_number(ctx.cell(position, "jaar") or "")
-        rows.append({"wijk_code": code, "jaar": None if jaar is None else int(jaar),
-                     "deelnemers": int(count), "bron": ctx.path.name})
+        rows.append(
+            {
+                "wijk_code": code,
+                "jaar": None if jaar is None else int(jaar),
+                "deelnemers": int(count),
+                "bron": ctx.path.name,
+            }
+        )
         report.append((ctx.row(position), OK, "", text))
     return [], report, pd.DataFrame(rows, columns=["wijk_code", "jaar", "deelnemers", "bron"])
 
@@ -444,37 +574,64 @@ def buurtmobiel(ctx: Context) -> Outcome:
         if not naam:
             report.append((ctx.row(position), REJECTED, "naam ontbreekt", ""))
             continue
-        codes = [normalise_code(c) for c in re.split(r"[;,\s]+", ctx.cell(position,
-                                                                       "gebied_codes")) if c]
+        codes = [
+            normalise_code(c) for c in re.split(r"[;,\s]+", ctx.cell(position, "gebied_codes")) if c
+        ]
         geometry = None if ctx.geometry is None else ctx.geometry[position]
         if geometry is not None and geometry.geom_type not in ("Polygon", "MultiPolygon"):
             report.append((ctx.row(position), REJECTED, "werkgebied moet een vlak zijn", naam))
             continue
         if geometry is None:
             if not codes:
-                report.append((ctx.row(position), REJECTED,
-                               "geen werkgebied: geef een vlak of buurt-/wijkcodes", naam))
+                report.append(
+                    (
+                        ctx.row(position),
+                        REJECTED,
+                        "geen werkgebied: geef een vlak of buurt-/wijkcodes",
+                        naam,
+                    )
+                )
                 continue
             if ctx.areas is None:
-                report.append((ctx.row(position), REJECTED,
-                               "werkgebied uit codes vraagt gebiedsgrenzen", naam))
+                report.append(
+                    (
+                        ctx.row(position),
+                        REJECTED,
+                        "werkgebied uit codes vraagt gebiedsgrenzen",
+                        naam,
+                    )
+                )
                 continue
             members = ctx.areas[ctx.areas["code"].isin(codes)]
             missing = sorted(set(codes) - set(members["code"]))
             if missing:
-                report.append((ctx.row(position), REJECTED,
-                               f"onbekende gebiedscode(s): {', '.join(missing)}", naam))
+                report.append(
+                    (
+                        ctx.row(position),
+                        REJECTED,
+                        f"onbekende gebiedscode(s): {', '.join(missing)}",
+                        naam,
+                    )
+                )
                 continue
             geometry = shapely.union_all(members.geometry.to_numpy())
         dienst = ctx.cell(position, "dienst") or "Buurtmobiel"
         known = next((d for d in DIENSTEN if d.lower() == dienst.lower()), None)
         if known is None:
             warnings.append(f"dienst '{dienst}' is niet een van {', '.join(DIENSTEN)}")
-        records.append({"naam": naam, "dienst": known or dienst,
-                        "dagen": ctx.cell(position, "dagen"), "tijden": ctx.cell(position, "tijden"),
-                        "doelgroep": ctx.cell(position, "doelgroep") or "ouderen",
-                        "gebied_codes": ";".join(codes), "bron": ctx.path.name,
-                        "geometry": geometry, "_report": len(report)})
+        records.append(
+            {
+                "naam": naam,
+                "dienst": known or dienst,
+                "dagen": ctx.cell(position, "dagen"),
+                "tijden": ctx.cell(position, "tijden"),
+                "doelgroep": ctx.cell(position, "doelgroep") or "ouderen",
+                "gebied_codes": ";".join(codes),
+                "bron": ctx.path.name,
+                "geometry": geometry,
+                "_report": len(report),
+            }
+        )
         _finish(report, ctx.row(position), warnings, naam)
     return records, report, None
 
@@ -496,9 +653,16 @@ def ov_haltes(ctx: Context) -> Outcome:
             continue
         freq_text = ctx.cell(position, "vertrekken_per_uur")
         frequency = parse_number(freq_text) if freq_text else None
-        records.append({"id": None, "naam": naam or "(halte zonder naam)",
-                        "vertrekken_per_uur": float("nan") if frequency is None else frequency,
-                        "bron": ctx.path.name, "geometry": geometry, "_report": len(report)})
+        records.append(
+            {
+                "id": None,
+                "naam": naam or "(halte zonder naam)",
+                "vertrekken_per_uur": float("nan") if frequency is None else frequency,
+                "bron": ctx.path.name,
+                "geometry": geometry,
+                "_report": len(report),
+            }
+        )
         _finish(report, ctx.row(position), warnings, naam)
     return records, report, None
 
@@ -514,8 +678,10 @@ def gtfs_stops(ctx: Context) -> Outcome:
         stop_times = read_table(times).frame
         counts = stop_times["stop_id"].value_counts()
         departures = (counts / GTFS_DAY_HOURS).to_dict()
-        ctx.notices.add(f"{times.name}: vertrekken per uur = vertrekken per dag / "
-                        f"{GTFS_DAY_HOURS:g} uur (06-22 uur).")
+        ctx.notices.add(
+            f"{times.name}: vertrekken per uur = vertrekken per dag / "
+            f"{GTFS_DAY_HOURS:g} uur (06-22 uur)."
+        )
     fields = dict(ctx.fields)
     fields.update({"naam": "stop_name", "lat": "stop_lat", "lon": "stop_lon"})
     ctx = Context(ctx.table, ctx.geometry, ctx.path, ctx.areas, ctx.notices, fields)
@@ -527,8 +693,12 @@ def gtfs_stops(ctx: Context) -> Outcome:
         stop_id = str(frame["stop_id"].iloc[position])
         if stations.iloc[position] not in ("", "0"):
             row, _s, _r, naam = report[position]
-            report[position] = (row, REJECTED, "geen halte maar station/ingang (location_type)",
-                                naam)
+            report[position] = (
+                row,
+                REJECTED,
+                "geen halte maar station/ingang (location_type)",
+                naam,
+            )
             continue
         record["vertrekken_per_uur"] = departures.get(stop_id, record["vertrekken_per_uur"])
         record["id"] = None

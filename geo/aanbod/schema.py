@@ -42,16 +42,46 @@ DOELGROEPEN = {
 DAGDELEN = ("ochtend", "middag", "avond", "weekend")
 
 ACTIVITEITEN_COLUMNS = [
-    "id", "naam", "soort", "doelgroepen", "talen", "dagdelen", "frequentie", "capaciteit",
-    "organisatie", "adres", "postcode", "bron", "laatst_gecontroleerd", "locatie_status",
-    "opmerking", "buurt_code", "geometry",
+    "id",
+    "naam",
+    "soort",
+    "doelgroepen",
+    "talen",
+    "dagdelen",
+    "frequentie",
+    "capaciteit",
+    "organisatie",
+    "adres",
+    "postcode",
+    "bron",
+    "laatst_gecontroleerd",
+    "locatie_status",
+    "opmerking",
+    "buurt_code",
+    "geometry",
 ]
 LIEF_EN_LEED_COLUMNS = ["id", "straat", "buurt_code", "potjes", "jaar", "bron", "geometry"]
-WELZIJN_OP_RECEPT_COLUMNS = ["id", "naam", "soort_locatie", "organisatie", "adres", "bron",
-                             "geometry"]
+WELZIJN_OP_RECEPT_COLUMNS = [
+    "id",
+    "naam",
+    "soort_locatie",
+    "organisatie",
+    "adres",
+    "bron",
+    "geometry",
+]
 WOR_DEELNEMERS_COLUMNS = ["wijk_code", "jaar", "deelnemers", "bron"]
-BUURTMOBIEL_COLUMNS = ["id", "naam", "dienst", "dagen", "tijden", "doelgroep", "gebied_codes",
-                       "bron", "geometry"]
+BUURTMOBIEL_COLUMNS = [
+    "id",
+    "naam",
+    "dienst",
+    "dagen",
+    "tijden",
+    "doelgroep",
+    "gebied_codes",
+    "bron",
+    "geometry",
+]
 OV_HALTES_COLUMNS = ["id", "naam", "vertrekken_per_uur", "bron", "geometry"]
 
 COLUMNS = {
@@ -67,14 +97,42 @@ NOT_LOCATED = "niet gelokaliseerd"
 """Values of ``locatie_status``: rows with only an address are kept, without geometry."""
 
 GROUP_SOORTEN = {
-    "ouderen": ("ontmoeting", "maatjes", "samen_eten", "bewegen", "cultuur", "informatie",
-                "vervoer"),
-    "alleenstaande-ouderen": ("ontmoeting", "maatjes", "samen_eten", "bewegen", "cultuur",
-                              "informatie", "vervoer"),
-    "migrantenouderen": ("ontmoeting", "maatjes", "samen_eten", "bewegen", "cultuur",
-                         "informatie", "vervoer"),
-    "jongvolwassenen": ("ontmoeting", "maatjes", "samen_eten", "bewegen", "cultuur",
-                        "training", "informatie"),
+    "ouderen": (
+        "ontmoeting",
+        "maatjes",
+        "samen_eten",
+        "bewegen",
+        "cultuur",
+        "informatie",
+        "vervoer",
+    ),
+    "alleenstaande-ouderen": (
+        "ontmoeting",
+        "maatjes",
+        "samen_eten",
+        "bewegen",
+        "cultuur",
+        "informatie",
+        "vervoer",
+    ),
+    "migrantenouderen": (
+        "ontmoeting",
+        "maatjes",
+        "samen_eten",
+        "bewegen",
+        "cultuur",
+        "informatie",
+        "vervoer",
+    ),
+    "jongvolwassenen": (
+        "ontmoeting",
+        "maatjes",
+        "samen_eten",
+        "bewegen",
+        "cultuur",
+        "training",
+        "informatie",
+    ),
 }
 """Which soorten count as reachable offer for each focus group (documented default)."""
 

@@ -25,7 +25,7 @@ def html_text(value: object) -> str:
 
 
 def neutralise_formula(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with ``'``; numbers pass unchanged.
+    r"""Prefix text that a spreadsheet would run as a formula with ``'``; numbers pass unchanged.
 
     Examples
     --------
