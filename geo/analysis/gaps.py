@@ -1,0 +1,182 @@
+"""Gaps: where many lonely people of a focus group have little suitable offer within reach.
+
+Per buurt and group:
+
+* ``reference`` = all suitable capacity in the gemeente / all lonely residents of the group —
+  the offer every lonely resident would have if the offer were spread evenly;
+* ``served_share`` = min(1, access / reference);
+* ``unserved`` = lonely × (1 − served_share): lonely residents for whom, proportionally, no
+  suitable offer is within reach;
+* ``gap_score`` = unserved × (1 + w × transport-poverty index), w from the settings;
+* ``rank`` 1 = largest gap.
+
+Larger units (wijk, focus area, gemeente) sum people (lonely, unserved, gap score) and
+recompute rates and the offer per 1,000 lonely residents from the summed people.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geo.present.format import fmt_int, fmt_num, fmt_pct
+from geo.settings import ELDERLY, GROUP_NOUNS, AnalysisSettings
+
+
+def score_gaps(buurten: pd.DataFrame, *, group: str,
+               settings: AnalysisSettings = AnalysisSettings()) -> pd.DataFrame:
+    """Add ``served_share``, ``unserved``, ``gap_score``, ``rank`` and ``reason`` to buurt rows.
+
+    Parameters
+    ----------
+    buurten
+        One row per buurt with ``lonely``, ``severely_lonely``, ``access``, ``capacity_total``
+        (all suitable capacity in the gemeente, same on every row), ``reachable``,
+        ``reachable_ontmoeting``, ``catchment_m``, ``buurtmobiel``, ``autos_per_huishouden``,
+        ``afstand_ov_m``, ``transport_index``, ``rate_from``, ``unreliable``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with the gap columns.
+
+    Examples
+    --------
+    >>> scored = score_gaps(frame, group="ouderen")  # doctest: +SKIP
+    """
+    out = buurten.copy()
+    lonely = out["lonely"].fillna(0)
+    total_lonely = lonely.sum()
+    capacity = float(out["capacity_total"].iloc[0]) if len(out) else 0.0
+    reference = capacity / total_lonely if total_lonely > 0 else 0.0
+    if reference > 0:
+        served = (out["access"] / reference).clip(upper=1.0)
+    else:
+        served = pd.Series(0.0, index=out.index)
+    out["reference_offer"] = reference * 1000
+    out["served_share"] = served
+    out["unserved"] = lonely * (1 - served)
+    transport = out["transport_index"].fillna(0)
+    out["gap_score"] = out["unserved"] * (1 + settings.transport_weight_in_gap * transport)
+    out["rank"] = out["gap_score"].rank(ascending=False, method="min").astype(int)
+    out["reason"] = [buurt_reason(row, group=group) for row in out.to_dict(orient="records")]
+    return out
+
+
+def buurt_reason(row: dict[str, object], *, group: str) -> str:
+    """A plain Dutch reason for a buurt's gap, built from its components.
+
+    Examples
+    --------
+    >>> buurt_reason({"lonely": 1240, "severely_lonely": 223, "population": 2500,
+    ...               "reachable": 0, "reachable_ontmoeting": 0, "catchment_m": 500,
+    ...               "buurtmobiel": "", "autos_per_huishouden": 0.5}, group="ouderen")
+    '1.240 eenzame 65-plussers, 9 % ernstig; geen passend aanbod binnen 500 m; geen Buurtmobiel; 0,5 auto per huishouden'
+    """
+    noun = GROUP_NOUNS[group]
+    parts = []
+    lonely = _num(row.get("lonely"))
+    population = _num(row.get("population"))
+    severe = _num(row.get("severely_lonely"))
+    severe_pct = 100 * severe / population if population else float("nan")
+    first = f"{fmt_int(lonely)} eenzame {noun}"
+    if np.isfinite(severe_pct):
+        first += f", {fmt_pct(severe_pct, 0)} ernstig"
+    rate_from = str(row.get("rate_from") or "")
+    if rate_from.startswith(("wijk", "gemeente")):
+        first += f" (cijfer van de {rate_from.split(' ')[0]}: buurt niet gepubliceerd)"
+    parts.append(first)
+    catchment = fmt_int(_num(row.get("catchment_m")))
+    reachable = int(_num(row.get("reachable")) or 0)
+    if reachable == 0:
+        parts.append(f"geen passend aanbod binnen {catchment} m")
+    else:
+        offer = _num(row.get("reachable_offer"))
+        parts.append(f"{reachable} passende activiteit{'en' if reachable != 1 else ''} binnen "
+                     f"{catchment} m ({fmt_num(offer, 0)} plaatsen per 1.000 eenzamen)")
+        if int(_num(row.get("reachable_ontmoeting")) or 0) == 0:
+            parts.append(f"geen ontmoetingsplek binnen {catchment} m")
+    if group in ELDERLY:
+        service = str(row.get("buurtmobiel") or "")
+        parts.append(f"{service} rijdt hier" if service else "geen Buurtmobiel")
+    cars = _num(row.get("autos_per_huishouden"))
+    if np.isfinite(cars):
+        parts.append(f"{fmt_num(cars, 1)} auto per huishouden")
+    stop = _num(row.get("afstand_ov_m"))
+    if np.isfinite(stop) and stop > 500:
+        parts.append(f"OV-halte op {fmt_int(stop)} m")
+    if row.get("unreliable"):
+        parts.append("kleine groep (minder dan 50): onzeker")
+    return "; ".join(parts)
+
+
+def _num(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def aggregate_gaps(buurten: pd.DataFrame, members: dict[str, list[str]], *, niveau: str,
+                   names: dict[str, str], group: str) -> pd.DataFrame:
+    """Sum buurt gaps into wijken, focus areas or the gemeente; rates from summed people.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per unit: ``population``, ``lonely``, ``severely_lonely``, ``lonely_rate``,
+        ``severely_lonely_rate``, ``unserved``, ``gap_score``, ``reachable_offer`` (per 1,000
+        lonely residents, from summed access × lonely), ``buurten``,
+        ``buurten_zonder_aanbod``, ``transport_index`` (weighted by lonely residents),
+        ``rank`` and ``reason``.
+    """
+    rows = []
+    for unit, codes in members.items():
+        part = buurten[buurten["code"].isin(codes)]
+        if part.empty:
+            continue
+        lonely = part["lonely"].fillna(0)
+        total = lonely.sum()
+        population = part["population"].sum()
+        severe = part["severely_lonely"].sum()
+        weights = lonely if total > 0 else pd.Series(1.0, index=part.index)
+        rows.append({
+            "code": unit, "naam": names.get(unit, unit), "niveau": niveau, "group": group,
+            "population": population, "lonely": total, "severely_lonely": severe,
+            "lonely_rate": 100 * total / population if population else np.nan,
+            "severely_lonely_rate": 100 * severe / population if population else np.nan,
+            "unserved": part["unserved"].sum(), "gap_score": part["gap_score"].sum(),
+            "reachable_offer": float((part["access"] * lonely).sum() / total * 1000)
+            if total > 0 else np.nan,
+            "transport_index": float(np.average(part["transport_index"].fillna(0),
+                                                weights=weights)) if weights.sum() else np.nan,
+            "buurten": len(part),
+            "buurten_zonder_aanbod": int((part["reachable"] == 0).sum()),
+            "fallback_buurten": int((~part["rate_from"].astype(str).str.startswith("buurt")).sum()),
+            "unreliable": bool(population < 50),
+            "catchment_m": float(part["catchment_m"].min()),
+        })
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["rank"] = out["gap_score"].rank(ascending=False, method="min").astype(int)
+    out["reason"] = [unit_reason(row, group=group) for row in out.to_dict(orient="records")]
+    return out
+
+
+def unit_reason(row: dict[str, object], *, group: str) -> str:
+    """A plain Dutch reason for a wijk's, focus area's or gemeente's gap."""
+    noun = GROUP_NOUNS[group]
+    parts = [f"{fmt_int(_num(row['lonely']))} eenzame {noun} ({fmt_pct(_num(row['lonely_rate']))}),"
+             f" {fmt_pct(_num(row['severely_lonely_rate']))} ernstig eenzaam"]
+    empty = int(row["buurten_zonder_aanbod"])  # type: ignore[call-overload]
+    total = int(row["buurten"])  # type: ignore[call-overload]
+    parts.append(f"{fmt_int(_num(row['unserved']))} van hen zonder (naar verhouding) "
+                 "passend aanbod in de buurt")
+    if empty:
+        parts.append(f"in {empty} van de {total} buurten niets passends binnen "
+                     f"{fmt_int(_num(row['catchment_m']))} m")
+    parts.append(f"{fmt_num(_num(row['reachable_offer']), 0)} plaatsen per 1.000 eenzamen")
+    if int(row.get("fallback_buurten") or 0):  # type: ignore[call-overload]
+        parts.append(f"{row['fallback_buurten']} buurt(en) met het cijfer van de wijk")
+    return "; ".join(parts)

@@ -1,0 +1,246 @@
+"""One call for the whole gap analysis of a focus group: :func:`analyse`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.aanbod.schema import LAYERS
+from geo.analysis.gaps import aggregate_gaps, score_gaps
+from geo.analysis.hotspots import hot_spots
+from geo.analysis.need import estimate_need, latest_year, population_year
+from geo.analysis.populations import estimate_populations
+from geo.analysis.reach import reachable_offer, suitable_activities
+from geo.analysis.transport import transport_poverty
+from geo.errors import DataError
+from geo.model.dataset import Dataset
+from geo.settings import GROUPS, AnalysisSettings
+
+logger = logging.getLogger(__name__)
+
+LEVELS = ("buurt", "wijk", "gebied", "gemeente")
+
+
+@dataclass
+class GapResult:
+    """Everything the gap analysis found for one focus group.
+
+    Attributes
+    ----------
+    group, year, population_year, settings
+        What was analysed, with which assumptions.
+    buurten
+        Per buurt (GeoDataFrame, EPSG:28992): need, offer, transport poverty, gap, rank, reason.
+    wijken, gebieden, gemeente
+        The same summed per wijk, focus area and for the gemeente (people summed, rates
+        recomputed); wijken and the gemeente also carry their own published RIVM estimate
+        (``lonely_published``, ``severely_lonely_published``).
+    hotspots
+        Local Moran's I / Gi* on lonely residents and on the gap score (``variable``).
+    need
+        All need rows (every group, every level) for profiles and exports.
+    notes
+        What the user should know (fallbacks, unreliable groups, missing layers).
+    """
+
+    group: str
+    year: int
+    population_year: int | None
+    settings: AnalysisSettings
+    buurten: gpd.GeoDataFrame
+    wijken: gpd.GeoDataFrame
+    gebieden: gpd.GeoDataFrame
+    gemeente: pd.DataFrame
+    hotspots: gpd.GeoDataFrame
+    need: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def level(self, niveau: str) -> pd.DataFrame:
+        """Ranked rows of one level (``buurt``, ``wijk``, ``gebied``, ``gemeente``)."""
+        frames = {"buurt": self.buurten, "wijk": self.wijken, "gebied": self.gebieden,
+                  "gemeente": self.gemeente}
+        if niveau not in frames:
+            raise DataError("onbekend niveau.", value=niveau,
+                            hint="kies buurt, wijk, gebied of gemeente.")
+        return frames[niveau].sort_values("rank") if "rank" in frames[niveau] else frames[niveau]
+
+    @property
+    def no_offer(self) -> gpd.GeoDataFrame:
+        """Buurten where nothing suitable is within reach (and lonely residents live)."""
+        frame = self.buurten
+        return frame[(frame["reachable"] == 0) & (frame["lonely"].fillna(0) > 0)]
+
+
+def analyse(
+    dataset: Dataset,
+    layers: dict[str, gpd.GeoDataFrame] | None,
+    *,
+    group: str,
+    settings: AnalysisSettings = AnalysisSettings(),
+    populations: pd.DataFrame | None = None,
+    graph: object | None = None,
+    hotspots: bool = True,
+) -> GapResult:
+    """Run need, reach, transport poverty, gaps and hot spots for one focus group.
+
+    Parameters
+    ----------
+    dataset
+        The loaded dataset (one gemeente).
+    layers
+        Aanbod layers (``Aanbod.layers``); None or missing layers count as empty.
+    group
+        ``ouderen``, ``alleenstaande-ouderen``, ``migrantenouderen`` or ``jongvolwassenen``.
+    settings
+        All assumptions.
+    populations
+        Focus-group populations (default: estimated from kwb; pass overrides here).
+    graph
+        Optional street graph for network distances.
+    hotspots
+        Compute hot spots (skip for speed when not needed).
+
+    Returns
+    -------
+    GapResult
+
+    Examples
+    --------
+    >>> result = analyse(dataset, aanbod.layers, group="ouderen")  # doctest: +SKIP
+    >>> result.level("wijk")[["naam", "gap_score", "reason"]].head()  # doctest: +SKIP
+    """
+    if group not in GROUPS:
+        raise DataError("onbekende doelgroep.", value=group, hint=f"kies uit: {', '.join(GROUPS)}.")
+    layers = dict(layers or {})
+    notes: list[str] = []
+    for name in LAYERS:
+        if name not in layers or layers[name] is None:
+            from geo.aanbod.register import empty_layer
+
+            layers[name] = empty_layer(name)
+    if layers["activiteiten"].empty:
+        notes.append("Geen aanbod (activiteiten) in deze dataset: alle buurten tellen als "
+                     "'geen passend aanbod'.")
+    year = latest_year(dataset, settings)
+    pop_year = population_year(dataset, settings, year)
+    if populations is None:
+        populations = estimate_populations(dataset.population(pop_year), settings=settings)
+    need = estimate_need(dataset, settings=settings, populations=populations)
+    buurten = dataset.level("buurt").reset_index(drop=True)
+    offer = reachable_offer(buurten, need, layers["activiteiten"], group=group,
+                            settings=settings, services=layers["buurtmobiel"], graph=graph)
+    transport = transport_poverty(buurten, dataset.population(pop_year), dataset.figures,
+                                  stops=layers["ov_haltes"], services=layers["buurtmobiel"],
+                                  year=year, settings=settings)
+    group_need = need[(need["group"] == group) & (need["niveau"] == "buurt")]
+    frame = buurten[["code", "naam", "wijk_code", "geometry"]].merge(
+        group_need.drop(columns=["naam", "niveau", "wijk_code"]), on="code", how="left")
+    frame = frame.merge(offer.drop(columns=["buurtmobiel"]), on="code", how="left")
+    frame = frame.merge(transport[["code", "autos_per_huishouden", "afstand_ov_m",
+                                   "vertrekken_per_uur", "moeite_rondkomen", "buurtmobiel",
+                                   "index"]].rename(columns={"index": "transport_index"}),
+                        on="code", how="left")
+    suitable = suitable_activities(layers["activiteiten"], group)
+    frame["capacity_total"] = float(pd.to_numeric(suitable["capaciteit"], errors="coerce")
+                                    .fillna(1.0).sum()) if len(suitable) else 0.0
+    frame["niveau"] = "buurt"
+    scored = gpd.GeoDataFrame(score_gaps(frame, group=group, settings=settings),
+                              geometry="geometry", crs=buurten.crs)
+    wijken = _units(dataset, scored, need, group, "wijk")
+    gebieden = _units(dataset, scored, need, group, "gebied")
+    gemeente = _units(dataset, scored, need, group, "gemeente")
+    spots = _hotspots(scored, settings) if hotspots else gpd.GeoDataFrame(
+        columns=["code", "variable", "geometry"], geometry="geometry", crs=buurten.crs)
+    fallback = int((~scored["rate_from"].astype(str).str.startswith("buurt")).sum())
+    if fallback:
+        notes.append(f"{fallback} buurt(en) zonder gepubliceerd RIVM-cijfer: het cijfer van de "
+                     "wijk (of gemeente) is gebruikt.")
+    unreliable = int(scored["unreliable"].sum())
+    if unreliable:
+        notes.append(f"{unreliable} buurt(en) met minder dan {settings.min_group_size} "
+                     "inwoners in deze groep: uitkomst onzeker.")
+    logger.info("analyse %s: %d buurten, %d wijken, %d gebieden", group, len(scored),
+                len(wijken), len(gebieden))
+    return GapResult(group=group, year=year, population_year=pop_year, settings=settings,
+                     buurten=scored, wijken=wijken, gebieden=gebieden, gemeente=gemeente,
+                     hotspots=spots, need=need, notes=notes)
+
+
+def _units(dataset: Dataset, scored: gpd.GeoDataFrame, need: pd.DataFrame, group: str,
+           niveau: str) -> gpd.GeoDataFrame:
+    areas = dataset.areas
+    if niveau == "wijk":
+        wijken = areas[areas["niveau"] == "wijk"]
+        members = {c: list(scored.loc[scored["wijk_code"] == c, "code"]) for c in wijken["code"]}
+        names = dict(zip(wijken["code"], wijken["naam"], strict=True))
+        geometry = dict(zip(wijken["code"], wijken.geometry, strict=True))
+    elif niveau == "gemeente":
+        gemeente = areas[areas["niveau"] == "gemeente"]
+        members = {c: list(scored["code"]) for c in gemeente["code"]}
+        names = dict(zip(gemeente["code"], gemeente["naam"], strict=True))
+        geometry = dict(zip(gemeente["code"], gemeente.geometry, strict=True))
+    else:
+        members = {name: g.buurt_codes(areas) for name, g in dataset.gebieden.items()}
+        names = {name: name for name in members}
+        geometry = {name: g.geometry(areas) for name, g in dataset.gebieden.items()}
+    units = aggregate_gaps(scored, members, niveau=niveau, names=names, group=group)
+    if units.empty:
+        return gpd.GeoDataFrame(units, geometry=[], crs=scored.crs)
+    if niveau in ("wijk", "gemeente"):
+        own = need[(need["group"] == group) & (need["niveau"] == niveau)].set_index("code")
+        units["population_published"] = units["code"].map(own["population"])
+        units["lonely_rate_published"] = units["code"].map(own["lonely_rate"])
+        units["severely_lonely_rate_published"] = units["code"].map(own["severely_lonely_rate"])
+        units["lonely_published"] = units["code"].map(own["lonely"])
+        units["severely_lonely_published"] = units["code"].map(own["severely_lonely"])
+    units["geometry"] = units["code"].map(geometry)
+    return gpd.GeoDataFrame(units, geometry="geometry", crs=scored.crs)
+
+
+def _hotspots(scored: gpd.GeoDataFrame, settings: AnalysisSettings) -> gpd.GeoDataFrame:
+    parts = []
+    for column, label in (("lonely", "eenzamen"), ("gap_score", "hiaat")):
+        spots = hot_spots(scored, scored[column].fillna(0), settings=settings, label=label)
+        spots["naam"] = scored["naam"].to_numpy()
+        parts.append(spots)
+    out = pd.concat(parts, ignore_index=True)
+    out["hoog_nood_weinig_aanbod"] = (out["variable"] == "hiaat") & (out["hotspot"] == "hot")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=scored.crs)
+
+
+def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
+    """JSON-ready ranked rows with plain keys (for the CLI and the API)."""
+    frame = result.level(niveau)
+    rows = []
+    for row in frame.to_dict(orient="records"):
+        rows.append({
+            "code": row["code"], "naam": row["naam"], "niveau": niveau, "group": result.group,
+            "year": result.year, "population": _clean(row.get("population")),
+            "lonely": _clean(row.get("lonely")),
+            "severely_lonely": _clean(row.get("severely_lonely")),
+            "lonely_rate": _clean(row.get("lonely_rate")),
+            "severely_lonely_rate": _clean(row.get("severely_lonely_rate")),
+            "lonely_published": _clean(row.get("lonely_published")),
+            "severely_lonely_published": _clean(row.get("severely_lonely_published")),
+            "reachable_offer": _clean(row.get("reachable_offer")),
+            "reachable": _clean(row.get("reachable")),
+            "unserved": _clean(row.get("unserved")),
+            "transport_index": _clean(row.get("transport_index")),
+            "gap_score": _clean(row.get("gap_score")), "rank": int(row["rank"]),
+            "reason": row["reason"],
+            "rate_from": row.get("rate_from", None),
+            "unreliable": bool(row.get("unreliable", False)),
+        })
+    return rows
+
+
+def _clean(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if not np.isfinite(number) else round(number, 3)

@@ -1,0 +1,142 @@
+"""Focus-group populations per area from CBS Kerncijfers, each with its method stated."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import DataError
+from geo.io._tabular import line_number, parse_numbers, read_table
+from geo.model.codes import niveau_of, normalise_code
+from geo.settings import GROUPS, AnalysisSettings
+
+logger = logging.getLogger(__name__)
+
+POPULATION_COLUMNS = ["code", "niveau", "group", "population", "method", "estimated"]
+
+
+def methods(settings: AnalysisSettings) -> dict[str, str]:
+    """How each focus group is counted (Dutch, shown with every number)."""
+    return {
+        "ouderen": "CBS Kerncijfers: inwoners van 65 jaar of ouder (telling).",
+        "jongvolwassenen": (
+            f"Schatting: {settings.young_adult_share_15_24 * 100:.0f} % van de 15-24-jarigen + "
+            f"{settings.young_adult_share_25_44 * 100:.0f} % van de 25-44-jarigen (18-27 jaar; "
+            "aangenomen dat leeftijden gelijk verdeeld zijn binnen een band)."
+        ),
+        "alleenstaande-ouderen": (
+            "Schatting: eenpersoonshuishoudens × aandeel 65-plussers onder volwassenen × "
+            f"{settings.single_elderly_factor:g} (ouderen wonen vaker alleen), hoogstens 60 % "
+            "van de 65-plussers. Alleen thuiswonenden tellen als huishouden."
+        ),
+        "migrantenouderen": (
+            "Schatting: 65-plussers × aandeel inwoners met een migratieachtergrond × "
+            f"{settings.migrant_elderly_factor:g} (onder ouderen is dat aandeel kleiner)."
+        ),
+    }
+
+
+def estimate_populations(
+    population: pd.DataFrame,
+    *,
+    settings: AnalysisSettings = AnalysisSettings(),
+    overrides: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Residents per focus group per area.
+
+    Parameters
+    ----------
+    population
+        CBS kwb table (``Dataset.population()``), indexed by code.
+    settings
+        Shares and factors of the estimates.
+    overrides
+        Better counts (columns ``code``, ``group``, ``population``) that replace estimates.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`POPULATION_COLUMNS`; ``estimated`` is ``"schatting"``, ``"telling"`` or
+        ``"opgegeven"``.
+
+    Examples
+    --------
+    >>> pops = estimate_populations(dataset.population())  # doctest: +SKIP
+    >>> pops.query("code == 'WK034403' and group == 'ouderen'")["population"].item()
+    ... # doctest: +SKIP
+    4825.0
+    """
+    p = population
+    adults = (p["inwoners"] - p["leeftijd_0_14"] - 0.3 * p["leeftijd_15_24"]).clip(lower=1)
+    share65 = (p["leeftijd_65_plus"] / adults).clip(upper=1)
+    migration = ((p["herkomst_europa"] + p["herkomst_buiten_europa"]) / p["inwoners"].clip(
+        lower=1)).clip(upper=1)
+    counts = {
+        "ouderen": p["leeftijd_65_plus"],
+        "jongvolwassenen": settings.young_adult_share_15_24 * p["leeftijd_15_24"]
+        + settings.young_adult_share_25_44 * p["leeftijd_25_44"],
+        "alleenstaande-ouderen": np.minimum(
+            p["eenpersoonshuishoudens"] * share65 * settings.single_elderly_factor,
+            0.6 * p["leeftijd_65_plus"],
+        ),
+        "migrantenouderen": p["leeftijd_65_plus"] * migration * settings.migrant_elderly_factor,
+    }
+    text = methods(settings)
+    parts = []
+    for group in GROUPS:
+        parts.append(pd.DataFrame({
+            "code": p.index.astype(str), "niveau": p["niveau"].to_numpy(), "group": group,
+            "population": counts[group].round(0).to_numpy(dtype=float),
+            "method": text[group],
+            "estimated": "telling" if group == "ouderen" else "schatting",
+        }))
+    out = pd.concat(parts, ignore_index=True)
+    if overrides is not None and len(overrides):
+        out = _apply_overrides(out, overrides)
+    return out[POPULATION_COLUMNS]
+
+
+def _apply_overrides(out: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
+    out = out.copy()
+    key = out.set_index(["code", "group"]).index
+    for row in overrides.itertuples():
+        where = key.get_indexer([(row.code, row.group)])[0]
+        if where < 0:
+            continue
+        out.iat[where, out.columns.get_loc("population")] = float(row.population)
+        out.iat[where, out.columns.get_loc("estimated")] = "opgegeven"
+        out.iat[where, out.columns.get_loc("method")] = "Opgegeven door de gebruiker."
+    return out
+
+
+def read_overrides(path: str | Path) -> pd.DataFrame:
+    """Read a CSV ``code;groep;aantal`` with better counts per area and group.
+
+    Raises
+    ------
+    DataError
+        Unknown code, group or a count that is not a number, naming the row.
+    """
+    table = read_table(path)
+    lower = {c.lower(): c for c in table.frame.columns}
+    missing = [c for c in ("code", "groep", "aantal") if c not in lower]
+    if missing:
+        raise DataError(f"kolom(men) {', '.join(missing)} ontbreken.", file=path,
+                        hint="gebruik de kolommen code;groep;aantal.")
+    values, _ = parse_numbers(table, lower["aantal"], required=True)
+    rows = []
+    for position, (code, group) in enumerate(zip(table.frame[lower["code"]],
+                                                  table.frame[lower["groep"]], strict=True)):
+        code = normalise_code(code)
+        if niveau_of(code) not in ("buurt", "wijk", "gemeente"):
+            raise DataError("dit is geen gebiedscode.", file=path,
+                            row=line_number(table, position), column=lower["code"], value=code)
+        if group not in GROUPS:
+            raise DataError("onbekende doelgroep.", file=path, row=line_number(table, position),
+                            column=lower["groep"], value=group,
+                            hint=f"kies uit: {', '.join(GROUPS)}.")
+        rows.append({"code": code, "group": group, "population": values[position]})
+    return pd.DataFrame(rows, columns=["code", "group", "population"])

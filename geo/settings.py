@@ -1,0 +1,133 @@
+"""Typed, documented, frozen settings of the gap analysis. Pass them explicitly.
+
+No mutable module globals: in a Streamlit server every user shares the module, so every
+choice lives in an :class:`AnalysisSettings` value that is passed to the functions that use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+GROUPS = ("ouderen", "alleenstaande-ouderen", "migrantenouderen", "jongvolwassenen")
+"""Focus groups of the Uitvoeringsplan Eenzaamheid (CLI spelling)."""
+
+GROUP_LABELS = {
+    "ouderen": "65-plussers (thuiswonend)",
+    "alleenstaande-ouderen": "alleenstaande thuiswonende ouderen",
+    "migrantenouderen": "migrantenouderen",
+    "jongvolwassenen": "jongvolwassenen (18-27 jaar)",
+}
+GROUP_NOUNS = {
+    "ouderen": "65-plussers",
+    "alleenstaande-ouderen": "alleenstaande ouderen",
+    "migrantenouderen": "migrantenouderen",
+    "jongvolwassenen": "jongvolwassenen",
+}
+ELDERLY = ("ouderen", "alleenstaande-ouderen", "migrantenouderen")
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Every assumption of the gap analysis, with its default.
+
+    Attributes
+    ----------
+    year
+        RIVM edition (2012, 2016, 2020...); None = the most recent in the dataset.
+    population_year
+        CBS kwb year; None = the kwb year nearest the RIVM edition (the later one on a tie).
+    catchment_m
+        Catchment radius per group (metres, network or detour-corrected): 500 m for the
+        elderly groups (about 8 minutes walking at 3.6 km/h), 1,500 m for young adults
+        (cycling/walking distance).
+    walking_speed_kmh
+        Walking speed of elderly residents, used to express catchments in minutes.
+    decay
+        ``"steps"``: the weights of :attr:`steps` (Luo & Qi 2009: 1, 0.68, 0.22 for the inner,
+        middle and outer third of the catchment); ``"gaussian"``: a smooth Gaussian decay that
+        reaches :attr:`gaussian_edge_weight` at the catchment edge.
+    steps
+        ``(fraction of catchment, weight)`` pairs, ascending.
+    gaussian_edge_weight
+        Weight at the catchment edge for the Gaussian decay.
+    detour_factor
+        Straight-line distance × this factor approximates the walking distance when no
+        street network is given (1.3 is a common urban value).
+    buurtmobiel_catchment_m
+        Catchment of elderly residents living inside a Buurtmobiel/AutoMaatje service area:
+        the service brings them to activities further away.
+    buurtmobiel_services
+        Which services extend the elderly catchment.
+    min_group_size
+        Groups with fewer residents in an area are flagged as unreliable.
+    shrinkage
+        Empirical-Bayes shrinkage of buurt rates toward their wijk (off by default: the RIVM
+        figures are already small-area model estimates).
+    shrinkage_prior
+        Prior strength (residents) of the shrinkage: weight of the buurt rate = n / (n + prior).
+    young_adult_share_15_24, young_adult_share_25_44
+        Share of the kwb age bands that is 18-27 (7 of 10 years and 3 of 20 years, assuming
+        ages are spread evenly within a band).
+    single_elderly_factor
+        Single-person households × (share of 65-plussers among adults) × this factor
+        estimates the 65-plussers living alone; older people live alone more often than
+        younger adults (CBS: about 2 in 5 single-person households are 65+, while 65-plussers
+        are about 1 in 5 adults), hence 2.0. Capped at 60 % of the 65-plussers.
+    migrant_elderly_factor
+        65-plussers × (share with a migration background) × this factor estimates the migrant
+        elderly; the migration-background share is lower among the elderly than overall,
+        hence 0.6.
+    transport_weights
+        Weights of the transport-poverty components (renormalised over those available).
+    transport_weight_in_gap
+        How much transport poverty raises the gap score (gap = unserved × (1 + w × index)).
+    fdr_alpha
+        False-discovery rate for hot spots.
+    permutations
+        Conditional permutations for the local statistics.
+    seed
+        Random seed for permutations (reproducible hot spots).
+    """
+
+    year: int | None = None
+    population_year: int | None = None
+    catchment_m: tuple[tuple[str, float], ...] = (
+        ("ouderen", 500.0), ("alleenstaande-ouderen", 500.0), ("migrantenouderen", 500.0),
+        ("jongvolwassenen", 1500.0),
+    )
+    walking_speed_kmh: float = 3.6
+    decay: Literal["steps", "gaussian"] = "steps"
+    steps: tuple[tuple[float, float], ...] = ((1 / 3, 1.0), (2 / 3, 0.68), (1.0, 0.22))
+    gaussian_edge_weight: float = 0.1
+    detour_factor: float = 1.3
+    buurtmobiel_catchment_m: float = 3000.0
+    buurtmobiel_services: tuple[str, ...] = ("Buurtmobiel", "AutoMaatje",
+                                             "BoodschappenPlusBus", "Zonnebloemauto")
+    min_group_size: int = 50
+    shrinkage: bool = False
+    shrinkage_prior: float = 200.0
+    young_adult_share_15_24: float = 0.7
+    young_adult_share_25_44: float = 0.15
+    single_elderly_factor: float = 2.0
+    migrant_elderly_factor: float = 0.6
+    transport_weights: tuple[tuple[str, float], ...] = field(default=(
+        ("weinig_autos", 0.25), ("afstand_ov", 0.2), ("weinig_vertrekken", 0.1),
+        ("aandeel_65plus", 0.15), ("moeite_rondkomen", 0.2), ("geen_buurtmobiel", 0.1),
+    ))
+    transport_weight_in_gap: float = 0.5
+    fdr_alpha: float = 0.05
+    permutations: int = 999
+    seed: int = 20231
+
+    def catchment(self, group: str) -> float:
+        """Catchment radius (m) of a focus group."""
+        return dict(self.catchment_m)[group]
+
+    def minutes(self, metres: float) -> float:
+        """Walking minutes for a distance at :attr:`walking_speed_kmh`."""
+        return metres / (self.walking_speed_kmh * 1000 / 60)
+
+    def with_(self, **changes: object) -> AnalysisSettings:
+        """A copy with some settings changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]
