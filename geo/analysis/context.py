@@ -102,5 +102,5 @@ def target_2026(dataset: Dataset, *, year: int) -> dict[str, object]:
              + ("onder het landelijk gemiddelde (doel 2026 gehaald)." if reached else
                 f"{fmt_num(diff, 1)} procentpunt boven het landelijk gemiddelde (doel 2026: "
                 "eronder)."))
-    return {"year": year, "gemeente": gemeente, "nederland": national, "verschil": diff,
+    return {"year": year, "gemeente": gemeente, "nederland": national, "verschil": round(diff, 1),
             "behaald": reached, "tekst": tekst}

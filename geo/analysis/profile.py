@@ -1,0 +1,261 @@
+"""Area profile: everything about one buurt, wijk or focus area, for the app, CLI and reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.aanbod.schema import SOORTEN
+from geo.analysis.context import compare, target_2026, trend
+from geo.analysis.pipeline import GapResult, analyse
+from geo.analysis.reach import suitable_activities
+from geo.analysis.transport import COMPONENT_LABELS
+from geo.errors import DataError
+from geo.model.dataset import Dataset
+from geo.settings import GROUP_LABELS, GROUPS, AnalysisSettings
+
+
+@dataclass(frozen=True)
+class Area:
+    """A resolved area: its kind, key (code or focus-area name), name and member buurten."""
+
+    kind: str
+    key: str
+    naam: str
+    codes: tuple[str, ...]
+    buurten: tuple[str, ...]
+
+
+def resolve_area(dataset: Dataset, query: str) -> Area:
+    """Find a focus area, wijk or buurt by name or code (case-insensitive).
+
+    Raises
+    ------
+    DataError
+        When nothing (or more than one area) matches, with suggestions.
+
+    Examples
+    --------
+    >>> resolve_area(dataset, "overvecht").kind  # doctest: +SKIP
+    'gebied'
+    """
+    text = query.strip().casefold()
+    areas = dataset.areas
+    for name, gebied in dataset.gebieden.items():
+        if name.casefold() == text:
+            return Area("gebied", name, name, gebied.codes, tuple(gebied.buurt_codes(areas)))
+    by_code = areas[areas["code"].str.casefold() == text]
+    hits = by_code if len(by_code) else areas[areas["naam"].str.casefold() == text]
+    if len(hits) > 1:
+        hits = hits[hits["niveau"] == "wijk"] if (hits["niveau"] == "wijk").any() else hits
+    if len(hits) == 1:
+        row = hits.iloc[0]
+        code = str(row["code"])
+        if row["niveau"] == "buurt":
+            members: tuple[str, ...] = (code,)
+        elif row["niveau"] == "wijk":
+            members = tuple(areas.loc[areas["wijk_code"] == code, "code"])
+        else:
+            members = tuple(areas.loc[areas["niveau"] == "buurt", "code"])
+        return Area(str(row["niveau"]), code, str(row["naam"]), (code,), members)
+    close = sorted(n for n in [*dataset.gebieden, *areas["naam"]] if text in str(n).casefold())
+    raise DataError(
+        "dit gebied is niet gevonden.", value=query,
+        hint=("bedoelt u: " + ", ".join(close[:8]) + "?") if close
+        else "geef de naam van een aandachtsgebied, wijk of buurt, of een CBS-code.",
+    )
+
+
+def area_profile(
+    dataset: Dataset,
+    layers: dict[str, gpd.GeoDataFrame] | None,
+    query: str,
+    *,
+    group: str = "ouderen",
+    settings: AnalysisSettings = AnalysisSettings(),
+    result: GapResult | None = None,
+) -> dict[str, object]:
+    """The profile of one area for one focus group (JSON-ready).
+
+    Parameters
+    ----------
+    dataset
+        The dataset.
+    layers
+        Aanbod layers.
+    query
+        Focus-area name, wijk or buurt name, or CBS code.
+    group
+        The focus group for need, offer and gap.
+    settings
+        Analysis settings.
+    result
+        A finished :func:`~geo.analysis.pipeline.analyse` for ``group`` (saves recomputing).
+
+    Returns
+    -------
+    dict
+        ``area``, ``figures`` (against gemeente and Nederland, with source, year, vintage and
+        status), ``trend``, ``target``, ``populations`` (per group, with method), ``need``,
+        ``offer`` (reachable aanbod by soort), ``nearest`` (Welzijn op recept, Buurtmobiel),
+        ``transport``, ``gap``, ``no_offer_buurten``, ``sources``, ``notes``.
+
+    Examples
+    --------
+    >>> profile = area_profile(dataset, aanbod.layers, "Overvecht")  # doctest: +SKIP
+    >>> profile["figures"][0]["value"], profile["figures"][0]["nederland"]  # doctest: +SKIP
+    (58.2, 47.0)
+    """
+    if group not in GROUPS:
+        raise DataError("onbekende doelgroep.", value=group, hint=f"kies uit: {', '.join(GROUPS)}.")
+    area = resolve_area(dataset, query)
+    result = result or analyse(dataset, layers, group=group, settings=settings)
+    year = result.year
+    codes = list(area.codes) if area.kind != "gebied" or len(area.codes) == 1 else list(
+        area.buurten)
+    figures = compare(dataset, codes, year=year, group="18+")
+    figures += compare(dataset, codes, year=year, group="65+")
+    buurten = result.buurten[result.buurten["code"].isin(area.buurten)]
+    unit = _unit_row(result, area)
+    populations = _populations(result, area)
+    layers = layers or {}
+    return {
+        "area": {"kind": area.kind, "key": area.key, "naam": area.naam, "codes": list(area.codes),
+                 "buurten": list(area.buurten), "gemeente": dataset.gemeente_naam,
+                 "demo": dataset.demo},
+        "group": group, "group_label": GROUP_LABELS[group], "year": year,
+        "population_year": result.population_year,
+        "figures": figures,
+        "trend": trend(dataset, codes, indicator="Eenzaam", group="18+"),
+        "trend_65plus": trend(dataset, codes, indicator="Eenzaam", group="65+"),
+        "target": target_2026(dataset, year=year),
+        "populations": populations,
+        "need": _need(result, area),
+        "offer": _offer(buurten, layers.get("activiteiten"), group),
+        "nearest": _nearest(area, dataset, layers),
+        "transport": _transport(buurten),
+        "gap": unit,
+        "no_offer_buurten": [
+            {"code": r.code, "naam": r.naam, "lonely": float(r.lonely or 0)}
+            for r in buurten[(buurten["reachable"] == 0)].itertuples()
+        ],
+        "sources": _sources(dataset, result),
+        "notes": result.notes,
+    }
+
+
+def _unit_row(result: GapResult, area: Area) -> dict[str, object]:
+    level = {"buurt": result.buurten, "wijk": result.wijken, "gebied": result.gebieden,
+             "gemeente": result.gemeente}[area.kind]
+    hit = level[level["code"] == area.key]
+    if hit.empty:
+        return {}
+    row = hit.drop(columns="geometry").iloc[0].to_dict()
+    return {k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+            for k, v in row.items() if not isinstance(v, shapely.Geometry)}
+
+
+def _populations(result: GapResult, area: Area) -> list[dict[str, object]]:
+    need = result.need
+    rows = []
+    for group in GROUPS:
+        part = need[(need["group"] == group) & need["code"].isin(area.buurten)
+                    & (need["niveau"] == "buurt")]
+        if part.empty:
+            continue
+        rows.append({"group": group, "label": GROUP_LABELS[group],
+                     "population": float(part["population"].sum()),
+                     "method": str(part["population_method"].iloc[0]),
+                     "estimated": str(part["population_estimated"].iloc[0])})
+    return rows
+
+
+def _need(result: GapResult, area: Area) -> list[dict[str, object]]:
+    need = result.need
+    rows = []
+    for group in GROUPS:
+        part = need[(need["group"] == group) & need["code"].isin(area.buurten)
+                    & (need["niveau"] == "buurt")]
+        if part.empty:
+            continue
+        population = float(part["population"].sum())
+        lonely = float(part["lonely"].sum())
+        severe = float(part["severely_lonely"].sum())
+        rows.append({"group": group, "label": GROUP_LABELS[group], "population": population,
+                     "lonely": lonely, "severely_lonely": severe,
+                     "lonely_rate": 100 * lonely / population if population else None,
+                     "severely_lonely_rate": 100 * severe / population if population else None,
+                     "age_group": str(part["age_group"].iloc[0]),
+                     "fallback_buurten": int((part["rate_from"] != "buurt").sum())})
+    return rows
+
+
+def _offer(buurten: pd.DataFrame, activities: gpd.GeoDataFrame | None,
+           group: str) -> dict[str, object]:
+    by_soort = {SOORTEN[s]: int(buurten[f"reachable_{s}"].max()) if len(buurten) else 0
+                for s in SOORTEN}
+    inside = 0
+    if activities is not None and len(activities) and len(buurten):
+        suitable = suitable_activities(activities, group)
+        inside = int(suitable["buurt_code"].isin(buurten["code"]).sum()) if "buurt_code" in \
+            suitable else 0
+    return {"by_soort_max_per_buurt": by_soort, "suitable_inside_area": inside,
+            "reachable_offer": float((buurten["access"] * buurten["lonely"].fillna(0)).sum()
+                                     / max(buurten["lonely"].fillna(0).sum(), 1e-9) * 1000)
+            if len(buurten) else None}
+
+
+def _nearest(area: Area, dataset: Dataset, layers: dict[str, gpd.GeoDataFrame]
+             ) -> dict[str, object]:
+    shape = shapely.union_all(dataset.areas[dataset.areas["code"].isin(area.buurten)]
+                              .geometry.to_numpy())
+    centre = shape.representative_point() if not shape.is_empty else None
+    out: dict[str, object] = {"welzijn_op_recept": None, "buurtmobiel": []}
+    wor = layers.get("welzijn_op_recept")
+    if centre is not None and wor is not None and len(wor):
+        located = wor[wor.geometry.notna()]
+        if len(located):
+            distances = located.geometry.distance(centre)
+            best = distances.idxmin()
+            out["welzijn_op_recept"] = {"naam": str(located.loc[best, "naam"]),
+                                        "afstand_m": float(distances[best])}
+    services = layers.get("buurtmobiel")
+    if services is not None and len(services) and not shape.is_empty:
+        out["buurtmobiel"] = [{"naam": str(s.naam), "dienst": str(s.dienst)}
+                              for s in services.itertuples()
+                              if s.geometry is not None and s.geometry.intersects(shape)]
+    return out
+
+
+def _transport(buurten: pd.DataFrame) -> dict[str, object]:
+    if buurten.empty:
+        return {}
+    weights = buurten["lonely"].fillna(0)
+    weights = weights if weights.sum() > 0 else pd.Series(1.0, index=buurten.index)
+
+    def mean(column: str) -> float | None:
+        values = pd.to_numeric(buurten[column], errors="coerce")
+        ok = values.notna()
+        return float(np.average(values[ok], weights=weights[ok])) if ok.any() and weights[
+            ok].sum() > 0 else None
+
+    return {"index": mean("transport_index"), "autos_per_huishouden": mean(
+        "autos_per_huishouden"), "afstand_ov_m": mean("afstand_ov_m"),
+        "vertrekken_per_uur": mean("vertrekken_per_uur"),
+        "moeite_rondkomen": mean("moeite_rondkomen"),
+        "buurtmobiel": sorted(set(buurten["buurtmobiel"]) - {""}),
+        "labels": COMPONENT_LABELS}
+
+
+def _sources(dataset: Dataset, result: GapResult) -> list[dict[str, object]]:
+    rows = dataset.sources.to_dict(orient="records")
+    return [{k: v for k, v in row.items() if k != "zonder_vorm" and not (
+        isinstance(v, float) and np.isnan(v))} for row in rows] + [{
+            "bestand": "", "soort": "methode", "titel": "Wijkkompas hiatenanalyse",
+            "jaar": str(result.year), "indeling": "", "bron": (
+                f"RIVM {result.year} × CBS bevolking {result.population_year}; E2SFCA "
+                f"({result.settings.decay}), omrijfactor {result.settings.detour_factor:g}")}]

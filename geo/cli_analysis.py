@@ -1,0 +1,157 @@
+"""``wijkkompas hiaten`` and ``wijkkompas profiel``: the gap analysis on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from geo.cli import DataArg, GemeenteOpt, JsonOpt, app, echo_json
+from geo.settings import GROUPS
+
+GroepOpt = Annotated[str, typer.Option("--groep", help=f"Doelgroep: {', '.join(GROUPS)}.")]
+JaarOpt = Annotated[int | None, typer.Option("--jaar", help="RIVM-jaar (standaard het laatste).")]
+
+
+def _load(data: Path | None, gemeente: str | None) -> tuple[Any, Any]:
+    from geo.aanbod import load_aanbod
+    from geo.model.dataset import load_dataset, resolve_data_dir
+
+    folder = resolve_data_dir(data)
+    dataset = load_dataset(folder, gemeente=gemeente)
+    return dataset, load_aanbod(folder, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
+
+
+@app.command()
+def hiaten(
+    data: DataArg = None,
+    groep: GroepOpt = "ouderen",
+    niveau: Annotated[str, typer.Option("--niveau", help="buurt, wijk of gebied.")] = "buurt",
+    gemeente: GemeenteOpt = None,
+    jaar: JaarOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Schrijf de tabel als CSV.")] = None,
+    as_json: JsonOpt = False,
+    top: Annotated[int, typer.Option("--top", help="Aantal rijen in de tekstuitvoer.")] = 15,
+    sorteer: Annotated[str, typer.Option(
+        "--sorteer", help="hiaat, eenzaam, ernstig, percentage of ernstig-percentage.")] = "hiaat",
+) -> None:
+    """Waar zijn veel eenzamen van een doelgroep en weinig passend aanbod in de buurt?"""
+    from geo.analysis.pipeline import analyse, summarise_result
+    from geo.errors import DataError
+    from geo.present.format import fmt_int, fmt_num
+    from geo.settings import GROUP_LABELS, AnalysisSettings
+
+    if groep not in GROUPS:
+        raise DataError("onbekende doelgroep.", value=groep, hint=f"kies uit: {', '.join(GROUPS)}.")
+    if niveau not in ("buurt", "wijk", "gebied"):
+        raise DataError("onbekend niveau.", value=niveau, hint="kies buurt, wijk of gebied.")
+    dataset, aanbod = _load(data, gemeente)
+    result = analyse(dataset, aanbod.layers, group=groep, settings=AnalysisSettings(year=jaar))
+    rows = summarise_result(result, niveau)
+    keys = {"hiaat": "gap_score", "eenzaam": "lonely", "ernstig": "severely_lonely",
+            "percentage": "lonely_rate", "ernstig-percentage": "severely_lonely_rate"}
+    if sorteer not in keys:
+        raise DataError("onbekende sortering.", value=sorteer, hint=f"kies {', '.join(keys)}.")
+    if sorteer != "hiaat":
+        key = keys[sorteer]
+        if niveau == "wijk" and key in ("lonely", "severely_lonely"):
+            key = f"{key}_published"  # the RIVM wijk estimate × the wijk's population
+        rows = sorted(rows, key=lambda r: -(r.get(key) or 0))
+    if out is not None:
+        _write_csv(rows, out)
+    if as_json:
+        echo_json({"group": groep, "niveau": niveau, "year": result.year,
+                   "population_year": result.population_year, "demo": dataset.demo,
+                   "rows": rows, "notes": result.notes + aanbod.notices})
+        return
+    demo = "  [DEMO — fictieve gegevens]" if dataset.demo else ""
+    typer.echo(f"Hiaten voor {GROUP_LABELS[groep]} per {niveau} — RIVM {result.year}, "
+               f"CBS-bevolking {result.population_year}{demo}")
+    for row in rows[:top]:
+        typer.echo(f"{row['rank']:>3}. {row['naam']} ({row['code']}): hiaatscore "
+                   f"{fmt_num(row['gap_score'], 0)}, {fmt_int(row['lonely'])} eenzamen")
+        if row.get("lonely_published") is not None:
+            typer.echo(f"     RIVM-wijkcijfer × bevolking: {fmt_int(row['lonely_published'])} "
+                       f"eenzaam, {fmt_int(row['severely_lonely_published'])} ernstig eenzaam")
+        typer.echo(f"     {row['reason']}")
+    for note in result.notes:
+        typer.echo(f"Let op: {note}")
+    if out is not None:
+        typer.echo(f"Tabel geschreven naar {out}")
+
+
+def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    import pandas as pd
+
+    from geo.present.safe_text import neutralise_formula
+
+    frame = pd.DataFrame(rows).map(neutralise_formula)
+    frame.to_csv(path, index=False, sep=";", decimal=",", encoding="utf-8-sig")
+
+
+@app.command()
+def profiel(
+    data: DataArg = None,
+    gebied: Annotated[str, typer.Option("--gebied", help="Aandachtsgebied, wijk, buurt of code.")]
+    = "",
+    groep: GroepOpt = "ouderen",
+    gemeente: GemeenteOpt = None,
+    jaar: JaarOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Alles over één gebied: cijfers tegen gemeente en Nederland, trend, doelgroepen, aanbod."""
+    from geo.analysis.profile import area_profile
+    from geo.errors import DataError
+    from geo.settings import AnalysisSettings
+
+    if not gebied:
+        raise DataError("geef een gebied met --gebied.", hint="bijvoorbeeld --gebied Overvecht.")
+    dataset, aanbod = _load(data, gemeente)
+    profile = area_profile(dataset, aanbod.layers, gebied, group=groep,
+                           settings=AnalysisSettings(year=jaar))
+    if as_json:
+        echo_json(profile)
+        return
+    _print_profile(profile)
+
+
+def _print_profile(profile: dict[str, Any]) -> None:
+    from geo.present.format import fmt_int, fmt_num, fmt_pct
+
+    area = profile["area"]
+    demo = "  [DEMO — fictieve gegevens]" if area["demo"] else ""
+    typer.echo(f"{area['naam']} ({area['kind']}, {len(area['buurten'])} buurten){demo}")
+    typer.echo(f"\nEenzaamheid {profile['year']} (gebied / gemeente / Nederland):")
+    for row in profile["figures"]:
+        note = "" if row["status"] == "gepubliceerd" else f"  ({row['status']})"
+        typer.echo(f"  {row['label']:<20} {row['group']:<4} {fmt_pct(row['value']):>8} "
+                   f"{fmt_pct(row['gemeente']):>8} {fmt_pct(row['nederland']):>8}{note}")
+    typer.echo("  Bron: " + (profile["figures"][0]["source"] or "") + ", "
+               + (profile["figures"][0].get("vintage") or "") if profile["figures"] else "")
+    typer.echo("\nTrend eenzaam 18+: " + ", ".join(
+        f"{t['year']}: {fmt_pct(t['value'])}" for t in profile["trend"]))
+    typer.echo(f"Doel 2026: {profile['target']['tekst']}")
+    typer.echo("\nDoelgroepen:")
+    for row in profile["need"]:
+        typer.echo(f"  {row['label']:<36} {fmt_int(row['population']):>7} inwoners, "
+                   f"{fmt_int(row['lonely'])} eenzaam ({fmt_pct(row['lonely_rate'])}), "
+                   f"{fmt_int(row['severely_lonely'])} ernstig")
+    gap = profile["gap"]
+    if gap:
+        typer.echo(f"\nHiaat ({profile['group_label']}): score {fmt_num(gap.get('gap_score'), 0)}"
+                   f", rang {gap.get('rank')}\n  {gap.get('reason')}")
+    transport = profile["transport"]
+    if transport:
+        typer.echo(f"\nVervoersarmoede-index: {fmt_num(transport.get('index'), 2)} "
+                   f"(auto's per huishouden {fmt_num(transport.get('autos_per_huishouden'), 1)})")
+    nearest = profile["nearest"]
+    if nearest.get("welzijn_op_recept"):
+        wor = nearest["welzijn_op_recept"]
+        typer.echo(f"Dichtstbijzijnde Welzijn op recept: {wor['naam']} "
+                   f"({fmt_int(wor['afstand_m'])} m)")
+    if profile["no_offer_buurten"]:
+        typer.echo("Buurten zonder passend aanbod: " + ", ".join(
+            b["naam"] for b in profile["no_offer_buurten"]))
+    for note in profile["notes"]:
+        typer.echo(f"Let op: {note}")
