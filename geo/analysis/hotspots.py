@@ -3,7 +3,7 @@
 Neighbours are buurten sharing a border (queen contiguity); buurten without neighbours
 (islands) get their nearest buurten instead. Significance comes from conditional
 permutations (seeded, so reproducible) and is corrected for testing many buurten at once with
-the Benjamini-Hochberg false-discovery rate (``esda.fdr``).
+the Benjamini-Hochberg false-discovery rate (``scipy.stats.false_discovery_control``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import warnings
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy.stats import false_discovery_control
 
 from geo.settings import AnalysisSettings
 
@@ -29,13 +30,17 @@ def spatial_weights(areas: gpd.GeoDataFrame) -> object:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        queen = weights.Queen.from_dataframe(areas.reset_index(drop=True), use_index=False,
-                                             silence_warnings=True)
+        queen = weights.Queen.from_dataframe(
+            areas.reset_index(drop=True), use_index=False, silence_warnings=True
+        )
         if queen.islands:
             k = min(4, len(areas) - 1)
             knn = weights.KNN.from_dataframe(
                 areas.reset_index(drop=True).set_geometry(
-                    areas.geometry.representative_point().reset_index(drop=True)), k=k)
+                    areas.geometry.representative_point().reset_index(drop=True)
+                ),
+                k=k,
+            )
             queen = weights.w_union(queen, knn, silence_warnings=True)
     queen.transform = "r"
     return queen
@@ -65,12 +70,19 @@ def hot_spots(
     -------
     geopandas.GeoDataFrame
         Per area: ``code``, ``variable``, ``value``, ``moran_i``, ``moran_quadrant``
-        (hoog-hoog ...), ``moran_p``, ``gi_z``, ``gi_p``, ``significant`` (after FDR),
+        (hoog-hoog ...), ``moran_p``, ``gi_z``, ``gi_p``, ``gi_p_fdr`` (BH-adjusted),
+        ``significant`` (adjusted p ≤ the FDR alpha),
         ``hotspot`` (``hot``, ``cold`` or ``''``), and the geometry.
     """
-    out = gpd.GeoDataFrame({"code": areas["code"].to_numpy(), "variable": label,
-                            "value": values.to_numpy(dtype=float)},
-                           geometry=areas.geometry.to_numpy(), crs=areas.crs)
+    out = gpd.GeoDataFrame(
+        {
+            "code": areas["code"].to_numpy(),
+            "variable": label,
+            "value": values.to_numpy(dtype=float),
+        },
+        geometry=areas.geometry.to_numpy(),
+        crs=areas.crs,
+    )
     for column in ("moran_i", "moran_p", "gi_z", "gi_p"):
         out[column] = np.nan
     out["moran_quadrant"] = ""
@@ -86,18 +98,20 @@ def hot_spots(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         moran = esda.Moran_Local(y, w, permutations=settings.permutations, seed=settings.seed)
-        gi = esda.G_Local(y, w, star=True, permutations=settings.permutations,
-                          seed=settings.seed)
+        gi = esda.G_Local(y, w, star=True, permutations=settings.permutations, seed=settings.seed)
     out["moran_i"] = moran.Is
     out["moran_quadrant"] = [QUADRANTS.get(int(q), "") for q in moran.q]
     out["moran_p"] = moran.p_sim
     out["gi_z"] = gi.Zs
     out["gi_p"] = gi.p_sim
-    threshold = esda.fdr(gi.p_sim, settings.fdr_alpha)
-    significant = gi.p_sim <= threshold
+    adjusted = false_discovery_control(gi.p_sim, method="bh")
+    significant = adjusted <= settings.fdr_alpha
+    out["gi_p_fdr"] = adjusted
     out["significant"] = significant
-    out["hotspot"] = np.where(significant & (gi.Zs > 0), "hot",
-                              np.where(significant & (gi.Zs < 0), "cold", ""))
-    logger.info("hot spots %s: %d significant (FDR %.2f)", label, int(significant.sum()),
-                settings.fdr_alpha)
+    out["hotspot"] = np.where(
+        significant & (gi.Zs > 0), "hot", np.where(significant & (gi.Zs < 0), "cold", "")
+    )
+    logger.info(
+        "hot spots %s: %d significant (FDR %.2f)", label, int(significant.sum()), settings.fdr_alpha
+    )
     return out
