@@ -33,10 +33,14 @@ def hiaten(
     out: Annotated[Path | None, typer.Option("--out", help="Schrijf de tabel als CSV.")] = None,
     as_json: JsonOpt = False,
     top: Annotated[int, typer.Option("--top", help="Aantal rijen in de tekstuitvoer.")] = 15,
-    sorteer: Annotated[str, typer.Option(
-        "--sorteer", help="hiaat, eenzaam, ernstig, percentage of ernstig-percentage.")] = "hiaat",
+    sorteer: Annotated[
+        str,
+        typer.Option(
+            "--sorteer", help="hiaat, eenzaam, ernstig, percentage of ernstig-percentage."
+        ),
+    ] = "hiaat",
 ) -> None:
-    """Waar zijn veel eenzamen van een doelgroep en weinig passend aanbod in de buurt?"""
+    """Toon waar veel eenzamen van een doelgroep wonen en weinig passend aanbod is."""
     from geo.analysis.pipeline import analyse, summarise_result
     from geo.errors import DataError
     from geo.present.format import fmt_int, fmt_num
@@ -49,8 +53,13 @@ def hiaten(
     dataset, aanbod = _load(data, gemeente)
     result = analyse(dataset, aanbod.layers, group=groep, settings=AnalysisSettings(year=jaar))
     rows = summarise_result(result, niveau)
-    keys = {"hiaat": "gap_score", "eenzaam": "lonely", "ernstig": "severely_lonely",
-            "percentage": "lonely_rate", "ernstig-percentage": "severely_lonely_rate"}
+    keys = {
+        "hiaat": "gap_score",
+        "eenzaam": "lonely",
+        "ernstig": "severely_lonely",
+        "percentage": "lonely_rate",
+        "ernstig-percentage": "severely_lonely_rate",
+    }
     if sorteer not in keys:
         raise DataError("onbekende sortering.", value=sorteer, hint=f"kies {', '.join(keys)}.")
     if sorteer != "hiaat":
@@ -61,19 +70,33 @@ def hiaten(
     if out is not None:
         _write_csv(rows, out)
     if as_json:
-        echo_json({"group": groep, "niveau": niveau, "year": result.year,
-                   "population_year": result.population_year, "demo": dataset.demo,
-                   "rows": rows, "notes": result.notes + aanbod.notices})
+        echo_json(
+            {
+                "group": groep,
+                "niveau": niveau,
+                "year": result.year,
+                "population_year": result.population_year,
+                "demo": dataset.demo,
+                "rows": rows,
+                "notes": result.notes + aanbod.notices,
+            }
+        )
         return
     demo = "  [DEMO — fictieve gegevens]" if dataset.demo else ""
-    typer.echo(f"Hiaten voor {GROUP_LABELS[groep]} per {niveau} — RIVM {result.year}, "
-               f"CBS-bevolking {result.population_year}{demo}")
+    typer.echo(
+        f"Hiaten voor {GROUP_LABELS[groep]} per {niveau} — RIVM {result.year}, "
+        f"CBS-bevolking {result.population_year}{demo}"
+    )
     for row in rows[:top]:
-        typer.echo(f"{row['rank']:>3}. {row['naam']} ({row['code']}): hiaatscore "
-                   f"{fmt_num(row['gap_score'], 0)}, {fmt_int(row['lonely'])} eenzamen")
+        typer.echo(
+            f"{row['rank']:>3}. {row['naam']} ({row['code']}): hiaatscore "
+            f"{fmt_num(row['gap_score'], 0)}, {fmt_int(row['lonely'])} eenzamen"
+        )
         if row.get("lonely_published") is not None:
-            typer.echo(f"     RIVM-wijkcijfer × bevolking: {fmt_int(row['lonely_published'])} "
-                       f"eenzaam, {fmt_int(row['severely_lonely_published'])} ernstig eenzaam")
+            typer.echo(
+                f"     RIVM-wijkcijfer × bevolking: {fmt_int(row['lonely_published'])} "
+                f"eenzaam, {fmt_int(row['severely_lonely_published'])} ernstig eenzaam"
+            )
         typer.echo(f"     {row['reason']}")
     for note in result.notes:
         typer.echo(f"Let op: {note}")
@@ -93,8 +116,9 @@ def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
 @app.command()
 def profiel(
     data: DataArg = None,
-    gebied: Annotated[str, typer.Option("--gebied", help="Aandachtsgebied, wijk, buurt of code.")]
-    = "",
+    gebied: Annotated[
+        str, typer.Option("--gebied", help="Aandachtsgebied, wijk, buurt of code.")
+    ] = "",
     groep: GroepOpt = "ouderen",
     gemeente: GemeenteOpt = None,
     jaar: JaarOpt = None,
@@ -108,8 +132,9 @@ def profiel(
     if not gebied:
         raise DataError("geef een gebied met --gebied.", hint="bijvoorbeeld --gebied Overvecht.")
     dataset, aanbod = _load(data, gemeente)
-    profile = area_profile(dataset, aanbod.layers, gebied, group=groep,
-                           settings=AnalysisSettings(year=jaar))
+    profile = area_profile(
+        dataset, aanbod.layers, gebied, group=groep, settings=AnalysisSettings(year=jaar)
+    )
     if as_json:
         echo_json(profile)
         return
@@ -125,33 +150,52 @@ def _print_profile(profile: dict[str, Any]) -> None:
     typer.echo(f"\nEenzaamheid {profile['year']} (gebied / gemeente / Nederland):")
     for row in profile["figures"]:
         note = "" if row["status"] == "gepubliceerd" else f"  ({row['status']})"
-        typer.echo(f"  {row['label']:<20} {row['group']:<4} {fmt_pct(row['value']):>8} "
-                   f"{fmt_pct(row['gemeente']):>8} {fmt_pct(row['nederland']):>8}{note}")
-    typer.echo("  Bron: " + (profile["figures"][0]["source"] or "") + ", "
-               + (profile["figures"][0].get("vintage") or "") if profile["figures"] else "")
-    typer.echo("\nTrend eenzaam 18+: " + ", ".join(
-        f"{t['year']}: {fmt_pct(t['value'])}" for t in profile["trend"]))
+        typer.echo(
+            f"  {row['label']:<20} {row['group']:<4} {fmt_pct(row['value']):>8} "
+            f"{fmt_pct(row['gemeente']):>8} {fmt_pct(row['nederland']):>8}{note}"
+        )
+    typer.echo(
+        "  Bron: "
+        + (profile["figures"][0]["source"] or "")
+        + ", "
+        + (profile["figures"][0].get("vintage") or "")
+        if profile["figures"]
+        else ""
+    )
+    typer.echo(
+        "\nTrend eenzaam 18+: "
+        + ", ".join(f"{t['year']}: {fmt_pct(t['value'])}" for t in profile["trend"])
+    )
     typer.echo(f"Doel 2026: {profile['target']['tekst']}")
     typer.echo("\nDoelgroepen:")
     for row in profile["need"]:
-        typer.echo(f"  {row['label']:<36} {fmt_int(row['population']):>7} inwoners, "
-                   f"{fmt_int(row['lonely'])} eenzaam ({fmt_pct(row['lonely_rate'])}), "
-                   f"{fmt_int(row['severely_lonely'])} ernstig")
+        typer.echo(
+            f"  {row['label']:<36} {fmt_int(row['population']):>7} inwoners, "
+            f"{fmt_int(row['lonely'])} eenzaam ({fmt_pct(row['lonely_rate'])}), "
+            f"{fmt_int(row['severely_lonely'])} ernstig"
+        )
     gap = profile["gap"]
     if gap:
-        typer.echo(f"\nHiaat ({profile['group_label']}): score {fmt_num(gap.get('gap_score'), 0)}"
-                   f", rang {gap.get('rank')}\n  {gap.get('reason')}")
+        typer.echo(
+            f"\nHiaat ({profile['group_label']}): score {fmt_num(gap.get('gap_score'), 0)}"
+            f", rang {gap.get('rank')}\n  {gap.get('reason')}"
+        )
     transport = profile["transport"]
     if transport:
-        typer.echo(f"\nVervoersarmoede-index: {fmt_num(transport.get('index'), 2)} "
-                   f"(auto's per huishouden {fmt_num(transport.get('autos_per_huishouden'), 1)})")
+        typer.echo(
+            f"\nVervoersarmoede-index: {fmt_num(transport.get('index'), 2)} "
+            f"(auto's per huishouden {fmt_num(transport.get('autos_per_huishouden'), 1)})"
+        )
     nearest = profile["nearest"]
     if nearest.get("welzijn_op_recept"):
         wor = nearest["welzijn_op_recept"]
-        typer.echo(f"Dichtstbijzijnde Welzijn op recept: {wor['naam']} "
-                   f"({fmt_int(wor['afstand_m'])} m)")
+        typer.echo(
+            f"Dichtstbijzijnde Welzijn op recept: {wor['naam']} ({fmt_int(wor['afstand_m'])} m)"
+        )
     if profile["no_offer_buurten"]:
-        typer.echo("Buurten zonder passend aanbod: " + ", ".join(
-            b["naam"] for b in profile["no_offer_buurten"]))
+        typer.echo(
+            "Buurten zonder passend aanbod: "
+            + ", ".join(b["naam"] for b in profile["no_offer_buurten"])
+        )
     for note in profile["notes"]:
         typer.echo(f"Let op: {note}")

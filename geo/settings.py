@@ -93,7 +93,9 @@ class AnalysisSettings:
     year: int | None = None
     population_year: int | None = None
     catchment_m: tuple[tuple[str, float], ...] = (
-        ("ouderen", 500.0), ("alleenstaande-ouderen", 500.0), ("migrantenouderen", 500.0),
+        ("ouderen", 500.0),
+        ("alleenstaande-ouderen", 500.0),
+        ("migrantenouderen", 500.0),
         ("jongvolwassenen", 1500.0),
     )
     walking_speed_kmh: float = 3.6
@@ -102,8 +104,12 @@ class AnalysisSettings:
     gaussian_edge_weight: float = 0.1
     detour_factor: float = 1.3
     buurtmobiel_catchment_m: float = 3000.0
-    buurtmobiel_services: tuple[str, ...] = ("Buurtmobiel", "AutoMaatje",
-                                             "BoodschappenPlusBus", "Zonnebloemauto")
+    buurtmobiel_services: tuple[str, ...] = (
+        "Buurtmobiel",
+        "AutoMaatje",
+        "BoodschappenPlusBus",
+        "Zonnebloemauto",
+    )
     min_group_size: int = 50
     shrinkage: bool = False
     shrinkage_prior: float = 200.0
@@ -111,10 +117,16 @@ class AnalysisSettings:
     young_adult_share_25_44: float = 0.15
     single_elderly_factor: float = 2.0
     migrant_elderly_factor: float = 0.6
-    transport_weights: tuple[tuple[str, float], ...] = field(default=(
-        ("weinig_autos", 0.25), ("afstand_ov", 0.2), ("weinig_vertrekken", 0.1),
-        ("aandeel_65plus", 0.15), ("moeite_rondkomen", 0.2), ("geen_buurtmobiel", 0.1),
-    ))
+    transport_weights: tuple[tuple[str, float], ...] = field(
+        default=(
+            ("weinig_autos", 0.25),
+            ("afstand_ov", 0.2),
+            ("weinig_vertrekken", 0.1),
+            ("aandeel_65plus", 0.15),
+            ("moeite_rondkomen", 0.2),
+            ("geen_buurtmobiel", 0.1),
+        )
+    )
     transport_weight_in_gap: float = 0.5
     fdr_alpha: float = 0.05
     permutations: int = 999

@@ -23,8 +23,9 @@ from geo.present.format import fmt_int, fmt_num, fmt_pct
 from geo.settings import ELDERLY, GROUP_NOUNS, AnalysisSettings
 
 
-def score_gaps(buurten: pd.DataFrame, *, group: str,
-               settings: AnalysisSettings = AnalysisSettings()) -> pd.DataFrame:
+def score_gaps(
+    buurten: pd.DataFrame, *, group: str, settings: AnalysisSettings = AnalysisSettings()
+) -> pd.DataFrame:
     """Add ``served_share``, ``unserved``, ``gap_score``, ``rank`` and ``reason`` to buurt rows.
 
     Parameters
@@ -71,7 +72,9 @@ def buurt_reason(row: dict[str, object], *, group: str) -> str:
     >>> buurt_reason({"lonely": 1240, "severely_lonely": 223, "population": 2500,
     ...               "reachable": 0, "reachable_ontmoeting": 0, "catchment_m": 500,
     ...               "buurtmobiel": "", "autos_per_huishouden": 0.5}, group="ouderen")
-    '1.240 eenzame 65-plussers, 9 % ernstig; geen passend aanbod binnen 500 m; geen Buurtmobiel; 0,5 auto per huishouden'
+    ... # doctest: +NORMALIZE_WHITESPACE
+    '1.240 eenzame 65-plussers, 9 % ernstig; geen passend aanbod binnen 500 m;
+    geen Buurtmobiel; 0,5 auto per huishouden'
     """
     noun = GROUP_NOUNS[group]
     parts = []
@@ -92,8 +95,10 @@ def buurt_reason(row: dict[str, object], *, group: str) -> str:
         parts.append(f"geen passend aanbod binnen {catchment} m")
     else:
         offer = _num(row.get("reachable_offer"))
-        parts.append(f"{reachable} passende activiteit{'en' if reachable != 1 else ''} binnen "
-                     f"{catchment} m ({fmt_num(offer, 0)} plaatsen per 1.000 eenzamen)")
+        parts.append(
+            f"{reachable} passende activiteit{'en' if reachable != 1 else ''} binnen "
+            f"{catchment} m ({fmt_num(offer, 0)} plaatsen per 1.000 eenzamen)"
+        )
         if int(_num(row.get("reachable_ontmoeting")) or 0) == 0:
             parts.append(f"geen ontmoetingsplek binnen {catchment} m")
     if group in ELDERLY:
@@ -117,8 +122,14 @@ def _num(value: object) -> float:
         return float("nan")
 
 
-def aggregate_gaps(buurten: pd.DataFrame, members: dict[str, list[str]], *, niveau: str,
-                   names: dict[str, str], group: str) -> pd.DataFrame:
+def aggregate_gaps(
+    buurten: pd.DataFrame,
+    members: dict[str, list[str]],
+    *,
+    niveau: str,
+    names: dict[str, str],
+    group: str,
+) -> pd.DataFrame:
     """Sum buurt gaps into wijken, focus areas or the gemeente; rates from summed people.
 
     Returns
@@ -140,22 +151,36 @@ def aggregate_gaps(buurten: pd.DataFrame, members: dict[str, list[str]], *, nive
         population = part["population"].sum()
         severe = part["severely_lonely"].sum()
         weights = lonely if total > 0 else pd.Series(1.0, index=part.index)
-        rows.append({
-            "code": unit, "naam": names.get(unit, unit), "niveau": niveau, "group": group,
-            "population": population, "lonely": total, "severely_lonely": severe,
-            "lonely_rate": 100 * total / population if population else np.nan,
-            "severely_lonely_rate": 100 * severe / population if population else np.nan,
-            "unserved": part["unserved"].sum(), "gap_score": part["gap_score"].sum(),
-            "reachable_offer": float((part["access"] * lonely).sum() / total * 1000)
-            if total > 0 else np.nan,
-            "transport_index": float(np.average(part["transport_index"].fillna(0),
-                                                weights=weights)) if weights.sum() else np.nan,
-            "buurten": len(part),
-            "buurten_zonder_aanbod": int((part["reachable"] == 0).sum()),
-            "fallback_buurten": int((~part["rate_from"].astype(str).str.startswith("buurt")).sum()),
-            "unreliable": bool(population < 50),
-            "catchment_m": float(part["catchment_m"].min()),
-        })
+        rows.append(
+            {
+                "code": unit,
+                "naam": names.get(unit, unit),
+                "niveau": niveau,
+                "group": group,
+                "population": population,
+                "lonely": total,
+                "severely_lonely": severe,
+                "lonely_rate": 100 * total / population if population else np.nan,
+                "severely_lonely_rate": 100 * severe / population if population else np.nan,
+                "unserved": part["unserved"].sum(),
+                "gap_score": part["gap_score"].sum(),
+                "reachable_offer": float((part["access"] * lonely).sum() / total * 1000)
+                if total > 0
+                else np.nan,
+                "transport_index": float(
+                    np.average(part["transport_index"].fillna(0), weights=weights)
+                )
+                if weights.sum()
+                else np.nan,
+                "buurten": len(part),
+                "buurten_zonder_aanbod": int((part["reachable"] == 0).sum()),
+                "fallback_buurten": int(
+                    (~part["rate_from"].astype(str).str.startswith("buurt")).sum()
+                ),
+                "unreliable": bool(population < 50),
+                "catchment_m": float(part["catchment_m"].min()),
+            }
+        )
     out = pd.DataFrame(rows)
     if out.empty:
         return out
@@ -167,15 +192,21 @@ def aggregate_gaps(buurten: pd.DataFrame, members: dict[str, list[str]], *, nive
 def unit_reason(row: dict[str, object], *, group: str) -> str:
     """A plain Dutch reason for a wijk's, focus area's or gemeente's gap."""
     noun = GROUP_NOUNS[group]
-    parts = [f"{fmt_int(_num(row['lonely']))} eenzame {noun} ({fmt_pct(_num(row['lonely_rate']))}),"
-             f" {fmt_pct(_num(row['severely_lonely_rate']))} ernstig eenzaam"]
+    parts = [
+        f"{fmt_int(_num(row['lonely']))} eenzame {noun} ({fmt_pct(_num(row['lonely_rate']))}),"
+        f" {fmt_pct(_num(row['severely_lonely_rate']))} ernstig eenzaam"
+    ]
     empty = int(row["buurten_zonder_aanbod"])  # type: ignore[call-overload]
     total = int(row["buurten"])  # type: ignore[call-overload]
-    parts.append(f"{fmt_int(_num(row['unserved']))} van hen zonder (naar verhouding) "
-                 "passend aanbod in de buurt")
+    parts.append(
+        f"{fmt_int(_num(row['unserved']))} van hen zonder (naar verhouding) "
+        "passend aanbod in de buurt"
+    )
     if empty:
-        parts.append(f"in {empty} van de {total} buurten niets passends binnen "
-                     f"{fmt_int(_num(row['catchment_m']))} m")
+        parts.append(
+            f"in {empty} van de {total} buurten niets passends binnen "
+            f"{fmt_int(_num(row['catchment_m']))} m"
+        )
     parts.append(f"{fmt_num(_num(row['reachable_offer']), 0)} plaatsen per 1.000 eenzamen")
     if int(row.get("fallback_buurten") or 0):  # type: ignore[call-overload]
         parts.append(f"{row['fallback_buurten']} buurt(en) met het cijfer van de wijk")

@@ -23,9 +23,22 @@ logger = logging.getLogger(__name__)
 LONELY = "Eenzaam"
 SEVERE = "ErnstigZeerErnstigEenzaam"
 NEED_COLUMNS = [
-    "code", "naam", "niveau", "wijk_code", "group", "population", "age_group", "year",
-    "lonely_rate", "severely_lonely_rate", "rate_from", "lonely", "severely_lonely",
-    "unreliable", "population_method", "population_estimated",
+    "code",
+    "naam",
+    "niveau",
+    "wijk_code",
+    "group",
+    "population",
+    "age_group",
+    "year",
+    "lonely_rate",
+    "severely_lonely_rate",
+    "rate_from",
+    "lonely",
+    "severely_lonely",
+    "unreliable",
+    "population_method",
+    "population_estimated",
 ]
 
 
@@ -33,8 +46,11 @@ def age_group_for(group: str, figures: pd.DataFrame, year: int) -> str:
     """RIVM age group that best matches a focus group in a given edition."""
     if group != "jongvolwassenen":
         return "65+"
-    groups = set(figures.loc[(figures["year"] == year) & (figures["indicator"] == LONELY),
-                             "group"].astype(str))
+    groups = set(
+        figures.loc[(figures["year"] == year) & (figures["indicator"] == LONELY), "group"].astype(
+            str
+        )
+    )
     return "18-65" if "18-65" in groups else "18+"
 
 
@@ -44,20 +60,24 @@ def latest_year(dataset: Dataset, settings: AnalysisSettings) -> int:
     if not years:
         from geo.errors import DataError
 
-        raise DataError("de dataset heeft geen RIVM-eenzaamheidscijfers.",
-                        hint="zet een RIVM-tabel 50090NED in de map wijken/.")
+        raise DataError(
+            "de dataset heeft geen RIVM-eenzaamheidscijfers.",
+            hint="zet een RIVM-tabel 50090NED in de map wijken/.",
+        )
     if settings.year is not None:
         if settings.year not in years:
             from geo.errors import DataError
 
-            raise DataError(f"geen RIVM-cijfers voor {settings.year}.",
-                            hint=f"beschikbaar: {', '.join(map(str, years))}.")
+            raise DataError(
+                f"geen RIVM-cijfers voor {settings.year}.",
+                hint=f"beschikbaar: {', '.join(map(str, years))}.",
+            )
         return settings.year
     return years[-1]
 
 
 def population_year(dataset: Dataset, settings: AnalysisSettings, year: int) -> int | None:
-    """kwb year to use: settings.population_year, else the one nearest the RIVM edition."""
+    """Kwb year to use: settings.population_year, else the one nearest the RIVM edition."""
     if settings.population_year is not None or not dataset.populations:
         return settings.population_year
     return min(dataset.populations, key=lambda y: (abs(y - year), -y))
@@ -65,11 +85,19 @@ def population_year(dataset: Dataset, settings: AnalysisSettings, year: int) -> 
 
 def rate_table(figures: pd.DataFrame, *, year: int, age_group: str) -> pd.DataFrame:
     """Published ``lonely_rate`` and ``severely_lonely_rate`` (%) per code (NaN = suppressed)."""
-    part = figures[(figures["year"] == year) & (figures["group"] == age_group)
-                   & figures["indicator"].isin([LONELY, SEVERE])]
+    part = figures[
+        (figures["year"] == year)
+        & (figures["group"] == age_group)
+        & figures["indicator"].isin([LONELY, SEVERE])
+    ]
     part = part[part["status"].astype(str) == PUBLISHED]
-    wide = part.pivot_table(index=part["code"].astype(str), columns=part["indicator"].astype(str),
-                            values="value", aggfunc="first", observed=True)
+    wide = part.pivot_table(
+        index=part["code"].astype(str),
+        columns=part["indicator"].astype(str),
+        values="value",
+        aggfunc="first",
+        observed=True,
+    )
     wide = wide.reindex(columns=[LONELY, SEVERE])
     wide.columns = ["lonely_rate", "severely_lonely_rate"]
     return wide
@@ -109,14 +137,16 @@ def estimate_need(
     year = latest_year(dataset, settings)
     if populations is None:
         populations = estimate_populations(
-            dataset.population(population_year(dataset, settings, year)), settings=settings)
+            dataset.population(population_year(dataset, settings, year)), settings=settings
+        )
     areas = dataset.areas[["code", "naam", "niveau", "wijk_code", "gemeente_code"]]
     parts = []
     for group, pops in populations.groupby("group", sort=False):
         age_group = age_group_for(str(group), dataset.figures, year)
         rates = rate_table(dataset.figures, year=year, age_group=age_group)
-        frame = areas.merge(pops[["code", "population", "method", "estimated"]], on="code",
-                            how="left")
+        frame = areas.merge(
+            pops[["code", "population", "method", "estimated"]], on="code", how="left"
+        )
         frame["group"] = group
         frame["age_group"] = age_group
         frame["year"] = year
@@ -125,15 +155,18 @@ def estimate_need(
     need["lonely"] = need["population"] * need["lonely_rate"] / 100
     need["severely_lonely"] = need["population"] * need["severely_lonely_rate"] / 100
     need["unreliable"] = need["population"].fillna(0) < settings.min_group_size
-    need = need.rename(columns={"method": "population_method",
-                                "estimated": "population_estimated"})
-    logger.info("behoefte: %d rijen (%d fallback)", len(need),
-                int((need["rate_from"] != need["niveau"]).sum()))
+    need = need.rename(columns={"method": "population_method", "estimated": "population_estimated"})
+    logger.info(
+        "behoefte: %d rijen (%d fallback)",
+        len(need),
+        int((need["rate_from"] != need["niveau"]).sum()),
+    )
     return need[NEED_COLUMNS]
 
 
-def _rates_with_fallback(frame: pd.DataFrame, rates: pd.DataFrame,
-                         settings: AnalysisSettings) -> pd.DataFrame:
+def _rates_with_fallback(
+    frame: pd.DataFrame, rates: pd.DataFrame, settings: AnalysisSettings
+) -> pd.DataFrame:
     out = frame.copy()
     own = rates.reindex(out["code"])
     wijk = rates.reindex(out["wijk_code"].fillna(""))
@@ -154,20 +187,27 @@ def _rates_with_fallback(frame: pd.DataFrame, rates: pd.DataFrame,
     return out
 
 
-def _shrink(frame: pd.DataFrame, values: np.ndarray, wijk_values: np.ndarray,
-            settings: AnalysisSettings) -> tuple[np.ndarray, np.ndarray]:
+def _shrink(
+    frame: pd.DataFrame, values: np.ndarray, wijk_values: np.ndarray, settings: AnalysisSettings
+) -> tuple[np.ndarray, np.ndarray]:
     """Empirical-Bayes shrinkage of buurt rates toward the wijk: w = n / (n + prior)."""
     n = frame["population"].fillna(0).to_numpy(dtype=float)
     weight = n / (n + settings.shrinkage_prior)
     is_buurt = (frame["niveau"] == "buurt").to_numpy() & ~np.isnan(wijk_values)
     out = values.copy()
-    out[is_buurt] = weight[is_buurt] * values[is_buurt] + (1 - weight[is_buurt]) * wijk_values[
-        is_buurt]
+    out[is_buurt] = (
+        weight[is_buurt] * values[is_buurt] + (1 - weight[is_buurt]) * wijk_values[is_buurt]
+    )
     return out, is_buurt
 
 
-def aggregate_need(need: pd.DataFrame, members: dict[str, list[str]], *,
-                   niveau: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+def aggregate_need(
+    need: pd.DataFrame,
+    members: dict[str, list[str]],
+    *,
+    niveau: str,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Sum buurt need into larger units and recompute the rates.
 
     Parameters
@@ -195,13 +235,19 @@ def aggregate_need(need: pd.DataFrame, members: dict[str, list[str]], *,
             population = rows_of_group["population"].sum()
             lonely = rows_of_group["lonely"].sum()
             severe = rows_of_group["severely_lonely"].sum()
-            rows.append({
-                "code": unit, "naam": (names or {}).get(unit, unit), "niveau": niveau,
-                "group": group, "population": population, "lonely": lonely,
-                "severely_lonely": severe,
-                "lonely_rate": 100 * lonely / population if population else np.nan,
-                "severely_lonely_rate": 100 * severe / population if population else np.nan,
-                "buurten": len(rows_of_group),
-                "fallback_buurten": int((rows_of_group["rate_from"] != "buurt").sum()),
-            })
+            rows.append(
+                {
+                    "code": unit,
+                    "naam": (names or {}).get(unit, unit),
+                    "niveau": niveau,
+                    "group": group,
+                    "population": population,
+                    "lonely": lonely,
+                    "severely_lonely": severe,
+                    "lonely_rate": 100 * lonely / population if population else np.nan,
+                    "severely_lonely_rate": 100 * severe / population if population else np.nan,
+                    "buurten": len(rows_of_group),
+                    "fallback_buurten": int((rows_of_group["rate_from"] != "buurt").sum()),
+                }
+            )
     return pd.DataFrame(rows)

@@ -61,11 +61,16 @@ class GapResult:
 
     def level(self, niveau: str) -> pd.DataFrame:
         """Ranked rows of one level (``buurt``, ``wijk``, ``gebied``, ``gemeente``)."""
-        frames = {"buurt": self.buurten, "wijk": self.wijken, "gebied": self.gebieden,
-                  "gemeente": self.gemeente}
+        frames = {
+            "buurt": self.buurten,
+            "wijk": self.wijken,
+            "gebied": self.gebieden,
+            "gemeente": self.gemeente,
+        }
         if niveau not in frames:
-            raise DataError("onbekend niveau.", value=niveau,
-                            hint="kies buurt, wijk, gebied of gemeente.")
+            raise DataError(
+                "onbekend niveau.", value=niveau, hint="kies buurt, wijk, gebied of gemeente."
+            )
         return frames[niveau].sort_values("rank") if "rank" in frames[niveau] else frames[niveau]
 
     @property
@@ -123,55 +128,111 @@ def analyse(
 
             layers[name] = empty_layer(name)
     if layers["activiteiten"].empty:
-        notes.append("Geen aanbod (activiteiten) in deze dataset: alle buurten tellen als "
-                     "'geen passend aanbod'.")
+        notes.append(
+            "Geen aanbod (activiteiten) in deze dataset: alle buurten tellen als "
+            "'geen passend aanbod'."
+        )
     year = latest_year(dataset, settings)
     pop_year = population_year(dataset, settings, year)
     if populations is None:
         populations = estimate_populations(dataset.population(pop_year), settings=settings)
     need = estimate_need(dataset, settings=settings, populations=populations)
     buurten = dataset.level("buurt").reset_index(drop=True)
-    offer = reachable_offer(buurten, need, layers["activiteiten"], group=group,
-                            settings=settings, services=layers["buurtmobiel"], graph=graph)
-    transport = transport_poverty(buurten, dataset.population(pop_year), dataset.figures,
-                                  stops=layers["ov_haltes"], services=layers["buurtmobiel"],
-                                  year=year, settings=settings)
+    offer = reachable_offer(
+        buurten,
+        need,
+        layers["activiteiten"],
+        group=group,
+        settings=settings,
+        services=layers["buurtmobiel"],
+        graph=graph,
+    )
+    transport = transport_poverty(
+        buurten,
+        dataset.population(pop_year),
+        dataset.figures,
+        stops=layers["ov_haltes"],
+        services=layers["buurtmobiel"],
+        year=year,
+        settings=settings,
+    )
     group_need = need[(need["group"] == group) & (need["niveau"] == "buurt")]
     frame = buurten[["code", "naam", "wijk_code", "geometry"]].merge(
-        group_need.drop(columns=["naam", "niveau", "wijk_code"]), on="code", how="left")
+        group_need.drop(columns=["naam", "niveau", "wijk_code"]), on="code", how="left"
+    )
     frame = frame.merge(offer.drop(columns=["buurtmobiel"]), on="code", how="left")
-    frame = frame.merge(transport[["code", "autos_per_huishouden", "afstand_ov_m",
-                                   "vertrekken_per_uur", "moeite_rondkomen", "buurtmobiel",
-                                   "index"]].rename(columns={"index": "transport_index"}),
-                        on="code", how="left")
+    frame = frame.merge(
+        transport[
+            [
+                "code",
+                "autos_per_huishouden",
+                "afstand_ov_m",
+                "vertrekken_per_uur",
+                "moeite_rondkomen",
+                "buurtmobiel",
+                "index",
+            ]
+        ].rename(columns={"index": "transport_index"}),
+        on="code",
+        how="left",
+    )
     suitable = suitable_activities(layers["activiteiten"], group)
-    frame["capacity_total"] = float(pd.to_numeric(suitable["capaciteit"], errors="coerce")
-                                    .fillna(1.0).sum()) if len(suitable) else 0.0
+    frame["capacity_total"] = (
+        float(pd.to_numeric(suitable["capaciteit"], errors="coerce").fillna(1.0).sum())
+        if len(suitable)
+        else 0.0
+    )
     frame["niveau"] = "buurt"
-    scored = gpd.GeoDataFrame(score_gaps(frame, group=group, settings=settings),
-                              geometry="geometry", crs=buurten.crs)
+    scored = gpd.GeoDataFrame(
+        score_gaps(frame, group=group, settings=settings), geometry="geometry", crs=buurten.crs
+    )
     wijken = _units(dataset, scored, need, group, "wijk")
     gebieden = _units(dataset, scored, need, group, "gebied")
     gemeente = _units(dataset, scored, need, group, "gemeente")
-    spots = _hotspots(scored, settings) if hotspots else gpd.GeoDataFrame(
-        columns=["code", "variable", "geometry"], geometry="geometry", crs=buurten.crs)
+    spots = (
+        _hotspots(scored, settings)
+        if hotspots
+        else gpd.GeoDataFrame(
+            columns=["code", "variable", "geometry"], geometry="geometry", crs=buurten.crs
+        )
+    )
     fallback = int((~scored["rate_from"].astype(str).str.startswith("buurt")).sum())
     if fallback:
-        notes.append(f"{fallback} buurt(en) zonder gepubliceerd RIVM-cijfer: het cijfer van de "
-                     "wijk (of gemeente) is gebruikt.")
+        notes.append(
+            f"{fallback} buurt(en) zonder gepubliceerd RIVM-cijfer: het cijfer van de "
+            "wijk (of gemeente) is gebruikt."
+        )
     unreliable = int(scored["unreliable"].sum())
     if unreliable:
-        notes.append(f"{unreliable} buurt(en) met minder dan {settings.min_group_size} "
-                     "inwoners in deze groep: uitkomst onzeker.")
-    logger.info("analyse %s: %d buurten, %d wijken, %d gebieden", group, len(scored),
-                len(wijken), len(gebieden))
-    return GapResult(group=group, year=year, population_year=pop_year, settings=settings,
-                     buurten=scored, wijken=wijken, gebieden=gebieden, gemeente=gemeente,
-                     hotspots=spots, need=need, notes=notes)
+        notes.append(
+            f"{unreliable} buurt(en) met minder dan {settings.min_group_size} "
+            "inwoners in deze groep: uitkomst onzeker."
+        )
+    logger.info(
+        "analyse %s: %d buurten, %d wijken, %d gebieden",
+        group,
+        len(scored),
+        len(wijken),
+        len(gebieden),
+    )
+    return GapResult(
+        group=group,
+        year=year,
+        population_year=pop_year,
+        settings=settings,
+        buurten=scored,
+        wijken=wijken,
+        gebieden=gebieden,
+        gemeente=gemeente,
+        hotspots=spots,
+        need=need,
+        notes=notes,
+    )
 
 
-def _units(dataset: Dataset, scored: gpd.GeoDataFrame, need: pd.DataFrame, group: str,
-           niveau: str) -> gpd.GeoDataFrame:
+def _units(
+    dataset: Dataset, scored: gpd.GeoDataFrame, need: pd.DataFrame, group: str, niveau: str
+) -> gpd.GeoDataFrame:
     areas = dataset.areas
     if niveau == "wijk":
         wijken = areas[areas["niveau"] == "wijk"]
@@ -217,24 +278,31 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
     frame = result.level(niveau)
     rows = []
     for row in frame.to_dict(orient="records"):
-        rows.append({
-            "code": row["code"], "naam": row["naam"], "niveau": niveau, "group": result.group,
-            "year": result.year, "population": _clean(row.get("population")),
-            "lonely": _clean(row.get("lonely")),
-            "severely_lonely": _clean(row.get("severely_lonely")),
-            "lonely_rate": _clean(row.get("lonely_rate")),
-            "severely_lonely_rate": _clean(row.get("severely_lonely_rate")),
-            "lonely_published": _clean(row.get("lonely_published")),
-            "severely_lonely_published": _clean(row.get("severely_lonely_published")),
-            "reachable_offer": _clean(row.get("reachable_offer")),
-            "reachable": _clean(row.get("reachable")),
-            "unserved": _clean(row.get("unserved")),
-            "transport_index": _clean(row.get("transport_index")),
-            "gap_score": _clean(row.get("gap_score")), "rank": int(row["rank"]),
-            "reason": row["reason"],
-            "rate_from": row.get("rate_from", None),
-            "unreliable": bool(row.get("unreliable", False)),
-        })
+        rows.append(
+            {
+                "code": row["code"],
+                "naam": row["naam"],
+                "niveau": niveau,
+                "group": result.group,
+                "year": result.year,
+                "population": _clean(row.get("population")),
+                "lonely": _clean(row.get("lonely")),
+                "severely_lonely": _clean(row.get("severely_lonely")),
+                "lonely_rate": _clean(row.get("lonely_rate")),
+                "severely_lonely_rate": _clean(row.get("severely_lonely_rate")),
+                "lonely_published": _clean(row.get("lonely_published")),
+                "severely_lonely_published": _clean(row.get("severely_lonely_published")),
+                "reachable_offer": _clean(row.get("reachable_offer")),
+                "reachable": _clean(row.get("reachable")),
+                "unserved": _clean(row.get("unserved")),
+                "transport_index": _clean(row.get("transport_index")),
+                "gap_score": _clean(row.get("gap_score")),
+                "rank": int(row["rank"]),
+                "reason": row["reason"],
+                "rate_from": row.get("rate_from", None),
+                "unreliable": bool(row.get("unreliable", False)),
+            }
+        )
     return rows
 
 

@@ -72,8 +72,9 @@ def estimate_populations(
     p = population
     adults = (p["inwoners"] - p["leeftijd_0_14"] - 0.3 * p["leeftijd_15_24"]).clip(lower=1)
     share65 = (p["leeftijd_65_plus"] / adults).clip(upper=1)
-    migration = ((p["herkomst_europa"] + p["herkomst_buiten_europa"]) / p["inwoners"].clip(
-        lower=1)).clip(upper=1)
+    migration = (
+        (p["herkomst_europa"] + p["herkomst_buiten_europa"]) / p["inwoners"].clip(lower=1)
+    ).clip(upper=1)
     counts = {
         "ouderen": p["leeftijd_65_plus"],
         "jongvolwassenen": settings.young_adult_share_15_24 * p["leeftijd_15_24"]
@@ -87,12 +88,18 @@ def estimate_populations(
     text = methods(settings)
     parts = []
     for group in GROUPS:
-        parts.append(pd.DataFrame({
-            "code": p.index.astype(str), "niveau": p["niveau"].to_numpy(), "group": group,
-            "population": counts[group].round(0).to_numpy(dtype=float),
-            "method": text[group],
-            "estimated": "telling" if group == "ouderen" else "schatting",
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "code": p.index.astype(str),
+                    "niveau": p["niveau"].to_numpy(),
+                    "group": group,
+                    "population": counts[group].round(0).to_numpy(dtype=float),
+                    "method": text[group],
+                    "estimated": "telling" if group == "ouderen" else "schatting",
+                }
+            )
+        )
     out = pd.concat(parts, ignore_index=True)
     if overrides is not None and len(overrides):
         out = _apply_overrides(out, overrides)
@@ -124,19 +131,33 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
     lower = {c.lower(): c for c in table.frame.columns}
     missing = [c for c in ("code", "groep", "aantal") if c not in lower]
     if missing:
-        raise DataError(f"kolom(men) {', '.join(missing)} ontbreken.", file=path,
-                        hint="gebruik de kolommen code;groep;aantal.")
+        raise DataError(
+            f"kolom(men) {', '.join(missing)} ontbreken.",
+            file=path,
+            hint="gebruik de kolommen code;groep;aantal.",
+        )
     values, _ = parse_numbers(table, lower["aantal"], required=True)
     rows = []
-    for position, (code, group) in enumerate(zip(table.frame[lower["code"]],
-                                                  table.frame[lower["groep"]], strict=True)):
+    for position, (code, group) in enumerate(
+        zip(table.frame[lower["code"]], table.frame[lower["groep"]], strict=True)
+    ):
         code = normalise_code(code)
         if niveau_of(code) not in ("buurt", "wijk", "gemeente"):
-            raise DataError("dit is geen gebiedscode.", file=path,
-                            row=line_number(table, position), column=lower["code"], value=code)
+            raise DataError(
+                "dit is geen gebiedscode.",
+                file=path,
+                row=line_number(table, position),
+                column=lower["code"],
+                value=code,
+            )
         if group not in GROUPS:
-            raise DataError("onbekende doelgroep.", file=path, row=line_number(table, position),
-                            column=lower["groep"], value=group,
-                            hint=f"kies uit: {', '.join(GROUPS)}.")
+            raise DataError(
+                "onbekende doelgroep.",
+                file=path,
+                row=line_number(table, position),
+                column=lower["groep"],
+                value=group,
+                hint=f"kies uit: {', '.join(GROUPS)}.",
+            )
         rows.append({"code": code, "group": group, "population": values[position]})
     return pd.DataFrame(rows, columns=["code", "group", "population"])

@@ -62,10 +62,14 @@ def resolve_area(dataset: Dataset, query: str) -> Area:
         else:
             members = tuple(areas.loc[areas["niveau"] == "buurt", "code"])
         return Area(str(row["niveau"]), code, str(row["naam"]), (code,), members)
-    close = sorted(n for n in [*dataset.gebieden, *areas["naam"]] if text in str(n).casefold())
+    close = sorted(
+        {str(n) for n in [*dataset.gebieden, *areas["naam"]] if text in str(n).casefold()}
+    )
     raise DataError(
-        "dit gebied is niet gevonden.", value=query,
-        hint=("bedoelt u: " + ", ".join(close[:8]) + "?") if close
+        "dit gebied is niet gevonden.",
+        value=query,
+        hint=("bedoelt u: " + ", ".join(close[:8]) + "?")
+        if close
         else "geef de naam van een aandachtsgebied, wijk of buurt, of een CBS-code.",
     )
 
@@ -115,8 +119,9 @@ def area_profile(
     area = resolve_area(dataset, query)
     result = result or analyse(dataset, layers, group=group, settings=settings)
     year = result.year
-    codes = list(area.codes) if area.kind != "gebied" or len(area.codes) == 1 else list(
-        area.buurten)
+    codes = (
+        list(area.codes) if area.kind != "gebied" or len(area.codes) == 1 else list(area.buurten)
+    )
     figures = compare(dataset, codes, year=year, group="18+")
     figures += compare(dataset, codes, year=year, group="65+")
     buurten = result.buurten[result.buurten["code"].isin(area.buurten)]
@@ -124,10 +129,18 @@ def area_profile(
     populations = _populations(result, area)
     layers = layers or {}
     return {
-        "area": {"kind": area.kind, "key": area.key, "naam": area.naam, "codes": list(area.codes),
-                 "buurten": list(area.buurten), "gemeente": dataset.gemeente_naam,
-                 "demo": dataset.demo},
-        "group": group, "group_label": GROUP_LABELS[group], "year": year,
+        "area": {
+            "kind": area.kind,
+            "key": area.key,
+            "naam": area.naam,
+            "codes": list(area.codes),
+            "buurten": list(area.buurten),
+            "gemeente": dataset.gemeente_naam,
+            "demo": dataset.demo,
+        },
+        "group": group,
+        "group_label": GROUP_LABELS[group],
+        "year": year,
         "population_year": result.population_year,
         "figures": figures,
         "trend": trend(dataset, codes, indicator="Eenzaam", group="18+"),
@@ -149,28 +162,41 @@ def area_profile(
 
 
 def _unit_row(result: GapResult, area: Area) -> dict[str, object]:
-    level = {"buurt": result.buurten, "wijk": result.wijken, "gebied": result.gebieden,
-             "gemeente": result.gemeente}[area.kind]
+    level = {
+        "buurt": result.buurten,
+        "wijk": result.wijken,
+        "gebied": result.gebieden,
+        "gemeente": result.gemeente,
+    }[area.kind]
     hit = level[level["code"] == area.key]
     if hit.empty:
         return {}
     row = hit.drop(columns="geometry").iloc[0].to_dict()
-    return {k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-            for k, v in row.items() if not isinstance(v, shapely.Geometry)}
+    return {
+        k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+        for k, v in row.items()
+        if not isinstance(v, shapely.Geometry)
+    }
 
 
 def _populations(result: GapResult, area: Area) -> list[dict[str, object]]:
     need = result.need
     rows = []
     for group in GROUPS:
-        part = need[(need["group"] == group) & need["code"].isin(area.buurten)
-                    & (need["niveau"] == "buurt")]
+        part = need[
+            (need["group"] == group) & need["code"].isin(area.buurten) & (need["niveau"] == "buurt")
+        ]
         if part.empty:
             continue
-        rows.append({"group": group, "label": GROUP_LABELS[group],
-                     "population": float(part["population"].sum()),
-                     "method": str(part["population_method"].iloc[0]),
-                     "estimated": str(part["population_estimated"].iloc[0])})
+        rows.append(
+            {
+                "group": group,
+                "label": GROUP_LABELS[group],
+                "population": float(part["population"].sum()),
+                "method": str(part["population_method"].iloc[0]),
+                "estimated": str(part["population_estimated"].iloc[0]),
+            }
+        )
     return rows
 
 
@@ -178,41 +204,63 @@ def _need(result: GapResult, area: Area) -> list[dict[str, object]]:
     need = result.need
     rows = []
     for group in GROUPS:
-        part = need[(need["group"] == group) & need["code"].isin(area.buurten)
-                    & (need["niveau"] == "buurt")]
+        part = need[
+            (need["group"] == group) & need["code"].isin(area.buurten) & (need["niveau"] == "buurt")
+        ]
         if part.empty:
             continue
         population = float(part["population"].sum())
         lonely = float(part["lonely"].sum())
         severe = float(part["severely_lonely"].sum())
-        rows.append({"group": group, "label": GROUP_LABELS[group], "population": population,
-                     "lonely": lonely, "severely_lonely": severe,
-                     "lonely_rate": 100 * lonely / population if population else None,
-                     "severely_lonely_rate": 100 * severe / population if population else None,
-                     "age_group": str(part["age_group"].iloc[0]),
-                     "fallback_buurten": int((part["rate_from"] != "buurt").sum())})
+        rows.append(
+            {
+                "group": group,
+                "label": GROUP_LABELS[group],
+                "population": population,
+                "lonely": lonely,
+                "severely_lonely": severe,
+                "lonely_rate": 100 * lonely / population if population else None,
+                "severely_lonely_rate": 100 * severe / population if population else None,
+                "age_group": str(part["age_group"].iloc[0]),
+                "fallback_buurten": int((part["rate_from"] != "buurt").sum()),
+            }
+        )
     return rows
 
 
-def _offer(buurten: pd.DataFrame, activities: gpd.GeoDataFrame | None,
-           group: str) -> dict[str, object]:
-    by_soort = {SOORTEN[s]: int(buurten[f"reachable_{s}"].max()) if len(buurten) else 0
-                for s in SOORTEN}
+def _offer(
+    buurten: pd.DataFrame, activities: gpd.GeoDataFrame | None, group: str
+) -> dict[str, object]:
+    by_soort = {
+        SOORTEN[s]: int(buurten[f"reachable_{s}"].max()) if len(buurten) else 0 for s in SOORTEN
+    }
     inside = 0
     if activities is not None and len(activities) and len(buurten):
         suitable = suitable_activities(activities, group)
-        inside = int(suitable["buurt_code"].isin(buurten["code"]).sum()) if "buurt_code" in \
-            suitable else 0
-    return {"by_soort_max_per_buurt": by_soort, "suitable_inside_area": inside,
-            "reachable_offer": float((buurten["access"] * buurten["lonely"].fillna(0)).sum()
-                                     / max(buurten["lonely"].fillna(0).sum(), 1e-9) * 1000)
-            if len(buurten) else None}
+        inside = (
+            int(suitable["buurt_code"].isin(buurten["code"]).sum())
+            if "buurt_code" in suitable
+            else 0
+        )
+    return {
+        "by_soort_max_per_buurt": by_soort,
+        "suitable_inside_area": inside,
+        "reachable_offer": float(
+            (buurten["access"] * buurten["lonely"].fillna(0)).sum()
+            / max(buurten["lonely"].fillna(0).sum(), 1e-9)
+            * 1000
+        )
+        if len(buurten)
+        else None,
+    }
 
 
-def _nearest(area: Area, dataset: Dataset, layers: dict[str, gpd.GeoDataFrame]
-             ) -> dict[str, object]:
-    shape = shapely.union_all(dataset.areas[dataset.areas["code"].isin(area.buurten)]
-                              .geometry.to_numpy())
+def _nearest(
+    area: Area, dataset: Dataset, layers: dict[str, gpd.GeoDataFrame]
+) -> dict[str, object]:
+    shape = shapely.union_all(
+        dataset.areas[dataset.areas["code"].isin(area.buurten)].geometry.to_numpy()
+    )
     centre = shape.representative_point() if not shape.is_empty else None
     out: dict[str, object] = {"welzijn_op_recept": None, "buurtmobiel": []}
     wor = layers.get("welzijn_op_recept")
@@ -221,13 +269,17 @@ def _nearest(area: Area, dataset: Dataset, layers: dict[str, gpd.GeoDataFrame]
         if len(located):
             distances = located.geometry.distance(centre)
             best = distances.idxmin()
-            out["welzijn_op_recept"] = {"naam": str(located.loc[best, "naam"]),
-                                        "afstand_m": float(distances[best])}
+            out["welzijn_op_recept"] = {
+                "naam": str(located.loc[best, "naam"]),
+                "afstand_m": float(distances[best]),
+            }
     services = layers.get("buurtmobiel")
     if services is not None and len(services) and not shape.is_empty:
-        out["buurtmobiel"] = [{"naam": str(s.naam), "dienst": str(s.dienst)}
-                              for s in services.itertuples()
-                              if s.geometry is not None and s.geometry.intersects(shape)]
+        out["buurtmobiel"] = [
+            {"naam": str(s.naam), "dienst": str(s.dienst)}
+            for s in services.itertuples()
+            if s.geometry is not None and s.geometry.intersects(shape)
+        ]
     return out
 
 
@@ -240,22 +292,42 @@ def _transport(buurten: pd.DataFrame) -> dict[str, object]:
     def mean(column: str) -> float | None:
         values = pd.to_numeric(buurten[column], errors="coerce")
         ok = values.notna()
-        return float(np.average(values[ok], weights=weights[ok])) if ok.any() and weights[
-            ok].sum() > 0 else None
+        return (
+            float(np.average(values[ok], weights=weights[ok]))
+            if ok.any() and weights[ok].sum() > 0
+            else None
+        )
 
-    return {"index": mean("transport_index"), "autos_per_huishouden": mean(
-        "autos_per_huishouden"), "afstand_ov_m": mean("afstand_ov_m"),
+    return {
+        "index": mean("transport_index"),
+        "autos_per_huishouden": mean("autos_per_huishouden"),
+        "afstand_ov_m": mean("afstand_ov_m"),
         "vertrekken_per_uur": mean("vertrekken_per_uur"),
         "moeite_rondkomen": mean("moeite_rondkomen"),
         "buurtmobiel": sorted(set(buurten["buurtmobiel"]) - {""}),
-        "labels": COMPONENT_LABELS}
+        "labels": COMPONENT_LABELS,
+    }
 
 
 def _sources(dataset: Dataset, result: GapResult) -> list[dict[str, object]]:
     rows = dataset.sources.to_dict(orient="records")
-    return [{k: v for k, v in row.items() if k != "zonder_vorm" and not (
-        isinstance(v, float) and np.isnan(v))} for row in rows] + [{
-            "bestand": "", "soort": "methode", "titel": "Wijkkompas hiatenanalyse",
-            "jaar": str(result.year), "indeling": "", "bron": (
+    return [
+        {
+            k: v
+            for k, v in row.items()
+            if k != "zonder_vorm" and not (isinstance(v, float) and np.isnan(v))
+        }
+        for row in rows
+    ] + [
+        {
+            "bestand": "",
+            "soort": "methode",
+            "titel": "Wijkkompas hiatenanalyse",
+            "jaar": str(result.year),
+            "indeling": "",
+            "bron": (
                 f"RIVM {result.year} × CBS bevolking {result.population_year}; E2SFCA "
-                f"({result.settings.decay}), omrijfactor {result.settings.detour_factor:g}")}]
+                f"({result.settings.decay}), omrijfactor {result.settings.detour_factor:g}"
+            ),
+        }
+    ]

@@ -85,7 +85,11 @@ def decay(settings: AnalysisSettings) -> Callable[[np.ndarray, np.ndarray], np.n
 
 
 def straight_pairs(
-    demand_xy: np.ndarray, supply_xy: np.ndarray, catchment: np.ndarray, *, detour_factor: float,
+    demand_xy: np.ndarray,
+    supply_xy: np.ndarray,
+    catchment: np.ndarray,
+    *,
+    detour_factor: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs within each demand point's catchment; distance = straight line × detour factor."""
     if len(demand_xy) == 0 or len(supply_xy) == 0:
@@ -96,19 +100,28 @@ def straight_pairs(
     neighbours = tree.query_ball_point(demand_xy, r=radius, workers=-1)
     counts = np.fromiter((len(n) for n in neighbours), dtype=int, count=len(neighbours))
     demand_idx = np.repeat(np.arange(len(demand_xy)), counts)
-    supply_idx = (np.concatenate([np.asarray(n, dtype=int) for n in neighbours])
-                  if counts.sum() else np.array([], dtype=int))
+    supply_idx = (
+        np.concatenate([np.asarray(n, dtype=int) for n in neighbours])
+        if counts.sum()
+        else np.array([], dtype=int)
+    )
     distance = np.hypot(*(demand_xy[demand_idx] - supply_xy[supply_idx]).T) * detour_factor
     keep = distance <= catchment[demand_idx]
     return demand_idx[keep], supply_idx[keep], distance[keep]
 
 
 def network_pairs(
-    demand_xy: np.ndarray, supply_xy: np.ndarray, catchment: np.ndarray, graph: object,
+    demand_xy: np.ndarray,
+    supply_xy: np.ndarray,
+    catchment: np.ndarray,
+    graph: object,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs by shortest path through a street graph (networkx; nodes with ``x``/``y`` in RD,
-    edges with ``length`` in metres). Points are snapped to their nearest node and the snapping
-    distance is added."""
+    """Pairs by shortest path through a street graph.
+
+    The graph is a networkx graph with node attributes ``x``/``y`` in RD and edge attribute
+    ``length`` in metres. Points are snapped to their nearest node; the snapping distance is
+    added to the path length.
+    """
     import networkx as nx
 
     nodes = list(graph.nodes)  # type: ignore[attr-defined]
@@ -121,9 +134,9 @@ def network_pairs(
         by_node.setdefault(nodes[node], []).append(j)
     demand_idx, supply_idx, distance = [], [], []
     for i, node in enumerate(d_node):
-        lengths = nx.single_source_dijkstra_path_length(graph, nodes[node],
-                                                        cutoff=float(catchment[i]),
-                                                        weight="length")
+        lengths = nx.single_source_dijkstra_path_length(
+            graph, nodes[node], cutoff=float(catchment[i]), weight="length"
+        )
         for target, length in lengths.items():
             for j in by_node.get(target, []):
                 total = d_snap[i] + length + s_snap[j]
@@ -131,8 +144,11 @@ def network_pairs(
                     demand_idx.append(i)
                     supply_idx.append(j)
                     distance.append(total)
-    return (np.asarray(demand_idx, dtype=int), np.asarray(supply_idx, dtype=int),
-            np.asarray(distance, dtype=float))
+    return (
+        np.asarray(demand_idx, dtype=int),
+        np.asarray(supply_idx, dtype=int),
+        np.asarray(distance, dtype=float),
+    )
 
 
 def e2sfca(
@@ -164,10 +180,10 @@ def e2sfca(
     """
     demand_idx, supply_idx, distance = pairs
     w = weight(distance, catchment[demand_idx])
-    weighted_demand = np.bincount(supply_idx, weights=demand[demand_idx] * w,
-                                  minlength=len(supply))
-    ratio = np.divide(supply, weighted_demand, out=np.zeros(len(supply), dtype=float),
-                      where=weighted_demand > 0)
+    weighted_demand = np.bincount(supply_idx, weights=demand[demand_idx] * w, minlength=len(supply))
+    ratio = np.divide(
+        supply, weighted_demand, out=np.zeros(len(supply), dtype=float), where=weighted_demand > 0
+    )
     access = np.bincount(demand_idx, weights=ratio[supply_idx] * w, minlength=len(demand))
     return access, Pairs(demand_idx, supply_idx, distance, w)
 
@@ -180,11 +196,13 @@ def suitable_activities(activities: gpd.GeoDataFrame, group: str) -> gpd.GeoData
     wanted_soorten = set(GROUP_SOORTEN[group])
     wanted_dagdelen = set(GROUP_DAGDELEN[group])
     located = activities.geometry.notna() & ~activities.geometry.is_empty
-    serves = activities["doelgroepen"].map(lambda v: bool(set(split_keys(v) or ["iedereen"])
-                                                          & wanted_groups))
+    serves = activities["doelgroepen"].map(
+        lambda v: bool(set(split_keys(v) or ["iedereen"]) & wanted_groups)
+    )
     soort = activities["soort"].isin(wanted_soorten)
     dagdelen = activities["dagdelen"].map(
-        lambda v: not split_keys(v) or bool(set(split_keys(v)) & wanted_dagdelen))
+        lambda v: not split_keys(v) or bool(set(split_keys(v)) & wanted_dagdelen)
+    )
     return activities[located & serves & soort & dagdelen]
 
 
@@ -194,14 +212,16 @@ def demand_points(buurten: gpd.GeoDataFrame) -> np.ndarray:
     return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
 
 
-def buurtmobiel_coverage(buurten: gpd.GeoDataFrame, services: gpd.GeoDataFrame,
-                         settings: AnalysisSettings) -> pd.Series:
+def buurtmobiel_coverage(
+    buurten: gpd.GeoDataFrame, services: gpd.GeoDataFrame, settings: AnalysisSettings
+) -> pd.Series:
     """Name of the Buurtmobiel-like service whose area holds each buurt's demand point ('' none)."""
     out = pd.Series("", index=buurten.index, dtype=object)
     if services is None or services.empty:
         return out
-    usable = services[services["dienst"].isin(settings.buurtmobiel_services)
-                      & services.geometry.notna()]
+    usable = services[
+        services["dienst"].isin(settings.buurtmobiel_services) & services.geometry.notna()
+    ]
     points = shapely.points(demand_points(buurten))
     for service in usable.itertuples():
         inside = shapely.contains(service.geometry, points)
@@ -254,38 +274,61 @@ def reachable_offer(
     demand_table = need[(need["group"] == group) & (need["niveau"] == "buurt")].set_index("code")
     demand = demand_table["lonely"].reindex(buurten["code"]).fillna(0).to_numpy(dtype=float)
     supply_frame = suitable_activities(activities, group)
-    supply_xy = (np.column_stack([supply_frame.geometry.x, supply_frame.geometry.y])
-                 if len(supply_frame) else np.empty((0, 2)))
-    capacity = (pd.to_numeric(supply_frame["capaciteit"], errors="coerce").fillna(1.0)
-                .to_numpy(dtype=float) if len(supply_frame) else np.empty(0))
+    supply_xy = (
+        np.column_stack([supply_frame.geometry.x, supply_frame.geometry.y])
+        if len(supply_frame)
+        else np.empty((0, 2))
+    )
+    capacity = (
+        pd.to_numeric(supply_frame["capaciteit"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+        if len(supply_frame)
+        else np.empty(0)
+    )
     demand_xy = demand_points(buurten)
     base = settings.catchment(group)
-    covered = buurtmobiel_coverage(buurten, services, settings) if group in ELDERLY else pd.Series(
-        "", index=buurten.index)
-    catchment = np.where(covered.to_numpy() != "", max(base, settings.buurtmobiel_catchment_m),
-                         base).astype(float)
+    covered = (
+        buurtmobiel_coverage(buurten, services, settings)
+        if group in ELDERLY
+        else pd.Series("", index=buurten.index)
+    )
+    catchment = np.where(
+        covered.to_numpy() != "", max(base, settings.buurtmobiel_catchment_m), base
+    ).astype(float)
     if graph is None:
-        pairs = straight_pairs(demand_xy, supply_xy, catchment,
-                               detour_factor=settings.detour_factor)
+        pairs = straight_pairs(
+            demand_xy, supply_xy, catchment, detour_factor=settings.detour_factor
+        )
     else:
         pairs = network_pairs(demand_xy, supply_xy, catchment, graph)
     access, weighted = e2sfca(demand, capacity, pairs, catchment, decay(settings))
-    out = pd.DataFrame({"code": buurten["code"].to_numpy(), "access": access,
-                        "reachable_offer": access * 1000, "catchment_m": catchment,
-                        "buurtmobiel": covered.to_numpy()}, index=buurten.index)
+    out = pd.DataFrame(
+        {
+            "code": buurten["code"].to_numpy(),
+            "access": access,
+            "reachable_offer": access * 1000,
+            "catchment_m": catchment,
+            "buurtmobiel": covered.to_numpy(),
+        },
+        index=buurten.index,
+    )
     out["reachable"] = np.bincount(weighted.demand, minlength=len(buurten))
     soorten = supply_frame["soort"].to_numpy() if len(supply_frame) else np.array([])
     for soort in SOORTEN:
         mask = soorten[weighted.supply] == soort if len(weighted.supply) else np.array([], bool)
         out[f"reachable_{soort}"] = np.bincount(weighted.demand[mask], minlength=len(buurten))
     out["nearest_m"] = _nearest(demand_xy, supply_xy, settings)
-    logger.info("bereik %s: %d paren, %d buurten zonder passend aanbod", group,
-                len(weighted.demand), int((out["reachable"] == 0).sum()))
+    logger.info(
+        "bereik %s: %d paren, %d buurten zonder passend aanbod",
+        group,
+        len(weighted.demand),
+        int((out["reachable"] == 0).sum()),
+    )
     return out
 
 
-def _nearest(demand_xy: np.ndarray, supply_xy: np.ndarray,
-             settings: AnalysisSettings) -> np.ndarray:
+def _nearest(
+    demand_xy: np.ndarray, supply_xy: np.ndarray, settings: AnalysisSettings
+) -> np.ndarray:
     if len(supply_xy) == 0:
         return np.full(len(demand_xy), np.nan)
     distance, _ = cKDTree(supply_xy).query(demand_xy)

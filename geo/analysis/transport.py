@@ -64,8 +64,7 @@ def transport_poverty(
     pop = population.reindex(codes)
     raw = pd.DataFrame({"code": codes}, index=buurten.index)
     raw["autos_per_huishouden"] = pop["autos_per_huishouden"].to_numpy(dtype=float)
-    raw["aandeel_65plus"] = (100 * pop["leeftijd_65_plus"] / pop["inwoners"]).to_numpy(
-        dtype=float)
+    raw["aandeel_65plus"] = (100 * pop["leeftijd_65_plus"] / pop["inwoners"]).to_numpy(dtype=float)
     raw["moeite_rondkomen"] = _rivm(figures, codes, "MoeiteMetRondkomen", year)
     xy = demand_points(buurten)
     if stops is not None and len(stops):
@@ -90,8 +89,9 @@ def transport_poverty(
     components["aandeel_65plus"] = _minmax(raw["aandeel_65plus"])
     components["moeite_rondkomen"] = _minmax(raw["moeite_rondkomen"])
     has_services = services is not None and len(services) > 0
-    components["geen_buurtmobiel"] = (np.where(raw["buurtmobiel"] == "", 1.0, 0.0)
-                                      if has_services else np.nan)
+    components["geen_buurtmobiel"] = (
+        np.where(raw["buurtmobiel"] == "", 1.0, 0.0) if has_services else np.nan
+    )
     weights = pd.Series(dict(settings.transport_weights))[components.columns]
     available = components.notna().astype(float) * weights
     index = (components.fillna(0) * weights).sum(axis=1) / available.sum(axis=1).replace(0, np.nan)
@@ -109,8 +109,11 @@ def _minmax(values: pd.Series) -> pd.Series:
 
 
 def _rivm(figures: pd.DataFrame, codes: np.ndarray, indicator: str, year: int | None) -> np.ndarray:
-    part = figures[(figures["indicator"] == indicator) & (figures["group"] == "18+")
-                   & (figures["status"].astype(str) == PUBLISHED)]
+    part = figures[
+        (figures["indicator"] == indicator)
+        & (figures["group"] == "18+")
+        & (figures["status"].astype(str) == PUBLISHED)
+    ]
     if year is not None and (part["year"] == year).any():
         part = part[part["year"] == year]
     elif len(part):
