@@ -1,16 +1,43 @@
-"""Dutch number formatting: 1.240, 48,9 %, 0,5."""
+"""Dutch number formatting: 1.240, 48,9 %, 0,5.
+
+Rounding is half up (2,5 -> 3), as people expect when they check a figure by hand, not
+Python's half-to-even. Missing values (None, NaN, ``pd.NA``, infinities) print as a dash.
+"""
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+MISSING = "–"
 
 
-def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+def as_number(value: object) -> float | None:
+    """The value as a finite float, or None when it is missing or not a number.
+
+    Examples
+    --------
+    >>> as_number("3"), as_number(float("nan")), as_number(None)
+    (3.0, None, None)
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
 
 
-def fmt_num(value: float | None, decimals: int = 1, *, missing: str = "–") -> str:
+def fmt_num(value: object, decimals: int = 1, *, missing: str = MISSING) -> str:
     """A number with a decimal comma and a thousands dot.
+
+    Parameters
+    ----------
+    value
+        The number (anything ``float()`` accepts); missing values give ``missing``.
+    decimals
+        Digits after the comma.
+    missing
+        Text for a missing value.
 
     Examples
     --------
@@ -18,27 +45,36 @@ def fmt_num(value: float | None, decimals: int = 1, *, missing: str = "–") -> 
     '0,5'
     >>> fmt_num(12345.678, 2)
     '12.345,68'
+    >>> fmt_num(1.25, 1)
+    '1,3'
     """
-    if _missing(value):
+    number = as_number(value)
+    if number is None:
         return missing
-    text = f"{value:,.{decimals}f}"
+    try:
+        rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than Decimal's context allows
+        rounded = Decimal(f"{number:.{decimals}f}")
+    if rounded == 0:
+        rounded = abs(rounded)  # no "-0,0"
+    text = f"{rounded:,.{decimals}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def fmt_int(value: float | None, *, missing: str = "–") -> str:
+def fmt_int(value: object, *, missing: str = MISSING) -> str:
     """A whole number with a thousands dot.
 
     Examples
     --------
     >>> fmt_int(1240)
     '1.240'
+    >>> fmt_int(713.6)
+    '714'
     """
-    if _missing(value):
-        return missing
-    return fmt_num(round(float(value)), 0)  # type: ignore[arg-type]
+    return fmt_num(value, 0, missing=missing)
 
 
-def fmt_pct(value: float | None, decimals: int = 1, *, missing: str = "–") -> str:
+def fmt_pct(value: object, decimals: int = 1, *, missing: str = MISSING) -> str:
     """A percentage (given in %), Dutch style with a space before the sign.
 
     Examples
@@ -46,6 +82,6 @@ def fmt_pct(value: float | None, decimals: int = 1, *, missing: str = "–") -> 
     >>> fmt_pct(48.9)
     '48,9 %'
     """
-    if _missing(value):
+    if as_number(value) is None:
         return missing
     return f"{fmt_num(value, decimals)} %"
