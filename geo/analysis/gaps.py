@@ -50,18 +50,24 @@ def score_gaps(
     total_lonely = lonely.sum()
     capacity = float(out["capacity_total"].iloc[0]) if len(out) else 0.0
     reference = capacity / total_lonely if total_lonely > 0 else 0.0
+    # NaN access (a buurt without a shape: reach unknown) stays NaN down to the gap score
     if reference > 0:
         served = (out["access"] / reference).clip(upper=1.0)
     else:
-        served = pd.Series(0.0, index=out.index)
+        served = out["access"] * 0.0
     out["reference_offer"] = reference * 1000
     out["served_share"] = served
     out["unserved"] = lonely * (1 - served)
     transport = out["transport_index"].fillna(0)
     out["gap_score"] = out["unserved"] * (1 + settings.transport_weight_in_gap * transport)
-    out["rank"] = out["gap_score"].rank(ascending=False, method="min").astype(int)
+    out["rank"] = _rank(out["gap_score"])
     out["reason"] = [buurt_reason(row, group=group) for row in out.to_dict(orient="records")]
     return out
+
+
+def _rank(score: pd.Series) -> pd.Series:
+    """1 = largest; unknown scores (NaN) last."""
+    return score.rank(ascending=False, method="min", na_option="bottom").astype(int)
 
 
 def buurt_reason(row: dict[str, object], *, group: str) -> str:
@@ -90,8 +96,10 @@ def buurt_reason(row: dict[str, object], *, group: str) -> str:
         first += f" (cijfer van de {rate_from.split(' ')[0]}: buurt niet gepubliceerd)"
     parts.append(first)
     catchment = fmt_int(_num(row.get("catchment_m")))
-    reachable = int(_num(row.get("reachable")) or 0)
-    if reachable == 0:
+    reachable = int(np.nan_to_num(_num(row.get("reachable"))))
+    if "access" in row and not np.isfinite(_num(row["access"])):
+        parts.append("ligging onbekend (geen vorm in de grenzenkaart): bereik niet berekend")
+    elif reachable == 0:
         parts.append(f"geen passend aanbod binnen {catchment} m")
     else:
         offer = _num(row.get("reachable_offer"))
@@ -151,6 +159,8 @@ def aggregate_gaps(
         population = part["population"].sum()
         severe = part["severely_lonely"].sum()
         weights = lonely if total > 0 else pd.Series(1.0, index=part.index)
+        located = part["access"].notna()
+        located_lonely = lonely[located].sum()
         rows.append(
             {
                 "code": unit,
@@ -164,8 +174,10 @@ def aggregate_gaps(
                 "severely_lonely_rate": 100 * severe / population if population else np.nan,
                 "unserved": part["unserved"].sum(),
                 "gap_score": part["gap_score"].sum(),
-                "reachable_offer": float((part["access"] * lonely).sum() / total * 1000)
-                if total > 0
+                "reachable_offer": float(
+                    (part["access"] * lonely)[located].sum() / located_lonely * 1000
+                )
+                if located_lonely > 0
                 else np.nan,
                 "transport_index": float(
                     np.average(part["transport_index"].fillna(0), weights=weights)
@@ -173,7 +185,8 @@ def aggregate_gaps(
                 if weights.sum()
                 else np.nan,
                 "buurten": len(part),
-                "buurten_zonder_aanbod": int((part["reachable"] == 0).sum()),
+                "buurten_zonder_aanbod": int(((part["reachable"] == 0) & located).sum()),
+                "buurten_zonder_vorm": int((~located).sum()),
                 "fallback_buurten": int(
                     (~part["rate_from"].astype(str).str.startswith("buurt")).sum()
                 ),
@@ -184,7 +197,7 @@ def aggregate_gaps(
     out = pd.DataFrame(rows)
     if out.empty:
         return out
-    out["rank"] = out["gap_score"].rank(ascending=False, method="min").astype(int)
+    out["rank"] = _rank(out["gap_score"])
     out["reason"] = [unit_reason(row, group=group) for row in out.to_dict(orient="records")]
     return out
 
@@ -210,4 +223,6 @@ def unit_reason(row: dict[str, object], *, group: str) -> str:
     parts.append(f"{fmt_num(_num(row['reachable_offer']), 0)} plaatsen per 1.000 eenzamen")
     if int(row.get("fallback_buurten") or 0):  # type: ignore[call-overload]
         parts.append(f"{row['fallback_buurten']} buurt(en) met het cijfer van de wijk")
+    if int(row.get("buurten_zonder_vorm") or 0):  # type: ignore[call-overload]
+        parts.append(f"{row['buurten_zonder_vorm']} buurt(en) zonder vorm: bereik onbekend")
     return "; ".join(parts)

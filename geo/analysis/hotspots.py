@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import false_discovery_control
 
+from geo.analysis.reach import has_shape
 from geo.settings import AnalysisSettings
 
 logger = logging.getLogger(__name__)
@@ -83,32 +84,36 @@ def hot_spots(
         geometry=areas.geometry.to_numpy(),
         crs=areas.crs,
     )
-    for column in ("moran_i", "moran_p", "gi_z", "gi_p"):
+    for column in ("moran_i", "moran_p", "gi_z", "gi_p", "gi_p_fdr"):
         out[column] = np.nan
     out["moran_quadrant"] = ""
     out["significant"] = False
     out["hotspot"] = ""
-    y = np.nan_to_num(out["value"].to_numpy(dtype=float))
-    if len(out) < MIN_AREAS or np.allclose(y, y[0]):
-        logger.info("hot spots: te weinig gebieden of geen variatie (%d)", len(out))
+    # areas without a shape have no neighbours: they are left out of the statistics
+    shaped = has_shape(areas)
+    y = np.nan_to_num(out["value"].to_numpy(dtype=float))[shaped]
+    if len(y) < MIN_AREAS or np.allclose(y, y[0]):
+        logger.info("hot spots: te weinig gebieden of geen variatie (%d)", len(y))
         return out
     import esda
 
-    w = spatial_weights(areas)
+    w = spatial_weights(areas[shaped])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         moran = esda.Moran_Local(y, w, permutations=settings.permutations, seed=settings.seed)
         gi = esda.G_Local(y, w, star=True, permutations=settings.permutations, seed=settings.seed)
-    out["moran_i"] = moran.Is
-    out["moran_quadrant"] = [QUADRANTS.get(int(q), "") for q in moran.q]
-    out["moran_p"] = moran.p_sim
-    out["gi_z"] = gi.Zs
-    out["gi_p"] = gi.p_sim
+    rows = np.flatnonzero(shaped)
+    column = out.columns.get_loc
+    out.iloc[rows, column("moran_i")] = moran.Is
+    out.iloc[rows, column("moran_quadrant")] = [QUADRANTS.get(int(q), "") for q in moran.q]
+    out.iloc[rows, column("moran_p")] = moran.p_sim
+    out.iloc[rows, column("gi_z")] = gi.Zs
+    out.iloc[rows, column("gi_p")] = gi.p_sim
     adjusted = false_discovery_control(gi.p_sim, method="bh")
     significant = adjusted <= settings.fdr_alpha
-    out["gi_p_fdr"] = adjusted
-    out["significant"] = significant
-    out["hotspot"] = np.where(
+    out.iloc[rows, column("gi_p_fdr")] = adjusted
+    out.iloc[rows, column("significant")] = significant
+    out.iloc[rows, column("hotspot")] = np.where(
         significant & (gi.Zs > 0), "hot", np.where(significant & (gi.Zs < 0), "cold", "")
     )
     logger.info(

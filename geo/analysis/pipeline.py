@@ -77,7 +77,9 @@ class GapResult:
     def no_offer(self) -> gpd.GeoDataFrame:
         """Buurten where nothing suitable is within reach (and lonely residents live)."""
         frame = self.buurten
-        return frame[(frame["reachable"] == 0) & (frame["lonely"].fillna(0) > 0)]
+        return frame[
+            (frame["reachable"] == 0) & (frame["lonely"].fillna(0) > 0) & frame["access"].notna()
+        ]
 
 
 def analyse(
@@ -202,6 +204,12 @@ def analyse(
             f"{fallback} buurt(en) zonder gepubliceerd RIVM-cijfer: het cijfer van de "
             "wijk (of gemeente) is gebruikt."
         )
+    shapeless = int(scored["access"].isna().sum())
+    if shapeless:
+        notes.append(
+            f"{shapeless} buurt(en) zonder vorm in de grenzenkaart: bereikbaar aanbod en hiaat "
+            "onbekend (onderaan de ranglijst)."
+        )
     unreliable = int(scored["unreliable"].sum())
     if unreliable:
         notes.append(
@@ -241,7 +249,9 @@ def _units(
         geometry = dict(zip(wijken["code"], wijken.geometry, strict=True))
     elif niveau == "gemeente":
         gemeente = areas[areas["niveau"] == "gemeente"]
-        members = {c: list(scored["code"]) for c in gemeente["code"]}
+        in_gemeente = areas[areas["niveau"] == "buurt"].groupby("gemeente_code")["code"]
+        by_gemeente = {str(k): list(v) for k, v in in_gemeente}
+        members = {c: by_gemeente.get(c, []) for c in gemeente["code"]}
         names = dict(zip(gemeente["code"], gemeente["naam"], strict=True))
         geometry = dict(zip(gemeente["code"], gemeente.geometry, strict=True))
     else:
@@ -292,6 +302,8 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
                 "severely_lonely_rate": _clean(row.get("severely_lonely_rate")),
                 "lonely_published": _clean(row.get("lonely_published")),
                 "severely_lonely_published": _clean(row.get("severely_lonely_published")),
+                "lonely_rate_published": _clean(row.get("lonely_rate_published")),
+                "severely_lonely_rate_published": _clean(row.get("severely_lonely_rate_published")),
                 "reachable_offer": _clean(row.get("reachable_offer")),
                 "reachable": _clean(row.get("reachable")),
                 "unserved": _clean(row.get("unserved")),

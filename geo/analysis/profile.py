@@ -12,7 +12,7 @@ import shapely
 from geo.aanbod.schema import SOORTEN
 from geo.analysis.context import compare, target_2026, trend
 from geo.analysis.pipeline import GapResult, analyse
-from geo.analysis.reach import suitable_activities
+from geo.analysis.reach import has_shape, suitable_activities
 from geo.analysis.transport import COMPONENT_LABELS
 from geo.errors import DataError
 from geo.model.dataset import Dataset
@@ -265,7 +265,7 @@ def _nearest(
     out: dict[str, object] = {"welzijn_op_recept": None, "buurtmobiel": []}
     wor = layers.get("welzijn_op_recept")
     if centre is not None and wor is not None and len(wor):
-        located = wor[wor.geometry.notna()]
+        located = wor[has_shape(wor)]
         if len(located):
             distances = located.geometry.distance(centre)
             best = distances.idxmin()

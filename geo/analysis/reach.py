@@ -91,15 +91,19 @@ def straight_pairs(
     *,
     detour_factor: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs within each demand point's catchment; distance = straight line × detour factor."""
+    """Pairs within each demand point's catchment; distance = straight line × detour factor.
+
+    Demand points without a location (NaN, a buurt without a shape) get no pairs.
+    """
     if len(demand_xy) == 0 or len(supply_xy) == 0:
         empty = np.array([], dtype=int)
         return empty, empty, np.array([], dtype=float)
     tree = cKDTree(supply_xy)
-    radius = catchment / detour_factor
-    neighbours = tree.query_ball_point(demand_xy, r=radius, workers=-1)
+    located = np.flatnonzero(np.isfinite(demand_xy).all(axis=1))
+    radius = catchment[located] / detour_factor
+    neighbours = tree.query_ball_point(demand_xy[located], r=radius, workers=-1)
     counts = np.fromiter((len(n) for n in neighbours), dtype=int, count=len(neighbours))
-    demand_idx = np.repeat(np.arange(len(demand_xy)), counts)
+    demand_idx = np.repeat(located, counts)
     supply_idx = (
         np.concatenate([np.asarray(n, dtype=int) for n in neighbours])
         if counts.sum()
@@ -127,13 +131,16 @@ def network_pairs(
     nodes = list(graph.nodes)  # type: ignore[attr-defined]
     node_xy = np.array([[graph.nodes[n]["x"], graph.nodes[n]["y"]] for n in nodes])  # type: ignore[attr-defined]
     tree = cKDTree(node_xy)
-    d_snap, d_node = tree.query(demand_xy)
+    located = np.isfinite(demand_xy).all(axis=1)
+    d_snap, d_node = tree.query(np.where(located[:, None], demand_xy, node_xy[0]))
     s_snap, s_node = tree.query(supply_xy)
     by_node: dict[object, list[int]] = {}
     for j, node in enumerate(s_node):
         by_node.setdefault(nodes[node], []).append(j)
     demand_idx, supply_idx, distance = [], [], []
     for i, node in enumerate(d_node):
+        if not located[i]:
+            continue
         lengths = nx.single_source_dijkstra_path_length(
             graph, nodes[node], cutoff=float(catchment[i]), weight="length"
         )
@@ -185,7 +192,7 @@ def e2sfca(
         supply, weighted_demand, out=np.zeros(len(supply), dtype=float), where=weighted_demand > 0
     )
     access = np.bincount(demand_idx, weights=ratio[supply_idx] * w, minlength=len(demand))
-    return access, Pairs(demand_idx, supply_idx, distance, w)
+    return access.astype(float), Pairs(demand_idx, supply_idx, distance, w)
 
 
 def suitable_activities(activities: gpd.GeoDataFrame, group: str) -> gpd.GeoDataFrame:
@@ -195,7 +202,7 @@ def suitable_activities(activities: gpd.GeoDataFrame, group: str) -> gpd.GeoData
     wanted_groups = set(GROUP_DOELGROEPEN[group])
     wanted_soorten = set(GROUP_SOORTEN[group])
     wanted_dagdelen = set(GROUP_DAGDELEN[group])
-    located = activities.geometry.notna() & ~activities.geometry.is_empty
+    located = has_shape(activities)
     serves = activities["doelgroepen"].map(
         lambda v: bool(set(split_keys(v) or ["iedereen"]) & wanted_groups)
     )
@@ -206,8 +213,25 @@ def suitable_activities(activities: gpd.GeoDataFrame, group: str) -> gpd.GeoData
     return activities[located & serves & soort & dagdelen]
 
 
+def has_shape(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """True where a row has a geometry that is neither missing nor empty.
+
+    Examples
+    --------
+    >>> from shapely.geometry import Point, Polygon
+    >>> has_shape(gpd.GeoDataFrame(geometry=[Point(0, 0), Polygon(), None])).tolist()
+    [True, False, False]
+    """
+    geometry = frame.geometry.to_numpy()
+    return ~(shapely.is_missing(geometry) | shapely.is_empty(geometry))
+
+
 def demand_points(buurten: gpd.GeoDataFrame) -> np.ndarray:
-    """One demand point per buurt: a point guaranteed inside it (no address data is used)."""
+    """One demand point per buurt: a point guaranteed inside it (no address data is used).
+
+    A buurt without a shape (empty geometry, e.g. collapsed by a coarse boundary file) gets
+    NaN coordinates: it reaches nothing and its access is unknown (NaN).
+    """
     points = buurten.geometry.representative_point()
     return np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
 
@@ -219,9 +243,7 @@ def buurtmobiel_coverage(
     out = pd.Series("", index=buurten.index, dtype=object)
     if services is None or services.empty:
         return out
-    usable = services[
-        services["dienst"].isin(settings.buurtmobiel_services) & services.geometry.notna()
-    ]
+    usable = services[services["dienst"].isin(settings.buurtmobiel_services) & has_shape(services)]
     points = shapely.points(demand_points(buurten))
     for service in usable.itertuples():
         inside = shapely.contains(service.geometry, points)
@@ -301,6 +323,7 @@ def reachable_offer(
     else:
         pairs = network_pairs(demand_xy, supply_xy, catchment, graph)
     access, weighted = e2sfca(demand, capacity, pairs, catchment, decay(settings))
+    access[~np.isfinite(demand_xy).all(axis=1)] = np.nan
     out = pd.DataFrame(
         {
             "code": buurten["code"].to_numpy(),
@@ -329,7 +352,10 @@ def reachable_offer(
 def _nearest(
     demand_xy: np.ndarray, supply_xy: np.ndarray, settings: AnalysisSettings
 ) -> np.ndarray:
-    if len(supply_xy) == 0:
-        return np.full(len(demand_xy), np.nan)
-    distance, _ = cKDTree(supply_xy).query(demand_xy)
-    return np.asarray(distance) * settings.detour_factor
+    out = np.full(len(demand_xy), np.nan)
+    located = np.isfinite(demand_xy).all(axis=1)
+    if len(supply_xy) == 0 or not located.any():
+        return out
+    distance, _ = cKDTree(supply_xy).query(demand_xy[located])
+    out[located] = np.asarray(distance) * settings.detour_factor
+    return out

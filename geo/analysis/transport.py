@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from geo.analysis.reach import buurtmobiel_coverage, demand_points
+from geo.analysis.reach import buurtmobiel_coverage, demand_points, has_shape
 from geo.model.figures import PUBLISHED
 from geo.settings import AnalysisSettings
 
@@ -67,15 +67,21 @@ def transport_poverty(
     raw["aandeel_65plus"] = (100 * pop["leeftijd_65_plus"] / pop["inwoners"]).to_numpy(dtype=float)
     raw["moeite_rondkomen"] = _rivm(figures, codes, "MoeiteMetRondkomen", year)
     xy = demand_points(buurten)
+    located = np.isfinite(xy).all(axis=1)  # buurten without a shape get NaN
     if stops is not None and len(stops):
+        stops = stops[has_shape(stops)]
+    if stops is not None and len(stops) and located.any():
         stop_xy = np.column_stack([stops.geometry.x, stops.geometry.y])
         tree = cKDTree(stop_xy)
-        distance, _ = tree.query(xy)
+        distance = np.full(len(xy), np.nan)
+        distance[located] = tree.query(xy[located])[0]
         raw["afstand_ov_m"] = distance * settings.detour_factor
         freq = pd.to_numeric(stops["vertrekken_per_uur"], errors="coerce").to_numpy(dtype=float)
         if np.isfinite(freq).any():
-            near = tree.query_ball_point(xy, r=STOP_RADIUS_M / settings.detour_factor)
-            raw["vertrekken_per_uur"] = [float(np.nansum(freq[n])) if n else 0.0 for n in near]
+            near = tree.query_ball_point(xy[located], r=STOP_RADIUS_M / settings.detour_factor)
+            departures = np.full(len(xy), np.nan)
+            departures[located] = [float(np.nansum(freq[n])) if n else 0.0 for n in near]
+            raw["vertrekken_per_uur"] = departures
         else:
             raw["vertrekken_per_uur"] = np.nan
     else:
