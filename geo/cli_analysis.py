@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,12 +15,28 @@ GroepOpt = Annotated[str, typer.Option("--groep", help=f"Doelgroep: {', '.join(G
 JaarOpt = Annotated[int | None, typer.Option("--jaar", help="RIVM-jaar (standaard het laatste).")]
 
 
+@dataclass
+class _NoAanbod:
+    """Stand-in when the aanbod module cannot be imported: empty layers, said out loud."""
+
+    layers: dict[str, Any] = field(default_factory=dict)
+    notices: list[str] = field(
+        default_factory=lambda: [
+            "Aanbod niet geladen (de aanbodmodule ontbreekt): alle lagen zijn leeg, dus "
+            "nergens telt passend aanbod."
+        ]
+    )
+
+
 def _load(data: Path | None, gemeente: str | None) -> tuple[Any, Any]:
-    from geo.aanbod import load_aanbod
     from geo.model.dataset import load_dataset, resolve_data_dir
 
     folder = resolve_data_dir(data)
     dataset = load_dataset(folder, gemeente=gemeente)
+    try:
+        from geo.aanbod import load_aanbod
+    except ImportError:
+        return dataset, _NoAanbod()
     return dataset, load_aanbod(folder, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
 
 
@@ -98,7 +115,7 @@ def hiaten(
                 f"eenzaam, {fmt_int(row['severely_lonely_published'])} ernstig eenzaam"
             )
         typer.echo(f"     {row['reason']}")
-    for note in result.notes:
+    for note in result.notes + aanbod.notices:
         typer.echo(f"Let op: {note}")
     if out is not None:
         typer.echo(f"Tabel geschreven naar {out}")
@@ -135,6 +152,7 @@ def profiel(
     profile = area_profile(
         dataset, aanbod.layers, gebied, group=groep, settings=AnalysisSettings(year=jaar)
     )
+    profile["notes"] = list(profile["notes"]) + list(aanbod.notices)
     if as_json:
         echo_json(profile)
         return

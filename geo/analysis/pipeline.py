@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.aanbod.schema import LAYERS
+from geo.aanbod.schema import COLUMNS, LAYERS
 from geo.analysis.gaps import aggregate_gaps, score_gaps
 from geo.analysis.hotspots import hot_spots
 from geo.analysis.need import estimate_need, latest_year, population_year
@@ -126,8 +126,6 @@ def analyse(
     notes: list[str] = []
     for name in LAYERS:
         if name not in layers or layers[name] is None:
-            from geo.aanbod.register import empty_layer
-
             layers[name] = empty_layer(name)
     if layers["activiteiten"].empty:
         notes.append(
@@ -236,6 +234,18 @@ def analyse(
         need=need,
         notes=notes,
     )
+
+
+def empty_layer(name: str) -> gpd.GeoDataFrame:
+    """An empty aanbod layer with the schema's columns (EPSG:28992).
+
+    Examples
+    --------
+    >>> empty_layer("ov_haltes").columns.tolist()
+    ['id', 'naam', 'vertrekken_per_uur', 'bron', 'geometry']
+    """
+    columns = {c: pd.Series(dtype=object) for c in COLUMNS[name] if c != "geometry"}
+    return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs="EPSG:28992"))
 
 
 def _units(

@@ -1,0 +1,45 @@
+"""``wijkkompas hiaten`` / ``profiel`` in-process: JSON keys, both views, the aanbod fallback."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from geo.cli import app
+from geo.present.format import fmt_int
+from tests.conftest import DEMO
+
+runner = CliRunner()
+
+
+def run_json(*args: str) -> dict[str, object]:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_hiaten_wijk_rows_show_counts_and_rates_of_both_views():
+    data = run_json("hiaten", str(DEMO), "--groep", "ouderen", "--niveau", "wijk")
+    assert data["demo"] is True and data["year"] == 2020
+    rows = data["rows"]
+    assert len(rows) == 6 and [r["rank"] for r in rows] == list(range(1, 7))
+    for row in rows:
+        # the sum over buurten: people and the rate recomputed from people
+        assert row["lonely_rate"] == pytest.approx(100 * row["lonely"] / row["population"], 1e-3)
+        # the RIVM wijk estimate × the wijk's own population
+        assert row["lonely_published"] == pytest.approx(
+            row["lonely_rate_published"] * row["population"] / 100, rel=0.02
+        )
+        assert row["reason"].startswith(f"{fmt_int(row['lonely'])} eenzame 65-plussers")
+        assert isinstance(row["unreliable"], bool)
+
+
+def test_without_the_aanbod_module_layers_are_empty_and_said(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setitem(sys.modules, "geo.aanbod", None)  # importing it now raises ImportError
+    data = run_json("hiaten", str(DEMO), "--groep", "jongvolwassenen")
+    assert any("Aanbod niet geladen" in note for note in data["notes"])
+    assert all(row["reachable"] == 0 for row in data["rows"])
+    assert all("geen passend aanbod binnen 1.500 m" in row["reason"] for row in data["rows"])
