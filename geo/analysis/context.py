@@ -20,7 +20,7 @@ def figure(dataset: Dataset, code: str, indicator: str, group: str, year: int) -
     """One figure with its status and source (value None when absent or suppressed)."""
     f = dataset.figures
     hit = f[
-        (f["code"].astype(str) == code)
+        (f["code"] == code)
         & (f["indicator"] == indicator)
         & (f["group"] == group)
         & (f["year"] == year)
@@ -45,11 +45,11 @@ def members_value(
         return figure(dataset, codes[0], indicator, group, year)
     f = dataset.figures
     part = f[
-        f["code"].astype(str).isin(codes)
+        f["code"].isin(codes)
         & (f["indicator"] == indicator)
         & (f["group"] == group)
         & (f["year"] == year)
-        & (f["status"].astype(str) == PUBLISHED)
+        & (f["status"] == PUBLISHED)
     ]
     population = dataset.population()
     base = (

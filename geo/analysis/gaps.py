@@ -140,63 +140,93 @@ def aggregate_gaps(
 ) -> pd.DataFrame:
     """Sum buurt gaps into wijken, focus areas or the gemeente; rates from summed people.
 
+    One grouped sum over a (unit, buurt) membership table, so a buurt may belong to several
+    units (overlapping focus areas) and 3,000 wijken take well under a second.
+
+    Parameters
+    ----------
+    buurten
+        Scored buurt rows (:func:`score_gaps`).
+    members
+        Unit code or name -> its buurt codes. Units without scored buurten are left out.
+    niveau
+        Level label of the units (``wijk``, ``gebied``, ``gemeente``).
+    names
+        Unit -> display name.
+    group
+        The focus group (for the reason text).
+
     Returns
     -------
     pandas.DataFrame
         Per unit: ``population``, ``lonely``, ``severely_lonely``, ``lonely_rate``,
         ``severely_lonely_rate``, ``unserved``, ``gap_score``, ``reachable_offer`` (per 1,000
-        lonely residents, from summed access × lonely), ``buurten``,
-        ``buurten_zonder_aanbod``, ``transport_index`` (weighted by lonely residents),
-        ``rank`` and ``reason``.
+        lonely residents, from summed access × lonely over buurten with a shape),
+        ``transport_index`` (weighted by lonely residents), ``buurten``,
+        ``buurten_zonder_aanbod``, ``buurten_zonder_vorm``, ``fallback_buurten``,
+        ``unreliable``, ``catchment_m``, ``rank`` and ``reason``.
+
+    Examples
+    --------
+    >>> wijken = aggregate_gaps(scored, {"WK034403": codes}, niveau="wijk",
+    ...                         names={"WK034403": "Overvecht"}, group="ouderen")
+    ... # doctest: +SKIP
     """
-    rows = []
-    for unit, codes in members.items():
-        part = buurten[buurten["code"].isin(codes)]
-        if part.empty:
-            continue
-        lonely = part["lonely"].fillna(0)
-        total = lonely.sum()
-        population = part["population"].sum()
-        severe = part["severely_lonely"].sum()
-        weights = lonely if total > 0 else pd.Series(1.0, index=part.index)
-        located = part["access"].notna()
-        located_lonely = lonely[located].sum()
-        rows.append(
-            {
-                "code": unit,
-                "naam": names.get(unit, unit),
-                "niveau": niveau,
-                "group": group,
-                "population": population,
-                "lonely": total,
-                "severely_lonely": severe,
-                "lonely_rate": 100 * total / population if population else np.nan,
-                "severely_lonely_rate": 100 * severe / population if population else np.nan,
-                "unserved": part["unserved"].sum(),
-                "gap_score": part["gap_score"].sum(),
-                "reachable_offer": float(
-                    (part["access"] * lonely)[located].sum() / located_lonely * 1000
-                )
-                if located_lonely > 0
-                else np.nan,
-                "transport_index": float(
-                    np.average(part["transport_index"].fillna(0), weights=weights)
-                )
-                if weights.sum()
-                else np.nan,
-                "buurten": len(part),
-                "buurten_zonder_aanbod": int(((part["reachable"] == 0) & located).sum()),
-                "buurten_zonder_vorm": int((~located).sum()),
-                "fallback_buurten": int(
-                    (~part["rate_from"].astype(str).str.startswith("buurt")).sum()
-                ),
-                "unreliable": bool(population < 50),
-                "catchment_m": float(part["catchment_m"].min()),
-            }
-        )
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return out
+    membership = pd.DataFrame(
+        [(unit, code) for unit, codes in members.items() for code in codes],
+        columns=["unit", "code"],
+    )
+    part = membership.merge(buurten, on="code", how="inner")
+    if part.empty:
+        return pd.DataFrame()
+    lonely = part["lonely"].fillna(0)
+    located = part["access"].notna()
+    transport = part["transport_index"].fillna(0)
+    work = pd.DataFrame(
+        {
+            "unit": part["unit"],
+            "population": part["population"],
+            "lonely": lonely,
+            "severely_lonely": part["severely_lonely"],
+            "unserved": part["unserved"],
+            "gap_score": part["gap_score"],
+            "located_lonely": lonely.where(located, 0.0),
+            "access_lonely": (part["access"] * lonely).where(located, 0.0),
+            "transport_lonely": transport * lonely,
+            "transport": transport,
+            "buurten": 1,
+            "buurten_zonder_aanbod": ((part["reachable"] == 0) & located).astype(int),
+            "buurten_zonder_vorm": (~located).astype(int),
+            "fallback_buurten": (~part["rate_from"].astype(str).str.startswith("buurt")).astype(
+                int
+            ),
+            "catchment_m": part["catchment_m"],
+        }
+    )
+    grouped = work.groupby("unit", sort=False)
+    sums = grouped.sum(numeric_only=True)
+    out = sums[["population", "lonely", "severely_lonely", "unserved", "gap_score"]].copy()
+    population = out["population"].where(out["population"] > 0)
+    out["lonely_rate"] = 100 * out["lonely"] / population
+    out["severely_lonely_rate"] = 100 * out["severely_lonely"] / population
+    out["reachable_offer"] = (
+        1000 * sums["access_lonely"] / sums["located_lonely"].where(sums["located_lonely"] > 0)
+    )
+    out["transport_index"] = np.where(
+        sums["lonely"] > 0,
+        sums["transport_lonely"] / sums["lonely"].where(sums["lonely"] > 0, 1.0),
+        grouped["transport"].mean(),
+    )
+    for column in ("buurten", "buurten_zonder_aanbod", "buurten_zonder_vorm", "fallback_buurten"):
+        out[column] = sums[column].astype(int)
+    out["unreliable"] = out["population"] < 50
+    out["catchment_m"] = grouped["catchment_m"].min().astype(float)
+    out = out.reindex([unit for unit in members if unit in out.index])
+    out.insert(0, "group", group)
+    out.insert(0, "niveau", niveau)
+    out.insert(0, "naam", [names.get(unit, unit) for unit in out.index])
+    out.insert(0, "code", out.index.to_numpy())
+    out = out.reset_index(drop=True)
     out["rank"] = _rank(out["gap_score"])
     out["reason"] = [unit_reason(row, group=group) for row in out.to_dict(orient="records")]
     return out

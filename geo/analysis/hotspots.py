@@ -53,6 +53,7 @@ def hot_spots(
     *,
     settings: AnalysisSettings = AnalysisSettings(),
     label: str = "waarde",
+    weights: object | None = None,
 ) -> gpd.GeoDataFrame:
     """Local Moran's I and Gi* for one variable.
 
@@ -66,6 +67,10 @@ def hot_spots(
         Permutations, seed and the false-discovery rate.
     label
         Name of the variable, used in the output.
+    weights
+        Spatial weights of the areas that have a shape (:func:`spatial_weights` of
+        ``areas[has_shape(areas)]``); computed when not given. Pass them to reuse them for
+        several variables.
 
     Returns
     -------
@@ -97,11 +102,27 @@ def hot_spots(
         return out
     import esda
 
-    w = spatial_weights(areas[shaped])
+    w = spatial_weights(areas[shaped]) if weights is None else weights
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        moran = esda.Moran_Local(y, w, permutations=settings.permutations, seed=settings.seed)
-        gi = esda.G_Local(y, w, star=True, permutations=settings.permutations, seed=settings.seed)
+        # one job: reproducible with the seed, and gentle on a shared machine
+        moran = esda.Moran_Local(
+            y,
+            w,
+            permutations=settings.permutations,
+            seed=settings.seed,
+            n_jobs=1,
+            keep_simulations=False,
+        )
+        gi = esda.G_Local(
+            y,
+            w,
+            star=True,
+            permutations=settings.permutations,
+            seed=settings.seed,
+            n_jobs=1,
+            keep_simulations=False,
+        )
     rows = np.flatnonzero(shaped)
     column = out.columns.get_loc
     out.iloc[rows, column("moran_i")] = moran.Is

@@ -90,7 +90,7 @@ def rate_table(figures: pd.DataFrame, *, year: int, age_group: str) -> pd.DataFr
         & (figures["group"] == age_group)
         & figures["indicator"].isin([LONELY, SEVERE])
     ]
-    part = part[part["status"].astype(str) == PUBLISHED]
+    part = part[part["status"] == PUBLISHED]
     wide = part.pivot_table(
         index=part["code"].astype(str),
         columns=part["indicator"].astype(str),

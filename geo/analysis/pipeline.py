@@ -11,10 +11,10 @@ import pandas as pd
 
 from geo.aanbod.schema import COLUMNS, LAYERS
 from geo.analysis.gaps import aggregate_gaps, score_gaps
-from geo.analysis.hotspots import hot_spots
+from geo.analysis.hotspots import MIN_AREAS, hot_spots, spatial_weights
 from geo.analysis.need import estimate_need, latest_year, population_year
 from geo.analysis.populations import estimate_populations
-from geo.analysis.reach import reachable_offer, suitable_activities
+from geo.analysis.reach import has_shape, reachable_offer, suitable_activities
 from geo.analysis.transport import transport_poverty
 from geo.errors import DataError
 from geo.model.dataset import Dataset
@@ -72,6 +72,19 @@ class GapResult:
                 "onbekend niveau.", value=niveau, hint="kies buurt, wijk, gebied of gemeente."
             )
         return frames[niveau].sort_values("rank") if "rank" in frames[niveau] else frames[niveau]
+
+    @property
+    def clusters(self) -> gpd.GeoDataFrame:
+        """The map layer of significant "high need, low offer" clusters.
+
+        Buurten in a Getis-Ord Gi* hot spot of the gap score (many lonely residents without
+        suitable offer, in a group of such buurten), significant after the false-discovery-rate
+        correction.
+        """
+        spots = self.hotspots
+        if "hoog_nood_weinig_aanbod" not in spots:
+            return spots.iloc[0:0]
+        return spots[spots["hoog_nood_weinig_aanbod"].astype(bool)]
 
     @property
     def no_offer(self) -> gpd.GeoDataFrame:
@@ -254,7 +267,8 @@ def _units(
     areas = dataset.areas
     if niveau == "wijk":
         wijken = areas[areas["niveau"] == "wijk"]
-        members = {c: list(scored.loc[scored["wijk_code"] == c, "code"]) for c in wijken["code"]}
+        by_wijk = {str(k): list(v) for k, v in scored.groupby("wijk_code")["code"]}
+        members = {c: by_wijk.get(c, []) for c in wijken["code"]}
         names = dict(zip(wijken["code"], wijken["naam"], strict=True))
         geometry = dict(zip(wijken["code"], wijken.geometry, strict=True))
     elif niveau == "gemeente":
@@ -284,8 +298,12 @@ def _units(
 
 def _hotspots(scored: gpd.GeoDataFrame, settings: AnalysisSettings) -> gpd.GeoDataFrame:
     parts = []
+    shaped = has_shape(scored)
+    weights = spatial_weights(scored[shaped]) if shaped.sum() >= MIN_AREAS else None
     for column, label in (("lonely", "eenzamen"), ("gap_score", "hiaat")):
-        spots = hot_spots(scored, scored[column].fillna(0), settings=settings, label=label)
+        spots = hot_spots(
+            scored, scored[column].fillna(0), settings=settings, label=label, weights=weights
+        )
         spots["naam"] = scored["naam"].to_numpy()
         parts.append(spots)
     out = pd.concat(parts, ignore_index=True)

@@ -118,7 +118,7 @@ def _rivm(figures: pd.DataFrame, codes: np.ndarray, indicator: str, year: int | 
     part = figures[
         (figures["indicator"] == indicator)
         & (figures["group"] == "18+")
-        & (figures["status"].astype(str) == PUBLISHED)
+        & (figures["status"] == PUBLISHED)
     ]
     if year is not None and (part["year"] == year).any():
         part = part[part["year"] == year]
