@@ -12,6 +12,7 @@ from shapely.geometry import Polygon, box
 
 from geo.analysis.hotspots import hot_spots
 from geo.analysis.pipeline import analyse, summarise_result
+from geo.analysis.profile import area_profile
 from geo.analysis.reach import reachable_offer
 from geo.analysis.transport import transport_poverty
 from geo.model.dataset import Dataset
@@ -148,3 +149,23 @@ def test_summary_rows_carry_counts_and_rates_of_both_views():
     assert row["lonely_rate"] == pytest.approx(43.333, abs=1e-3)
     assert row["lonely_published"] == pytest.approx(300) and row["lonely_rate_published"] == 50
     assert row["rank"] == 1 and row["reason"].startswith("260 eenzame 65-plussers")
+
+
+def test_profile_flags_borrowed_rates_and_small_groups():
+    profile = area_profile(tiny_dataset(), None, "wijk", group="migrantenouderen")
+    assert profile["area"]["kind"] == "wijk" and len(profile["area"]["buurten"]) == 2
+    flags = profile["flags"]
+    # Zuid's 65+ figure is suppressed: it borrows the wijk's rate
+    assert flags["fallback_buurten"] == [
+        {"code": "BU09990102", "naam": "Zuid", "rate_from": "wijk"}
+    ]
+    # migrant elderly: Noord 400 × (400 / 2,000) × 0.6 = 48, Zuid 200 × (200 / 1,000) × 0.6 = 24
+    assert [(r["naam"], r["population"]) for r in flags["unreliable_buurten"]] == [
+        ("Noord", 48.0),
+        ("Zuid", 24.0),
+    ]
+    assert flags["buurten_zonder_vorm"] == []
+    need = {row["group"]: row for row in profile["need"]}
+    # 48 + 24 migrant elderly; 40 % in Noord, 50 % (borrowed) in Zuid
+    assert need["migrantenouderen"]["population"] == 72
+    assert need["migrantenouderen"]["lonely"] == pytest.approx(48 * 0.4 + 24 * 0.5)

@@ -106,7 +106,9 @@ def area_profile(
         ``area``, ``figures`` (against gemeente and Nederland, with source, year, vintage and
         status), ``trend``, ``target``, ``populations`` (per group, with method), ``need``,
         ``offer`` (reachable aanbod by soort), ``nearest`` (Welzijn op recept, Buurtmobiel),
-        ``transport``, ``gap``, ``no_offer_buurten``, ``sources``, ``notes``.
+        ``transport``, ``gap``, ``no_offer_buurten``, ``flags`` (suppressed figures, buurten
+        with a borrowed rate, buurten where the group is too small, buurten without a shape),
+        ``sources``, ``notes``.
 
     Examples
     --------
@@ -154,10 +156,43 @@ def area_profile(
         "gap": unit,
         "no_offer_buurten": [
             {"code": r.code, "naam": r.naam, "lonely": float(r.lonely or 0)}
-            for r in buurten[(buurten["reachable"] == 0)].itertuples()
+            for r in buurten[(buurten["reachable"] == 0) & buurten["access"].notna()].itertuples()
         ],
+        "flags": _flags(result, area, figures),
         "sources": _sources(dataset, result),
         "notes": result.notes,
+    }
+
+
+def _flags(result: GapResult, area: Area, figures: list[dict[str, object]]) -> dict[str, object]:
+    """What to be careful with in this area: suppressed figures, borrowed rates, small groups."""
+    need = result.need
+    part = need[
+        need["code"].isin(area.buurten)
+        & (need["niveau"] == "buurt")
+        & (need["group"] == result.group)
+    ]
+    borrowed = part[~part["rate_from"].astype(str).str.startswith("buurt")]
+    scored = result.buurten[result.buurten["code"].isin(area.buurten)]
+    return {
+        "suppressed_figures": [
+            {"indicator": row["label"], "group": row["group"], "status": row["status"]}
+            for row in figures
+            if row["status"] != "gepubliceerd"
+        ],
+        "fallback_buurten": [
+            {
+                "code": r.code,
+                "naam": r.naam,
+                "rate_from": None if pd.isna(r.rate_from) else r.rate_from,
+            }
+            for r in borrowed.itertuples()
+        ],
+        "unreliable_buurten": [
+            {"code": r.code, "naam": r.naam, "population": r.population}
+            for r in part[part["unreliable"]].itertuples()
+        ],
+        "buurten_zonder_vorm": scored.loc[scored["access"].isna(), "code"].tolist(),
     }
 
 
