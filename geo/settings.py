@@ -132,6 +132,27 @@ class AnalysisSettings:
     permutations: int = 999
     seed: int = 20231
 
+    def __post_init__(self) -> None:
+        """Refuse settings that would silently give nonsense (Dutch message: users set these)."""
+        problems = []
+        if self.decay not in ("steps", "gaussian"):
+            problems.append(f"afstandsverval {self.decay!r} (kies 'steps' of 'gaussian')")
+        if self.detour_factor < 1:
+            problems.append(f"omrijfactor {self.detour_factor} (minstens 1)")
+        catchments = dict(self.catchment_m)
+        if set(catchments) != set(GROUPS) or min(catchments.values()) <= 0:
+            problems.append("reikwijdte: geef voor elke doelgroep een afstand groter dan 0")
+        if not 0 < self.gaussian_edge_weight < 1:
+            problems.append(f"gewicht aan de rand {self.gaussian_edge_weight} (tussen 0 en 1)")
+        if not 0 < self.fdr_alpha < 1:
+            problems.append(f"FDR-alfa {self.fdr_alpha} (tussen 0 en 1)")
+        if self.permutations < 19:
+            problems.append(f"permutaties {self.permutations} (minstens 19)")
+        if min(w for _, w in self.transport_weights) < 0:
+            problems.append("gewichten van vervoersarmoede mogen niet negatief zijn")
+        if problems:
+            raise ValueError("Ongeldige analyse-instellingen: " + "; ".join(problems) + ".")
+
     def catchment(self, group: str) -> float:
         """Catchment radius (m) of a focus group."""
         return dict(self.catchment_m)[group]

@@ -1,0 +1,42 @@
+"""The analysis settings: documented defaults, frozen, and refusing nonsense."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from geo.settings import GROUPS, AnalysisSettings
+
+
+def test_defaults_of_the_issue():
+    settings = AnalysisSettings()
+    assert settings.catchment("ouderen") == 500 and settings.catchment("jongvolwassenen") == 1500
+    assert settings.minutes(500) == pytest.approx(500 / 60)  # 3.6 km/h = 60 m a minute
+    assert settings.detour_factor == 1.3 and settings.min_group_size == 50
+    assert settings.shrinkage is False and settings.decay == "steps"
+    assert sum(w for _, w in settings.transport_weights) == pytest.approx(1.0)
+    assert {group for group, _ in settings.catchment_m} == set(GROUPS)
+
+
+def test_frozen_and_copied_with_changes():
+    settings = AnalysisSettings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.detour_factor = 2.0  # type: ignore[misc]
+    wider = settings.with_(detour_factor=1.5)
+    assert wider.detour_factor == 1.5 and settings.detour_factor == 1.3
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"decay": "linear"}, "afstandsverval"),
+        ({"detour_factor": 0.8}, "omrijfactor"),
+        ({"catchment_m": (("ouderen", 500.0),)}, "reikwijdte"),
+        ({"fdr_alpha": 1.5}, "FDR-alfa"),
+        ({"permutations": 0}, "permutaties"),
+    ],
+)
+def test_nonsense_is_refused_in_dutch(changes: dict[str, object], message: str):
+    with pytest.raises(ValueError, match=message):
+        AnalysisSettings(**changes)  # type: ignore[arg-type]
