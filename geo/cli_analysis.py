@@ -12,6 +12,13 @@ from geo.cli import DataArg, GemeenteOpt, JsonOpt, app, echo_json
 from geo.settings import GROUPS
 
 GroepOpt = Annotated[str, typer.Option("--groep", help=f"Doelgroep: {', '.join(GROUPS)}.")]
+AantallenOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--aantallen",
+        help="CSV met betere aantallen (kolommen code;groep;aantal); vervangt de schattingen.",
+    ),
+]
 JaarOpt = Annotated[int | None, typer.Option("--jaar", help="RIVM-jaar (standaard het laatste).")]
 
 
@@ -47,6 +54,7 @@ def hiaten(
     niveau: Annotated[str, typer.Option("--niveau", help="buurt, wijk of gebied.")] = "buurt",
     gemeente: GemeenteOpt = None,
     jaar: JaarOpt = None,
+    aantallen: AantallenOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Schrijf de tabel als CSV.")] = None,
     as_json: JsonOpt = False,
     top: Annotated[int, typer.Option("--top", help="Aantal rijen in de tekstuitvoer.")] = 15,
@@ -68,7 +76,13 @@ def hiaten(
     if niveau not in ("buurt", "wijk", "gebied"):
         raise DataError("onbekend niveau.", value=niveau, hint="kies buurt, wijk of gebied.")
     dataset, aanbod = _load(data, gemeente)
-    result = analyse(dataset, aanbod.layers, group=groep, settings=AnalysisSettings(year=jaar))
+    result = analyse(
+        dataset,
+        aanbod.layers,
+        group=groep,
+        settings=AnalysisSettings(year=jaar),
+        overrides=_overrides(aantallen),
+    )
     rows = summarise_result(result, niveau)
     keys = {
         "hiaat": "gap_score",
@@ -83,7 +97,7 @@ def hiaten(
         key = keys[sorteer]
         if niveau == "wijk" and key in ("lonely", "severely_lonely"):
             key = f"{key}_published"  # the RIVM wijk estimate × the wijk's population
-        rows = sorted(rows, key=lambda r: -(r.get(key) or 0))
+        rows = sorted(rows, key=lambda r: -float(r.get(key) or 0))  # type: ignore[arg-type]
     if out is not None:
         _write_csv(rows, out)
     if as_json:
@@ -121,6 +135,14 @@ def hiaten(
         typer.echo(f"Tabel geschreven naar {out}")
 
 
+def _overrides(path: Path | None) -> Any:
+    if path is None:
+        return None
+    from geo.analysis.populations import read_overrides
+
+    return read_overrides(path)
+
+
 def _write_csv(rows: list[dict[str, Any]], path: Path) -> None:
     import pandas as pd
 
@@ -139,20 +161,27 @@ def profiel(
     groep: GroepOpt = "ouderen",
     gemeente: GemeenteOpt = None,
     jaar: JaarOpt = None,
+    aantallen: AantallenOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Alles over één gebied: cijfers tegen gemeente en Nederland, trend, doelgroepen, aanbod."""
-    from geo.analysis.profile import area_profile
+    from geo.analysis.pipeline import analyse
+    from geo.analysis.profile import area_profile, resolve_area
     from geo.errors import DataError
     from geo.settings import AnalysisSettings
 
     if not gebied:
         raise DataError("geef een gebied met --gebied.", hint="bijvoorbeeld --gebied Overvecht.")
     dataset, aanbod = _load(data, gemeente)
-    profile = area_profile(
-        dataset, aanbod.layers, gebied, group=groep, settings=AnalysisSettings(year=jaar)
+    resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
+    settings = AnalysisSettings(year=jaar)
+    result = analyse(
+        dataset, aanbod.layers, group=groep, settings=settings, overrides=_overrides(aantallen)
     )
-    profile["notes"] = list(profile["notes"]) + list(aanbod.notices)
+    profile = area_profile(
+        dataset, aanbod.layers, gebied, group=groep, settings=settings, result=result
+    )
+    profile["notes"] = [*profile["notes"], *aanbod.notices]  # type: ignore[misc]
     if as_json:
         echo_json(profile)
         return

@@ -43,3 +43,25 @@ def test_without_the_aanbod_module_layers_are_empty_and_said(monkeypatch: pytest
     assert any("Aanbod niet geladen" in note for note in data["notes"])
     assert all(row["reachable"] == 0 for row in data["rows"])
     assert all("geen passend aanbod binnen 1.500 m" in row["reason"] for row in data["rows"])
+
+
+def test_better_counts_replace_estimates(tmp_path):
+    counts = tmp_path / "aantallen.csv"
+    counts.write_text("code;groep;aantal\nBU99990101;migrantenouderen;400\n", encoding="utf-8")
+    plain = run_json("hiaten", str(DEMO), "--groep", "migrantenouderen")
+    given = run_json("hiaten", str(DEMO), "--groep", "migrantenouderen", "--aantallen", str(counts))
+    before = next(r for r in plain["rows"] if r["code"] == "BU99990101")
+    after = next(r for r in given["rows"] if r["code"] == "BU99990101")
+    assert before["population_estimated"] == "schatting" and before["population"] != 400
+    assert after["population_estimated"] == "opgegeven" and after["population"] == 400
+    assert after["lonely"] == pytest.approx(400 * after["lonely_rate"] / 100, abs=0.01)
+
+
+def test_bad_counts_file_is_a_dutch_error_naming_the_row(tmp_path):
+    counts = tmp_path / "aantallen.csv"
+    counts.write_text("code;groep;aantal\nBU99990101;katten;4\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["profiel", str(DEMO), "--gebied", "Noordhoek", "--aantallen", str(counts)]
+    )
+    assert result.exit_code != 0
+    assert "onbekende doelgroep" in str(result.exception) and "rij 2" in str(result.exception)

@@ -137,7 +137,7 @@ def target_2026(dataset: Dataset, *, year: int) -> dict[str, object]:
             "behaald": None,
             "tekst": "Geen vergelijking mogelijk: gemeentelijk of landelijk cijfer ontbreekt.",
         }
-    diff = float(gemeente) - float(national)
+    diff = float(gemeente) - float(national)  # type: ignore[arg-type]
     reached = diff < 0
     from geo.present.format import fmt_num, fmt_pct
 

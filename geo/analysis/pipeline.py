@@ -102,6 +102,7 @@ def analyse(
     group: str,
     settings: AnalysisSettings = AnalysisSettings(),
     populations: pd.DataFrame | None = None,
+    overrides: pd.DataFrame | None = None,
     graph: object | None = None,
     hotspots: bool = True,
 ) -> GapResult:
@@ -118,7 +119,10 @@ def analyse(
     settings
         All assumptions.
     populations
-        Focus-group populations (default: estimated from kwb; pass overrides here).
+        Focus-group populations (default: estimated from kwb).
+    overrides
+        Better counts per area and group (:func:`~geo.analysis.populations.read_overrides`)
+        that replace the kwb estimates; ignored when ``populations`` is given.
     graph
         Optional street graph for network distances.
     hotspots
@@ -148,7 +152,9 @@ def analyse(
     year = latest_year(dataset, settings)
     pop_year = population_year(dataset, settings, year)
     if populations is None:
-        populations = estimate_populations(dataset.population(pop_year), settings=settings)
+        populations = estimate_populations(
+            dataset.population(pop_year), settings=settings, overrides=overrides
+        )
     need = estimate_need(dataset, settings=settings, populations=populations)
     buurten = dataset.level("buurt").reset_index(drop=True)
     offer = reachable_offer(
@@ -339,11 +345,16 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
                 "gap_score": _clean(row.get("gap_score")),
                 "rank": int(row["rank"]),
                 "reason": row["reason"],
-                "rate_from": row.get("rate_from", None),
+                "rate_from": _text(row.get("rate_from")),
+                "population_estimated": _text(row.get("population_estimated")),
                 "unreliable": bool(row.get("unreliable", False)),
             }
         )
     return rows
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def _clean(value: object) -> float | None:
