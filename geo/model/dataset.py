@@ -27,7 +27,7 @@ from geo.io.kwb import figures_from_nabijheid, population_from_kwb
 from geo.io.recognise import Recognised, UnknownFileError, recognise
 from geo.io.rivm import figures_from_rivm
 from geo.model.codes import NIVEAUS, niveau_of, normalise_code
-from geo.model.figures import FIGURE_COLUMNS, empty_figures
+from geo.model.figures import FIGURE_COLUMNS, concat_figures, empty_figures
 from geo.model.gebieden import GEBIEDEN_FILE, Gebied, built_in_gebieden, gebieden_from_file
 
 logger = logging.getLogger(__name__)
@@ -331,21 +331,7 @@ def _read_tables(
         item.table = None  # free memory
     if parts:
         parts.append(_national_reference(parts))
-        figures = pd.concat(parts, ignore_index=True)
-        for column in (
-            "code",
-            "niveau",
-            "indicator",
-            "group",
-            "status",
-            "unit",
-            "source",
-            "vintage",
-        ):
-            figures[column] = figures[column].astype("category")
-    else:
-        figures = empty_figures()
-    return figures[FIGURE_COLUMNS], populations, sources
+    return concat_figures(parts), populations, sources
 
 
 NATIONAL_REFERENCE = "national_rivm.csv"
@@ -358,15 +344,14 @@ def _national_reference(parts: list[pd.DataFrame]) -> pd.DataFrame:
     One-gemeente downloads have no national row; Wijkkompas ships the NL01 figures of
     50090NED (see ``scripts/extract_national.py``) and marks them as such in ``source``.
     """
-    figures = pd.concat(parts, ignore_index=True)
-    rivm = figures[figures["source"].astype(str).str.startswith("RIVM")]
-    if rivm.empty:
+    keys = ["indicator", "group", "year"]
+    rivm = [p for p in parts if len(p) and str(p["source"].iloc[0]).startswith("RIVM")]
+    if not rivm:
         return empty_figures()
-    have = rivm[rivm["code"].astype(str) == "NL01"][["indicator", "group", "year"]]
-    wanted = rivm[["indicator", "group", "year"]].drop_duplicates()
+    have = pd.concat([p.loc[(p["code"] == "NL01").to_numpy(), keys].astype(str) for p in rivm])
+    wanted = pd.concat([p[keys].drop_duplicates().astype(str) for p in rivm]).drop_duplicates()
     text = resources.files("geo.model").joinpath(NATIONAL_REFERENCE).read_text(encoding="utf-8")
     reference = pd.read_csv(io.StringIO(text), dtype={"code": str})
-    keys = ["indicator", "group", "year"]
     wanted = wanted.astype({"indicator": str, "group": str, "year": int})
     have = have.astype({"indicator": str, "group": str, "year": int})
     missing = wanted.merge(have, on=keys, how="left", indicator=True)
@@ -559,7 +544,10 @@ def _unmatched(
             )
         return f"geen grens met deze code: de grenzen hebben indeling {vintages}, {other}"
 
-    local = figures[figures["niveau"].isin(["gemeente", "wijk", "buurt"])]
+    local = figures.loc[
+        figures["niveau"].isin(["gemeente", "wijk", "buurt"]).to_numpy(),
+        ["source", "vintage", "code"],
+    ].drop_duplicates()
     for (source, vintage), group in local.groupby(["source", "vintage"], observed=True):
         for code in sorted(set(group["code"].astype(str)) - area_codes):
             rows.append(

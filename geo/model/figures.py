@@ -7,7 +7,9 @@ edition does not have at all has no row. Zero is a published value.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 FIGURE_COLUMNS = [
     "code",
@@ -55,6 +57,29 @@ def empty_figures() -> pd.DataFrame:
     return pd.DataFrame(
         {c: pd.Series(dtype="float64" if c == "value" else object) for c in FIGURE_COLUMNS}
     )
+
+
+CATEGORICAL = ("code", "niveau", "indicator", "group", "status", "unit", "source", "vintage")
+
+
+def concat_figures(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate figure tables fast, keeping the text columns categorical.
+
+    Plain ``pd.concat`` turns categoricals with different categories into strings, which
+    costs seconds on the national tables; ``union_categoricals`` merges the categories.
+    """
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return empty_figures()
+    data: dict[str, object] = {}
+    for column in FIGURE_COLUMNS:
+        if column in CATEGORICAL:
+            pieces = [p[column] if isinstance(p[column].dtype, pd.CategoricalDtype)
+                      else p[column].astype(str).astype("category") for p in parts]
+            data[column] = union_categoricals(pieces, ignore_order=True)
+        else:
+            data[column] = np.concatenate([p[column].to_numpy() for p in parts])
+    return pd.DataFrame(data)[FIGURE_COLUMNS]
 
 
 def figure_value(

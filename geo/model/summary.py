@@ -31,10 +31,7 @@ def summarise(dataset: Dataset, *, all_indicators: bool = True) -> dict[str, Any
     joined = figures[figures["code"].isin(set(areas["code"]))]
     coverage = []
     if len(joined):
-        flags = joined.assign(
-            published=joined["status"].astype(str).eq(PUBLISHED),
-            niveau=joined["niveau"].astype(str),
-        )
+        flags = joined.assign(published=(joined["status"] == PUBLISHED).to_numpy())
         table = (
             flags.groupby(["indicator", "group", "year", "niveau", "published"], observed=True)
             .size()
