@@ -170,3 +170,18 @@ def test_buurtmobiel_extends_elderly_catchment():
         services=services,
     )
     assert young["catchment_m"].tolist() == [1500.0, 1500.0]
+
+
+@pytest.mark.parametrize("distinct", [2, 20])  # grouped KD-tree search, and one ball per point
+def test_pairs_equal_brute_force(distinct: int):
+    rng = np.random.default_rng(distinct)
+    demand_xy = rng.uniform(0, 4000, (80, 2))
+    demand_xy[5] = np.nan  # a buurt without a shape
+    supply_xy = np.vstack([rng.uniform(0, 4000, (120, 2)), demand_xy[:1]])  # one at distance 0
+    catchment = rng.choice(np.linspace(300, 1500, distinct), 80)
+    found = straight_pairs(demand_xy, supply_xy, catchment, detour_factor=1.3)
+    distance = np.hypot(*(demand_xy[:, None, :] - supply_xy[None, :, :]).transpose(2, 0, 1)) * 1.3
+    expected = {(i, j) for i, j in zip(*np.nonzero(distance <= catchment[:, None]), strict=True)}
+    assert set(zip(found[0].tolist(), found[1].tolist(), strict=True)) == expected
+    assert (0, 120) in expected and not any(i == 5 for i, _ in expected)
+    np.testing.assert_allclose(found[2], distance[found[0], found[1]])

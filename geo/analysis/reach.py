@@ -93,22 +93,70 @@ def straight_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs within each demand point's catchment; distance = straight line × detour factor.
 
-    Demand points without a location (NaN, a buurt without a shape) get no pairs.
+    Demand points without a location (NaN, a buurt without a shape) get no pairs. Demand points
+    sharing a catchment (usually all, or two groups with the Buurtmobiel extension) are matched
+    against the activities in one KD-tree × KD-tree search.
+
+    Examples
+    --------
+    >>> straight_pairs(np.array([[0.0, 0.0]]), np.array([[300.0, 0.0], [450.0, 0.0]]),
+    ...                np.array([500.0]), detour_factor=1.3)[2].round(1).tolist()
+    [390.0]
     """
+    empty = np.array([], dtype=int)
     if len(demand_xy) == 0 or len(supply_xy) == 0:
-        empty = np.array([], dtype=int)
         return empty, empty, np.array([], dtype=float)
-    tree = cKDTree(supply_xy)
-    located = np.flatnonzero(np.isfinite(demand_xy).all(axis=1))
-    radius = catchment[located] / detour_factor
-    neighbours = tree.query_ball_point(demand_xy[located], r=radius, workers=-1)
+    located = np.isfinite(demand_xy).all(axis=1)
+    supply_tree = cKDTree(supply_xy)
+    values = np.unique(catchment[located])
+    if len(values) > MAX_CATCHMENT_GROUPS:  # many different catchments: one ball per point
+        return _ball_pairs(demand_xy, supply_tree, supply_xy, catchment, located, detour_factor)
+    demand_parts, supply_parts = [empty], [empty]
+    for value in values:
+        rows = np.flatnonzero(located & (catchment == value))
+        found = cKDTree(demand_xy[rows]).sparse_distance_matrix(
+            supply_tree, value / detour_factor, output_type="ndarray"
+        )
+        demand_parts.append(rows[found["i"]])
+        supply_parts.append(found["j"].astype(int))
+    demand_idx = np.concatenate(demand_parts)
+    supply_idx = np.concatenate(supply_parts)
+    return _within(demand_xy, supply_xy, catchment, demand_idx, supply_idx, detour_factor)
+
+
+MAX_CATCHMENT_GROUPS = 8
+
+
+def _ball_pairs(
+    demand_xy: np.ndarray,
+    supply_tree: cKDTree,
+    supply_xy: np.ndarray,
+    catchment: np.ndarray,
+    located: np.ndarray,
+    detour_factor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = np.flatnonzero(located)
+    neighbours = supply_tree.query_ball_point(
+        demand_xy[rows], r=catchment[rows] / detour_factor, workers=-1
+    )
     counts = np.fromiter((len(n) for n in neighbours), dtype=int, count=len(neighbours))
-    demand_idx = np.repeat(located, counts)
+    demand_idx = np.repeat(rows, counts)
     supply_idx = (
         np.concatenate([np.asarray(n, dtype=int) for n in neighbours])
         if counts.sum()
         else np.array([], dtype=int)
     )
+    return _within(demand_xy, supply_xy, catchment, demand_idx, supply_idx, detour_factor)
+
+
+def _within(
+    demand_xy: np.ndarray,
+    supply_xy: np.ndarray,
+    catchment: np.ndarray,
+    demand_idx: np.ndarray,
+    supply_idx: np.ndarray,
+    detour_factor: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     distance = np.hypot(*(demand_xy[demand_idx] - supply_xy[supply_idx]).T) * detour_factor
     keep = distance <= catchment[demand_idx]
     return demand_idx[keep], supply_idx[keep], distance[keep]
