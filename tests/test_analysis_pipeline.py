@@ -169,3 +169,19 @@ def test_profile_flags_borrowed_rates_and_small_groups():
     # 48 + 24 migrant elderly; 40 % in Noord, 50 % (borrowed) in Zuid
     assert need["migrantenouderen"]["population"] == 72
     assert need["migrantenouderen"]["lonely"] == pytest.approx(48 * 0.4 + 24 * 0.5)
+
+
+def test_progress_reports_each_step_in_order():
+    seen: list[str] = []
+    analyse(tiny_dataset(), None, group="jongvolwassenen", progress=seen.append)
+    assert seen == [
+        "behoefte",
+        "bereik (E2SFCA)",
+        "vervoersarmoede",
+        "hiaten",
+        "hot spots",
+        "klaar",
+    ]
+    seen.clear()
+    analyse(tiny_dataset(), None, group="ouderen", hotspots=False, progress=seen.append)
+    assert "hot spots" not in seen and seen[-1] == "klaar"

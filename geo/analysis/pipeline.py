@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -105,6 +106,7 @@ def analyse(
     overrides: pd.DataFrame | None = None,
     graph: object | None = None,
     hotspots: bool = True,
+    progress: Callable[[str], None] | None = None,
 ) -> GapResult:
     """Run need, reach, transport poverty, gaps and hot spots for one focus group.
 
@@ -127,6 +129,10 @@ def analyse(
         Optional street graph for network distances.
     hotspots
         Compute hot spots (skip for speed when not needed).
+    progress
+        Called with the (Dutch) name of each step as it starts — ``behoefte``,
+        ``bereik (E2SFCA)``, ``vervoersarmoede``, ``hiaten``, ``hot spots`` — and ``klaar`` at
+        the end; the app maps it to a progress bar, the benchmark to stage timings.
 
     Returns
     -------
@@ -149,6 +155,8 @@ def analyse(
             "Geen aanbod (activiteiten) in deze dataset: alle buurten tellen als "
             "'geen passend aanbod'."
         )
+    step = progress or (lambda _name: None)
+    step("behoefte")
     year = latest_year(dataset, settings)
     pop_year = population_year(dataset, settings, year)
     if populations is None:
@@ -157,6 +165,7 @@ def analyse(
         )
     need = estimate_need(dataset, settings=settings, populations=populations)
     buurten = dataset.level("buurt").reset_index(drop=True)
+    step("bereik (E2SFCA)")
     offer = reachable_offer(
         buurten,
         need,
@@ -166,6 +175,7 @@ def analyse(
         services=layers["buurtmobiel"],
         graph=graph,
     )
+    step("vervoersarmoede")
     transport = transport_poverty(
         buurten,
         dataset.population(pop_year),
@@ -175,6 +185,7 @@ def analyse(
         year=year,
         settings=settings,
     )
+    step("hiaten")
     group_need = need[(need["group"] == group) & (need["niveau"] == "buurt")]
     frame = buurten[["code", "naam", "wijk_code", "geometry"]].merge(
         group_need.drop(columns=["naam", "niveau", "wijk_code"]), on="code", how="left"
@@ -208,6 +219,8 @@ def analyse(
     wijken = _units(dataset, scored, need, group, "wijk")
     gebieden = _units(dataset, scored, need, group, "gebied")
     gemeente = _units(dataset, scored, need, group, "gemeente")
+    if hotspots:
+        step("hot spots")
     spots = (
         _hotspots(scored, settings)
         if hotspots
@@ -240,6 +253,7 @@ def analyse(
         len(wijken),
         len(gebieden),
     )
+    step("klaar")
     return GapResult(
         group=group,
         year=year,
