@@ -85,7 +85,7 @@ class AnalysisSettings:
     fdr_alpha
         False-discovery rate for hot spots.
     permutations
-        Conditional permutations for the local statistics.
+        Conditional permutations for local Moran's I (Gi* uses its analytical z-score).
     seed
         Random seed for permutations (reproducible hot spots).
     """

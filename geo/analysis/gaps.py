@@ -61,8 +61,29 @@ def score_gaps(
     transport = out["transport_index"].fillna(0)
     out["gap_score"] = out["unserved"] * (1 + settings.transport_weight_in_gap * transport)
     out["rank"] = _rank(out["gap_score"])
-    out["reason"] = [buurt_reason(row, group=group) for row in out.to_dict(orient="records")]
+    reason_input = out[[c for c in REASON_COLUMNS if c in out.columns]]
+    out["reason"] = [
+        buurt_reason(row, group=group) for row in reason_input.to_dict(orient="records")
+    ]
     return out
+
+
+REASON_COLUMNS = [
+    "lonely",
+    "population",
+    "severely_lonely",
+    "rate_from",
+    "catchment_m",
+    "reachable",
+    "access",
+    "reachable_offer",
+    "reachable_ontmoeting",
+    "buurtmobiel",
+    "autos_per_huishouden",
+    "afstand_ov_m",
+    "unreliable",
+]
+"""The columns a buurt's reason is built from."""
 
 
 def _rank(score: pd.Series) -> pd.Series:
@@ -96,7 +117,8 @@ def buurt_reason(row: dict[str, object], *, group: str) -> str:
         first += f" (cijfer van de {rate_from.split(' ')[0]}: buurt niet gepubliceerd)"
     parts.append(first)
     catchment = fmt_int(_num(row.get("catchment_m")))
-    reachable = int(np.nan_to_num(_num(row.get("reachable"))))
+    reachable_value = _num(row.get("reachable"))
+    reachable = int(reachable_value) if np.isfinite(reachable_value) else 0
     if "access" in row and not np.isfinite(_num(row["access"])):
         parts.append("ligging onbekend (geen vorm in de grenzenkaart): bereik niet berekend")
     elif reachable == 0:

@@ -45,19 +45,25 @@ def fmt_num(value: object, decimals: int = 1, *, missing: str = MISSING) -> str:
     '0,5'
     >>> fmt_num(12345.678, 2)
     '12.345,68'
-    >>> fmt_num(1.25, 1)
-    '1,3'
+    >>> fmt_num(1.25, 1), fmt_num(2.675, 2)
+    ('1,3', '2,68')
     """
     number = as_number(value)
     if number is None:
         return missing
-    try:
-        rounded = Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
-    except InvalidOperation:  # more digits than Decimal's context allows
-        rounded = Decimal(f"{number:.{decimals}f}")
-    if rounded == 0:
-        rounded = abs(rounded)  # no "-0,0"
-    text = f"{rounded:,.{decimals}f}"
+    shortest = repr(number)
+    _, _, fraction = shortest.partition(".")
+    if len(fraction) == decimals + 1 and fraction.endswith("5") and "e" not in shortest:
+        # a tie as people read it (2,675 -> 2,68), which binary floats may round down
+        try:
+            rounded = Decimal(shortest).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+        except InvalidOperation:  # more digits than Decimal's context allows
+            rounded = Decimal(f"{number:.{decimals}f}")
+        text = f"{rounded:,.{decimals}f}"
+    else:
+        text = f"{number:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # no "-0,0"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
