@@ -109,6 +109,7 @@ def hiaten(
                 "population_year": result.population_year,
                 "demo": dataset.demo,
                 "rows": rows,
+                "buurten_zonder_aanbod": _no_offer(result),
                 "notes": result.notes + aanbod.notices,
             }
         )
@@ -129,10 +130,26 @@ def hiaten(
                 f"eenzaam, {fmt_int(row['severely_lonely_published'])} ernstig eenzaam"
             )
         typer.echo(f"     {row['reason']}")
+    empty = _no_offer(result)
+    if empty:
+        names = ", ".join(f"{b['naam']} ({fmt_int(b['lonely'])})" for b in empty[:10])
+        more = f" en {len(empty) - 10} meer" if len(empty) > 10 else ""
+        typer.echo(
+            f"Buurten waar niets passends binnen bereik is ({len(empty)}; eenzamen): {names}{more}"
+        )
     for note in result.notes + aanbod.notices:
         typer.echo(f"Let op: {note}")
     if out is not None:
         typer.echo(f"Tabel geschreven naar {out}")
+
+
+def _no_offer(result: Any) -> list[dict[str, Any]]:
+    """Buurten with lonely residents and nothing suitable in reach, most lonely first."""
+    frame = result.no_offer.sort_values("lonely", ascending=False)
+    return [
+        {"code": r.code, "naam": r.naam, "lonely": round(float(r.lonely), 1)}
+        for r in frame.itertuples()
+    ]
 
 
 def _overrides(path: Path | None) -> Any:

@@ -65,3 +65,16 @@ def test_bad_counts_file_is_a_dutch_error_naming_the_row(tmp_path):
     )
     assert result.exit_code != 0
     assert "onbekende doelgroep" in str(result.exception) and "rij 2" in str(result.exception)
+
+
+def test_hiaten_lists_buurten_where_nothing_suitable_is_in_reach():
+    data = run_json("hiaten", str(DEMO), "--groep", "ouderen")
+    empty = data["buurten_zonder_aanbod"]
+    by_code = {row["code"]: row for row in data["rows"]}
+    assert empty, "the demo has buurten without suitable offer for the elderly"
+    assert [b["lonely"] for b in empty] == sorted((b["lonely"] for b in empty), reverse=True)
+    for buurt in empty:
+        row = by_code[buurt["code"]]
+        assert row["reachable"] == 0 and row["lonely"] > 0
+        assert "geen passend aanbod binnen 500 m" in row["reason"]
+    assert len(empty) == sum(1 for r in data["rows"] if r["reachable"] == 0 and r["lonely"] > 0)

@@ -154,3 +154,76 @@ def target_2026(dataset: Dataset, *, year: int) -> dict[str, object]:
         "behaald": reached,
         "tekst": tekst,
     }
+
+
+def context_table(
+    dataset: Dataset,
+    *,
+    indicator: str = "Eenzaam",
+    group: str = "18+",
+    niveau: str = "wijk",
+) -> pd.DataFrame:
+    """Every area of a level: the figure per RIVM edition, the change, and the comparison.
+
+    All editions are on the 2020 boundary vintage (RIVM 50090NED, *indeling 2020*), so an
+    area's figures can be compared over time.
+
+    Parameters
+    ----------
+    dataset
+        The dataset.
+    indicator, group
+        RIVM indicator stem and age group (``18+``, ``65+``, ``18-65``).
+    niveau
+        ``buurt``, ``wijk`` or ``gemeente``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by code: ``naam``, one column per year (NaN = not published or absent),
+        ``verandering`` (percentage points, first to last edition with a value; NaN with fewer
+        than two), ``gemeente``
+        and ``nederland`` (the latest edition), ``verschil_nederland`` and
+        ``onder_landelijk`` (the 2026 target: below the national figure).
+
+    Examples
+    --------
+    >>> table = context_table(dataset, niveau="wijk")  # doctest: +SKIP
+    >>> table.loc["WK034403", [2012, 2016, 2020]].tolist()  # doctest: +SKIP
+    [53.4, 53.9, 58.2]
+    """
+    years = dataset.years
+    areas = dataset.areas[dataset.areas["niveau"] == niveau].set_index("code")
+    f = dataset.figures
+    part = f[(f["indicator"] == indicator) & (f["group"] == group) & f["year"].isin(years)]
+    part = part[part["code"].isin(list(areas.index))]
+    wide = part.pivot_table(
+        index=part["code"].astype(str),
+        columns="year",
+        values="value",
+        aggfunc="first",
+        observed=True,
+    ).reindex(index=areas.index, columns=years)
+    out = pd.DataFrame({"naam": areas["naam"]}, index=areas.index)
+    out[years] = wide.to_numpy(dtype=float)
+    values = out[years]
+    first = values.bfill(axis=1).iloc[:, 0] if years else pd.Series(np.nan, index=out.index)
+    last = values.ffill(axis=1).iloc[:, -1] if years else pd.Series(np.nan, index=out.index)
+    out["verandering"] = (last - first).round(1).where(values.notna().sum(axis=1) >= 2)
+    latest = years[-1] if years else None
+    gemeente = (
+        figure(dataset, dataset.gemeente_code or "", indicator, group, latest)["value"]
+        if latest is not None
+        else None
+    )
+    national = (
+        figure(dataset, NATIONAL, indicator, group, latest)["value"] if latest is not None else None
+    )
+    out["gemeente"] = np.nan if gemeente is None else gemeente
+    out["nederland"] = np.nan if national is None else national
+    out["verschil_nederland"] = (last - out["nederland"]).round(1)
+    out["onder_landelijk"] = (last < out["nederland"]).where(
+        last.notna() & out["nederland"].notna()
+    )
+    out.index.name = "code"
+    return out

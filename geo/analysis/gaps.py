@@ -63,7 +63,8 @@ def score_gaps(
     out["rank"] = _rank(out["gap_score"])
     reason_input = out[[c for c in REASON_COLUMNS if c in out.columns]]
     out["reason"] = [
-        buurt_reason(row, group=group) for row in reason_input.to_dict(orient="records")
+        buurt_reason(row, group=group, min_group_size=settings.min_group_size)
+        for row in reason_input.to_dict(orient="records")
     ]
     return out
 
@@ -91,7 +92,7 @@ def _rank(score: pd.Series) -> pd.Series:
     return score.rank(ascending=False, method="min", na_option="bottom").astype(int)
 
 
-def buurt_reason(row: dict[str, object], *, group: str) -> str:
+def buurt_reason(row: dict[str, object], *, group: str, min_group_size: int = 50) -> str:
     """A plain Dutch reason for a buurt's gap, built from its components.
 
     Examples
@@ -141,7 +142,7 @@ def buurt_reason(row: dict[str, object], *, group: str) -> str:
     if np.isfinite(stop) and stop > 500:
         parts.append(f"OV-halte op {fmt_int(stop)} m")
     if row.get("unreliable"):
-        parts.append("kleine groep (minder dan 50): onzeker")
+        parts.append(f"kleine groep (minder dan {min_group_size}): onzeker")
     return "; ".join(parts)
 
 
@@ -159,6 +160,7 @@ def aggregate_gaps(
     niveau: str,
     names: dict[str, str],
     group: str,
+    min_group_size: int = 50,
 ) -> pd.DataFrame:
     """Sum buurt gaps into wijken, focus areas or the gemeente; rates from summed people.
 
@@ -177,6 +179,8 @@ def aggregate_gaps(
         Unit -> display name.
     group
         The focus group (for the reason text).
+    min_group_size
+        Units with fewer residents in the group are flagged ``unreliable``.
 
     Returns
     -------
@@ -241,7 +245,7 @@ def aggregate_gaps(
     )
     for column in ("buurten", "buurten_zonder_aanbod", "buurten_zonder_vorm", "fallback_buurten"):
         out[column] = sums[column].astype(int)
-    out["unreliable"] = out["population"] < 50
+    out["unreliable"] = out["population"] < min_group_size
     out["catchment_m"] = grouped["catchment_m"].min().astype(float)
     out = out.reindex([unit for unit in members if unit in out.index])
     out.insert(0, "group", group)

@@ -216,9 +216,10 @@ def analyse(
     scored = gpd.GeoDataFrame(
         score_gaps(frame, group=group, settings=settings), geometry="geometry", crs=buurten.crs
     )
-    wijken = _units(dataset, scored, need, group, "wijk")
-    gebieden = _units(dataset, scored, need, group, "gebied")
-    gemeente = _units(dataset, scored, need, group, "gemeente")
+    size = settings.min_group_size
+    wijken = _units(dataset, scored, need, group, "wijk", size)
+    gebieden = _units(dataset, scored, need, group, "gebied", size)
+    gemeente = _units(dataset, scored, need, group, "gemeente", size)
     if hotspots:
         step("hot spots")
     spots = (
@@ -282,7 +283,12 @@ def empty_layer(name: str) -> gpd.GeoDataFrame:
 
 
 def _units(
-    dataset: Dataset, scored: gpd.GeoDataFrame, need: pd.DataFrame, group: str, niveau: str
+    dataset: Dataset,
+    scored: gpd.GeoDataFrame,
+    need: pd.DataFrame,
+    group: str,
+    niveau: str,
+    min_group_size: int = 50,
 ) -> gpd.GeoDataFrame:
     areas = dataset.areas
     if niveau == "wijk":
@@ -302,7 +308,9 @@ def _units(
         members = {name: g.buurt_codes(areas) for name, g in dataset.gebieden.items()}
         names = {name: name for name in members}
         geometry = {name: g.geometry(areas) for name, g in dataset.gebieden.items()}
-    units = aggregate_gaps(scored, members, niveau=niveau, names=names, group=group)
+    units = aggregate_gaps(
+        scored, members, niveau=niveau, names=names, group=group, min_group_size=min_group_size
+    )
     if units.empty:
         return gpd.GeoDataFrame(units, geometry=[], crs=scored.crs)
     if niveau in ("wijk", "gemeente"):
