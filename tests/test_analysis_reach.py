@@ -185,3 +185,61 @@ def test_pairs_equal_brute_force(distinct: int):
     assert set(zip(found[0].tolist(), found[1].tolist(), strict=True)) == expected
     assert (0, 120) in expected and not any(i == 5 for i, _ in expected)
     np.testing.assert_allclose(found[2], distance[found[0], found[1]])
+
+
+def test_reachable_offer_equals_pysal_access_on_the_full_distance_matrix():
+    """The public path (suitability, unknown capacity = 1, detour factor) against access, which
+    gets every buurt × activity distance and applies the catchment itself."""
+    access_pkg = pytest.importorskip("access")
+    from access import weights
+
+    rng = np.random.default_rng(7)
+    corners = rng.uniform(0, 3000, (40, 2))
+    buurten = gpd.GeoDataFrame(
+        {"code": [f"BU{i:08d}" for i in range(40)]},
+        geometry=[box(x, y, x + 60, y + 60) for x, y in corners],
+        crs="EPSG:28992",
+    )
+    need = pd.DataFrame(
+        {
+            "code": buurten["code"],
+            "group": "ouderen",
+            "niveau": "buurt",
+            "lonely": rng.integers(10, 300, 40).astype(float),
+        }
+    )
+    capacity = rng.integers(1, 25, 70).astype(float)
+    capacity[::4] = np.nan  # unknown: counts as 1
+    acts = _activities(
+        [
+            {"xy": tuple(xy), "capaciteit": c}
+            for xy, c in zip(rng.uniform(0, 3000, (70, 2)), capacity, strict=True)
+        ]
+    )
+    offer = reachable_offer(buurten, need, acts, group="ouderen")
+
+    centre = buurten.geometry.representative_point()
+    demand_xy = np.column_stack([centre.x, centre.y])
+    supply_xy = np.column_stack([acts.geometry.x, acts.geometry.y])
+    distance = np.hypot(*(demand_xy[:, None, :] - supply_xy[None, :, :]).transpose(2, 0, 1))
+    origin, dest = np.indices(distance.shape)
+    cost = pd.DataFrame(
+        {"origin": origin.ravel(), "dest": dest.ravel(), "cost": 1.3 * distance.ravel()}
+    )
+    model = access_pkg.Access(
+        demand_df=pd.DataFrame({"geoid": range(40), "pop": need["lonely"]}),
+        demand_index="geoid",
+        demand_value="pop",
+        supply_df=pd.DataFrame({"geoid": range(70), "cap": np.nan_to_num(capacity, nan=1.0)}),
+        supply_index="geoid",
+        supply_value="cap",
+        cost_df=cost,
+        cost_origin="origin",
+        cost_dest="dest",
+        cost_name="cost",
+    )
+    step = weights.step_fn({500 / 3: 1.0, 1000 / 3: 0.68, 500: 0.22})
+    theirs = model.enhanced_two_stage_fca(name="e2sfca", max_cost=500, weight_fn=step)
+    theirs = theirs.iloc[:, 0].reindex(range(40)).fillna(0).to_numpy()
+    assert (offer["reachable"] > 0).sum() >= 5  # the comparison is not all zeros
+    np.testing.assert_allclose(offer["access"].to_numpy(), theirs, rtol=0, atol=1e-9)
