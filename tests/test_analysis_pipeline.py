@@ -15,6 +15,7 @@ from geo.analysis.pipeline import analyse, summarise_result
 from geo.analysis.profile import area_profile
 from geo.analysis.reach import reachable_offer
 from geo.analysis.transport import transport_poverty
+from geo.errors import DataError
 from geo.model.dataset import Dataset
 from tests.test_analysis_need import tiny_dataset
 
@@ -185,3 +186,9 @@ def test_progress_reports_each_step_in_order():
     seen.clear()
     analyse(tiny_dataset(), None, group="ouderen", hotspots=False, progress=seen.append)
     assert "hot spots" not in seen and seen[-1] == "klaar"
+
+
+def test_dataset_without_kwb_counts_is_a_dutch_error():
+    dataset = dataclasses.replace(tiny_dataset(), populations={})
+    with pytest.raises(DataError, match="geen \\(bruikbare\\) CBS-bevolkingscijfers"):
+        analyse(dataset, None, group="ouderen")

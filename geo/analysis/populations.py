@@ -15,6 +15,19 @@ from geo.settings import GROUPS, AnalysisSettings
 
 logger = logging.getLogger(__name__)
 
+REQUIRED = [
+    "niveau",
+    "inwoners",
+    "leeftijd_0_14",
+    "leeftijd_15_24",
+    "leeftijd_25_44",
+    "leeftijd_65_plus",
+    "herkomst_europa",
+    "herkomst_buiten_europa",
+    "eenpersoonshuishoudens",
+]
+"""kwb columns the estimates need (NaN values are allowed: the estimate is then NaN)."""
+
 POPULATION_COLUMNS = ["code", "niveau", "group", "population", "method", "estimated"]
 
 
@@ -62,6 +75,11 @@ def estimate_populations(
         :data:`POPULATION_COLUMNS`; ``estimated`` is ``"schatting"``, ``"telling"`` or
         ``"opgegeven"``.
 
+    Raises
+    ------
+    DataError
+        When the kwb table lacks a column of :data:`REQUIRED` (e.g. no kwb file at all).
+
     Examples
     --------
     >>> pops = estimate_populations(dataset.population())  # doctest: +SKIP
@@ -69,6 +87,14 @@ def estimate_populations(
     ... # doctest: +SKIP
     4825.0
     """
+    missing = [c for c in REQUIRED if c not in population.columns]
+    if missing:
+        raise DataError(
+            "er zijn geen (bruikbare) CBS-bevolkingscijfers: kolom(men) "
+            f"{', '.join(missing)} ontbreken.",
+            hint="zet een CBS Kerncijfers wijken en buurten-bestand (cbs_kwb_JJJJ_GMxxxx.csv) in "
+            "wijken/, of geef de aantallen per doelgroep zelf op.",
+        )
     p = population
     adults = (p["inwoners"] - p["leeftijd_0_14"] - 0.3 * p["leeftijd_15_24"]).clip(lower=1)
     share65 = (p["leeftijd_65_plus"] / adults).clip(upper=1)
