@@ -9,10 +9,10 @@ from geo.errors import DataError
 from geo.model.dataset import resolve_data_dir
 from geo.settings import GROUP_LABELS, GROUPS
 
-st.set_page_config(page_title="Wijkkompas", page_icon="🧭", layout="wide")
+st.set_page_config(page_title="Wijkkompas", page_icon=":material/explore:", layout="wide")
 
 with st.sidebar:
-    st.markdown("## 🧭 Wijkkompas")
+    st.markdown("## Wijkkompas")
     st.caption("Eenzaamheid, doelgroepen en aanbod per wijk en buurt")
     folder = st.text_input("Datamap", value=str(resolve_data_dir(None)), key="folder",
                            help="Map met wijken/ en aanbod/. Standaard de demodata.")
@@ -29,10 +29,10 @@ with st.sidebar:
     st.selectbox("Doelgroep", list(GROUPS), format_func=GROUP_LABELS.get, key="group")
 
 pages = [
-    st.Page("app_pages/kaart.py", title="Kaart", icon="🗺️", url_path="kaart", default=True),
-    st.Page("app_pages/hiaten.py", title="Hiaten", icon="📉", url_path="hiaten"),
-    st.Page("app_pages/profiel.py", title="Gebiedsprofiel", icon="📍", url_path="profiel"),
-    st.Page("app_pages/aanbod.py", title="Aanbod", icon="🤝", url_path="aanbod"),
-    st.Page("app_pages/over.py", title="Over de data", icon="ℹ️", url_path="over"),
+    st.Page("app_pages/kaart.py", title="Kaart", icon=":material/map:", url_path="kaart", default=True),
+    st.Page("app_pages/hiaten.py", title="Hiaten", icon=":material/trending_down:", url_path="hiaten"),
+    st.Page("app_pages/profiel.py", title="Gebiedsprofiel", icon=":material/location_on:", url_path="profiel"),
+    st.Page("app_pages/aanbod.py", title="Aanbod", icon=":material/handshake:", url_path="aanbod"),
+    st.Page("app_pages/over.py", title="Over de data", icon=":material/info:", url_path="over"),
 ]
 st.navigation(pages).run()

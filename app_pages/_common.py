@@ -82,7 +82,7 @@ def demo_banner(dataset: Dataset) -> None:
     """A clear notice on every page when the data is the fictional demo city."""
     if dataset.demo:
         st.warning("**DEMO** — dit is Demostad, een verzonnen stad met gegenereerde cijfers. "
-                   "Gebruik deze gegevens niet voor beleid.", icon="⚠️")
+                   "Gebruik deze gegevens niet voor beleid.", icon=":material/warning:")
 
 
 def group_label(group: str) -> str:

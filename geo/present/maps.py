@@ -26,9 +26,11 @@ from geo.present.format import fmt_num
 from geo.present.safe_text import html_text
 
 STATIC = "/app/static"
-LEAFLET_JS = [("leaflet", f"{STATIC}/leaflet/leaflet.js")]
+LEAFLET_JS = [("leaflet", f"{STATIC}/leaflet/leaflet-bundle.js")]
+"""jQuery 3.7.1 (folium popups), Leaflet 1.9.4 and Leaflet.markercluster 1.5.3 in one file, so a plugin
+never runs before Leaflet itself (the map component loads separate scripts in parallel)."""
 LEAFLET_CSS = [("leaflet_css", f"{STATIC}/leaflet/leaflet.css")]
-CLUSTER_JS = [("markercluster", f"{STATIC}/markercluster/leaflet.markercluster.js")]
+CLUSTER_JS: list[tuple[str, str]] = []
 CLUSTER_CSS = [("markercluster_css", f"{STATIC}/markercluster/MarkerCluster.css"),
                ("markercluster_default_css",
                 f"{STATIC}/markercluster/MarkerCluster.Default.css")]
@@ -78,7 +80,7 @@ def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
     """An offline-ready map fitted to a frame (EPSG:28992)."""
     minx, miny, maxx, maxy = frame.to_crs(WGS84).total_bounds
     m = offline(folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12,
-                           tiles=None, control_scale=True, prefer_canvas=True))
+                           tiles=None, control_scale=True))
     if tiles:
         folium.TileLayer(
             "OpenStreetMap", name="Achtergrond (OpenStreetMap)",
@@ -165,9 +167,11 @@ def choropleth(
     )
     entries, lower = [], None
     for colour, upper in zip(palette, bins, strict=False):
-        low = fmt_num(lower, decimals) if lower is not None else fmt_num(
-            float(np.nanmin(areas[value])), decimals)
-        entries.append((colour, f"{low} – {fmt_num(upper, decimals)} {unit}".strip()))
+        if lower is None:
+            text = f"t/m {fmt_num(upper, decimals)} {unit}"
+        else:
+            text = f"{fmt_num(lower, decimals)} – {fmt_num(upper, decimals)} {unit}"
+        entries.append((colour, text.strip()))
         lower = upper
     if (classes < 0).any():
         entries.append((MISSING, "geen cijfer (niet gepubliceerd)"))
