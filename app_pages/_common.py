@@ -38,8 +38,9 @@ def cached_aanbod(folder: str, gemeente: str | None, stamp: float):  # noqa: ANN
 
 
 @st.cache_data(show_spinner="Hiaten berekenen…", max_entries=16)
-def cached_analysis(folder: str, gemeente: str | None, stamp: float, group: str,
-                    year: int | None) -> GapResult:
+def cached_analysis(
+    folder: str, gemeente: str | None, stamp: float, group: str, year: int | None
+) -> GapResult:
     """The gap analysis for a group (cached on folder, files' age and parameters)."""
     dataset = cached_dataset(folder, gemeente, stamp)
     aanbod = cached_aanbod(folder, gemeente, stamp)
@@ -74,15 +75,23 @@ def current() -> tuple[Dataset, object, dict[str, object]]:
 
 def analysis(choice: dict[str, object], group: str | None = None) -> GapResult:
     """The cached gap analysis for the chosen (or given) group."""
-    return cached_analysis(str(choice["folder"]), choice["gemeente"], float(choice["stamp"]),
-                           group or str(choice["group"]), choice["year"])  # type: ignore[arg-type]
+    return cached_analysis(
+        str(choice["folder"]),
+        choice["gemeente"],
+        float(choice["stamp"]),
+        group or str(choice["group"]),
+        choice["year"],
+    )  # type: ignore[arg-type]
 
 
 def demo_banner(dataset: Dataset) -> None:
     """A clear notice on every page when the data is the fictional demo city."""
     if dataset.demo:
-        st.warning("**DEMO** — dit is Demostad, een verzonnen stad met gegenereerde cijfers. "
-                   "Gebruik deze gegevens niet voor beleid.", icon=":material/warning:")
+        st.warning(
+            "**DEMO** — dit is Demostad, een verzonnen stad met gegenereerde cijfers. "
+            "Gebruik deze gegevens niet voor beleid.",
+            icon=":material/warning:",
+        )
 
 
 def group_label(group: str) -> str:
@@ -94,8 +103,9 @@ def csv_download(frame: pd.DataFrame) -> bytes:
     """A table as CSV for Dutch Excel (BOM, ';', decimal comma), formula-safe."""
     from geo.present.safe_text import neutralise_formula
 
-    return frame.map(neutralise_formula).to_csv(index=False, sep=";", decimal=",").encode(
-        "utf-8-sig")
+    return (
+        frame.map(neutralise_formula).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    )
 
 
 def password() -> str | None:

@@ -48,7 +48,8 @@ def test_kaart_widgets_change_the_map():
     at.radio(key="kaart_niveau").set_value("wijk").run()
     assert not at.exception
     at.multiselect(key="kaart_lagen").set_value(
-        ["Aanbod", "Buurtmobiel", "OV-haltes", "Vervoersarmoede", "Hot spots"]).run()
+        ["Aanbod", "Buurtmobiel", "OV-haltes", "Vervoersarmoede", "Hot spots"]
+    ).run()
     assert not at.exception
 
 

@@ -31,16 +31,23 @@ LEAFLET_JS = [("leaflet", f"{STATIC}/leaflet/leaflet-bundle.js")]
 never runs before Leaflet itself (the map component loads separate scripts in parallel)."""
 LEAFLET_CSS = [("leaflet_css", f"{STATIC}/leaflet/leaflet.css")]
 CLUSTER_JS: list[tuple[str, str]] = []
-CLUSTER_CSS = [("markercluster_css", f"{STATIC}/markercluster/MarkerCluster.css"),
-               ("markercluster_default_css",
-                f"{STATIC}/markercluster/MarkerCluster.Default.css")]
+CLUSTER_CSS = [
+    ("markercluster_css", f"{STATIC}/markercluster/MarkerCluster.css"),
+    ("markercluster_default_css", f"{STATIC}/markercluster/MarkerCluster.Default.css"),
+]
 PALETTE = ["#fff5d6", "#fdcf8b", "#f9955a", "#e0523a", "#a51c30"]
 """Sequential classes, light to dark (colour-blind safe orange-red)."""
 MISSING = "#c8c8c8"
 SOORT_COLOURS = {
-    "ontmoeting": "#1f77b4", "maatjes": "#9467bd", "samen_eten": "#ff7f0e",
-    "bewegen": "#2ca02c", "cultuur": "#e377c2", "informatie": "#17becf",
-    "training": "#8c564b", "vervoer": "#7f7f7f", "overig": "#bcbd22",
+    "ontmoeting": "#1f77b4",
+    "maatjes": "#9467bd",
+    "samen_eten": "#ff7f0e",
+    "bewegen": "#2ca02c",
+    "cultuur": "#e377c2",
+    "informatie": "#17becf",
+    "training": "#8c564b",
+    "vervoer": "#7f7f7f",
+    "overig": "#bcbd22",
 }
 BIVARIATE = [  # rows: need low..high; columns: offer low..high
     ["#e8e8e8", "#b5c0da", "#6c83b5"],
@@ -79,12 +86,20 @@ def for_display(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M) -> g
 def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
     """An offline-ready map fitted to a frame (EPSG:28992)."""
     minx, miny, maxx, maxy = frame.to_crs(WGS84).total_bounds
-    m = offline(folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=12,
-                           tiles=None, control_scale=True))
+    m = offline(
+        folium.Map(
+            location=[(miny + maxy) / 2, (minx + maxx) / 2],
+            zoom_start=12,
+            tiles=None,
+            control_scale=True,
+        )
+    )
     if tiles:
         folium.TileLayer(
-            "OpenStreetMap", name="Achtergrond (OpenStreetMap)",
-            attr="&copy; OpenStreetMap-bijdragers", control=False,
+            "OpenStreetMap",
+            name="Achtergrond (OpenStreetMap)",
+            attr="&copy; OpenStreetMap-bijdragers",
+            control=False,
         ).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
@@ -92,7 +107,8 @@ def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
 
 def classify(values: pd.Series, *, k: int = 5) -> tuple[np.ndarray, list[float]]:
     """Class index per value (−1 for missing) with mapclassify natural breaks (quantiles when
-    there are few distinct values), and the class upper bounds."""
+    there are few distinct values), and the class upper bounds.
+    """
     present = values.dropna().to_numpy(dtype=float)
     classes = np.full(len(values), -1)
     if len(present) == 0:
@@ -150,20 +166,29 @@ def choropleth(
         f"{fmt_num(v, decimals)} {unit}".strip() if pd.notna(v) else "geen cijfer"
         for v in shown[value]
     ]
-    remarks = notes.reindex(areas.index).fillna("") if notes is not None else pd.Series(
-        "", index=areas.index)
+    remarks = (
+        notes.reindex(areas.index).fillna("")
+        if notes is not None
+        else pd.Series("", index=areas.index)
+    )
     shown["toelichting"] = [html_text(r) for r in remarks.to_numpy()]
     shown["bron"] = html_text(source)
     shown = shown.drop(columns=[value])
     layer = folium.GeoJson(
         json.loads(shown.to_json(drop_id=True)),
         name=html_text(title),
-        style_function=lambda f: {"fillColor": f["properties"]["kleur"], "color": "#555555",
-                                  "weight": 0.6, "fillOpacity": 0.75},
+        style_function=lambda f: {
+            "fillColor": f["properties"]["kleur"],
+            "color": "#555555",
+            "weight": 0.6,
+            "fillOpacity": 0.75,
+        },
         highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(
-            fields=["naam", "cijfer", "toelichting", "bron"],
-            aliases=["Gebied", html_text(label), "Let op", "Bron"], sticky=True),
+            fields=["naam", "code", "cijfer", "toelichting", "bron"],
+            aliases=["Gebied", "Code", html_text(label), "Let op", "Bron"],
+            sticky=True,
+        ),
     )
     entries, lower = [], None
     for colour, upper in zip(palette, bins, strict=False):
@@ -185,23 +210,41 @@ def _spread(n: int) -> list[str]:
     return [PALETTE[i] for i in idx]
 
 
-def outline_layer(areas: gpd.GeoDataFrame, *, name: str, colour: str = "#000000",
-                  weight: float = 3.0, dash: str | None = None) -> folium.GeoJson:
+def outline_layer(
+    areas: gpd.GeoDataFrame,
+    *,
+    name: str,
+    colour: str = "#000000",
+    weight: float = 3.0,
+    dash: str | None = None,
+) -> folium.GeoJson:
     """Outlines (focus areas, Buurtmobiel service areas) with their name as tooltip."""
     shown = for_display(areas[["naam", "geometry"]].copy(), simplify_m=5)
     shown["naam"] = shown["naam"].map(html_text)
     return folium.GeoJson(
-        json.loads(shown.to_json(drop_id=True)), name=html_text(name),
-        style_function=lambda f: {"fill": False, "color": colour, "weight": weight,
-                                  "dashArray": dash},
+        json.loads(shown.to_json(drop_id=True)),
+        name=html_text(name),
+        style_function=lambda f: {
+            "fill": False,
+            "color": colour,
+            "weight": weight,
+            "dashArray": dash,
+        },
         tooltip=folium.GeoJsonTooltip(fields=["naam"], aliases=[html_text(name)]),
     )
 
 
-def points_layer(points: gpd.GeoDataFrame, *, name: str, colour_by: str | None = None,
-                 colour: str = "#1f77b4", fields: tuple[str, ...] = ("naam",),
-                 cluster: bool = False, radius: float = 6, show: bool = True
-                 ) -> folium.FeatureGroup:
+def points_layer(
+    points: gpd.GeoDataFrame,
+    *,
+    name: str,
+    colour_by: str | None = None,
+    colour: str = "#1f77b4",
+    fields: tuple[str, ...] = ("naam",),
+    cluster: bool = False,
+    radius: float = 6,
+    show: bool = True,
+) -> folium.FeatureGroup:
     """Circle markers with an escaped popup; clustered on request (for many activities)."""
     group = folium.FeatureGroup(name=html_text(name), show=show)
     target: folium.FeatureGroup | MarkerCluster = group
@@ -215,41 +258,59 @@ def points_layer(points: gpd.GeoDataFrame, *, name: str, colour_by: str | None =
         return group
     shown = located.to_crs(WGS84)
     for row in shown.itertuples():
-        colour_here = SOORT_COLOURS.get(str(getattr(row, colour_by)), colour) if colour_by \
-            else colour
-        text = "<br>".join(f"<b>{html_text(f)}</b>: {html_text(getattr(row, f, ''))}"
-                           for f in fields)
+        colour_here = (
+            SOORT_COLOURS.get(str(getattr(row, colour_by)), colour) if colour_by else colour
+        )
+        text = "<br>".join(
+            f"<b>{html_text(f)}</b>: {html_text(getattr(row, f, ''))}" for f in fields
+        )
         folium.CircleMarker(
-            location=[round(row.geometry.y, 6), round(row.geometry.x, 6)], radius=radius,
-            color=colour_here, fill=True, fill_opacity=0.85, weight=1,
+            location=[round(row.geometry.y, 6), round(row.geometry.x, 6)],
+            radius=radius,
+            color=colour_here,
+            fill=True,
+            fill_opacity=0.85,
+            weight=1,
             popup=folium.Popup(text, max_width=300),
             tooltip=html_text(getattr(row, fields[0], "")),
         ).add_to(target)
     return group
 
 
-def bivariate(areas: gpd.GeoDataFrame, *, need: str, offer: str, title: str
-              ) -> tuple[folium.GeoJson, Legend]:
+def bivariate(
+    areas: gpd.GeoDataFrame, *, need: str, offer: str, title: str
+) -> tuple[folium.GeoJson, Legend]:
     """Need × offer in a 3 × 3 bivariate choropleth (tertiles of each)."""
     shown = for_display(areas[["code", "naam", need, offer, "geometry"]].copy())
     need_class = _tertile(shown[need])
     offer_class = _tertile(shown[offer])
-    shown["kleur"] = [BIVARIATE[n][o] if n >= 0 and o >= 0 else MISSING
-                      for n, o in zip(need_class, offer_class, strict=True)]
+    shown["kleur"] = [
+        BIVARIATE[n][o] if n >= 0 and o >= 0 else MISSING
+        for n, o in zip(need_class, offer_class, strict=True)
+    ]
     shown["naam"] = shown["naam"].map(html_text)
     shown["nood"] = [fmt_num(v, 0) for v in shown[need]]
     shown["aanbod"] = [fmt_num(v, 0) for v in shown[offer]]
     shown = shown.drop(columns=[need, offer])
     layer = folium.GeoJson(
-        json.loads(shown.to_json(drop_id=True)), name=html_text(title),
-        style_function=lambda f: {"fillColor": f["properties"]["kleur"], "color": "#555555",
-                                  "weight": 0.6, "fillOpacity": 0.85},
-        tooltip=folium.GeoJsonTooltip(fields=["naam", "nood", "aanbod"],
-                                      aliases=["Gebied", "Eenzamen", "Aanbod per 1.000"]),
+        json.loads(shown.to_json(drop_id=True)),
+        name=html_text(title),
+        style_function=lambda f: {
+            "fillColor": f["properties"]["kleur"],
+            "color": "#555555",
+            "weight": 0.6,
+            "fillOpacity": 0.85,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            fields=["naam", "nood", "aanbod"], aliases=["Gebied", "Eenzamen", "Aanbod per 1.000"]
+        ),
     )
     names = ["laag", "midden", "hoog"]
-    entries = [(BIVARIATE[n][o], f"eenzamen {names[n]}, aanbod {names[o]}")
-               for n in (2, 1, 0) for o in (0, 1, 2)]
+    entries = [
+        (BIVARIATE[n][o], f"eenzamen {names[n]}, aanbod {names[o]}")
+        for n in (2, 1, 0)
+        for o in (0, 1, 2)
+    ]
     return layer, Legend(title=title, entries=entries)
 
 
@@ -269,7 +330,9 @@ def legend_html(legend: Legend) -> str:
     rows = "".join(
         f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
         f'border:1px solid #888;margin-right:6px"></span>{html_text(t)}</div>'
-        for c, t in legend.entries)
-    notes = "".join(f"<div style='font-size:11px;color:#555'>{html_text(n)}</div>"
-                    for n in legend.notes)
+        for c, t in legend.entries
+    )
+    notes = "".join(
+        f"<div style='font-size:11px;color:#555'>{html_text(n)}</div>" for n in legend.notes
+    )
     return f"<div><b>{html_text(legend.title)}</b>{rows}{notes}</div>"
