@@ -14,12 +14,17 @@ st.set_page_config(page_title="Wijkkompas", page_icon=":material/explore:", layo
 with st.sidebar:
     st.markdown("## Wijkkompas")
     st.caption("Eenzaamheid, doelgroepen en aanbod per wijk en buurt")
-    folder = st.text_input("Datamap", value=str(resolve_data_dir(None)), key="folder",
-                           help="Map met wijken/ en aanbod/. Standaard de demodata.")
+    folder = st.text_input(
+        "Datamap",
+        value=str(resolve_data_dir(None)),
+        key="folder",
+        help="Map met wijken/ en aanbod/. Standaard de demodata.",
+    )
     st.text_input("Gemeente (naam of code, leeg = alle)", key="gemeente")
     try:
-        dataset = cached_dataset(folder, st.session_state.get("gemeente") or None,
-                                 folder_stamp(folder))
+        dataset = cached_dataset(
+            folder, st.session_state.get("gemeente") or None, folder_stamp(folder)
+        )
         years = dataset.years or [None]
     except DataError as exc:
         st.error(str(exc))
@@ -29,9 +34,18 @@ with st.sidebar:
     st.selectbox("Doelgroep", list(GROUPS), format_func=GROUP_LABELS.get, key="group")
 
 pages = [
-    st.Page("app_pages/kaart.py", title="Kaart", icon=":material/map:", url_path="kaart", default=True),
-    st.Page("app_pages/hiaten.py", title="Hiaten", icon=":material/trending_down:", url_path="hiaten"),
-    st.Page("app_pages/profiel.py", title="Gebiedsprofiel", icon=":material/location_on:", url_path="profiel"),
+    st.Page(
+        "app_pages/kaart.py", title="Kaart", icon=":material/map:", url_path="kaart", default=True
+    ),
+    st.Page(
+        "app_pages/hiaten.py", title="Hiaten", icon=":material/trending_down:", url_path="hiaten"
+    ),
+    st.Page(
+        "app_pages/profiel.py",
+        title="Gebiedsprofiel",
+        icon=":material/location_on:",
+        url_path="profiel",
+    ),
     st.Page("app_pages/aanbod.py", title="Aanbod", icon=":material/handshake:", url_path="aanbod"),
     st.Page("app_pages/over.py", title="Over de data", icon=":material/info:", url_path="over"),
 ]

@@ -175,6 +175,7 @@ def areas_from_file(
     _check_geometry(areas, path)
     areas = to_rd(areas, source=path.name, notices=notices)
     areas = _repair(areas, path, notices)
+    areas = _drop_empty(areas, path, notices, after_repair=True)
     areas["niveau"] = areas["code"].map(niveau_of)
     parents = [parent_codes(code) for code in areas["code"]]
     areas["gemeente_code"] = [p[0] for p in parents]
@@ -285,7 +286,9 @@ def _municipal(
     return codes.astype("string"), names, naam_bron
 
 
-def _drop_empty(areas: gpd.GeoDataFrame, path: Path, notices: Notices) -> gpd.GeoDataFrame:
+def _drop_empty(
+    areas: gpd.GeoDataFrame, path: Path, notices: Notices, *, after_repair: bool = False
+) -> gpd.GeoDataFrame:
     """Leave out areas without a shape (coarse national files collapse tiny buurten), and say so."""
     missing = (areas.geometry.isna() | areas.geometry.is_empty).to_numpy()
     if not missing.any():
@@ -298,12 +301,13 @@ def _drop_empty(areas: gpd.GeoDataFrame, path: Path, notices: Notices) -> gpd.Ge
             hint="exporteer de grenzen opnieuw, met geometrie.",
         )
     codes = list(areas.loc[missing, "code"])
+    why = " (na herstel van een ongeldige vorm bleef niets over)" if after_repair else ""
     notices.add(
-        f"{path.name}: {len(codes)} gebied(en) zonder vorm overgeslagen "
+        f"{path.name}: {len(codes)} gebied(en) zonder vorm overgeslagen{why} "
         f"({', '.join(codes[:8])}{' ...' if len(codes) > 8 else ''})."
     )
     kept = areas[~missing].copy()
-    kept.attrs["zonder_vorm"] = codes
+    kept.attrs["zonder_vorm"] = list(areas.attrs.get("zonder_vorm", [])) + codes
     return kept
 
 

@@ -27,8 +27,10 @@ from geo.present.safe_text import html_text
 
 STATIC = "/app/static"
 LEAFLET_JS = [("leaflet", f"{STATIC}/leaflet/leaflet-bundle.js")]
-"""jQuery 3.7.1 (folium popups), Leaflet 1.9.4 and Leaflet.markercluster 1.5.3 in one file, so a plugin
-never runs before Leaflet itself (the map component loads separate scripts in parallel)."""
+"""jQuery 3.7.1 (folium popups), Leaflet 1.9.4 and Leaflet.markercluster 1.5.3 in one file.
+
+One file, so a plugin never runs before Leaflet (the map component loads scripts in parallel).
+"""
 LEAFLET_CSS = [("leaflet_css", f"{STATIC}/leaflet/leaflet.css")]
 CLUSTER_JS: list[tuple[str, str]] = []
 CLUSTER_CSS = [
@@ -106,8 +108,9 @@ def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
 
 
 def classify(values: pd.Series, *, k: int = 5) -> tuple[np.ndarray, list[float]]:
-    """Class index per value (−1 for missing) with mapclassify natural breaks (quantiles when
-    there are few distinct values), and the class upper bounds.
+    """Class index per value (−1 for missing) and the class upper bounds.
+
+    Natural breaks (mapclassify); quantiles when there are few distinct values.
     """
     present = values.dropna().to_numpy(dtype=float)
     classes = np.full(len(values), -1)
