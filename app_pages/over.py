@@ -48,7 +48,8 @@ st.markdown(
 - **Behoefte**: inwoners × percentage van de best passende leeftijdsgroep; ontbreekt een
   buurtcijfer, dan het cijfer van de wijk (of gemeente), gemarkeerd.
 - **Bereikbaar aanbod**: E2SFCA met afstandsverval (1 / 0,68 / 0,22),
-  {settings.catchment("ouderen"):.0f} m lopen voor ouderen (ca. {settings.minutes(settings.catchment("ouderen")):.0f} min bij
+  {settings.catchment("ouderen"):.0f} m lopen voor ouderen
+  (ca. {settings.minutes(settings.catchment("ouderen")):.0f} min bij
   {settings.walking_speed_kmh} km/u), {settings.catchment("jongvolwassenen"):.0f} m voor
   jongvolwassenen, hemelsbreed × {settings.detour_factor}; Buurtmobiel-gebied:
   {settings.buurtmobiel_catchment_m:.0f} m.
