@@ -281,6 +281,13 @@ def _resolve_gemeente(query: str | None, names: dict[str, str], folder: Path) ->
     )
 
 
+FIGURE_READERS = {
+    "rivm": (figures_from_rivm, "RIVM Gezondheid per wijk en buurt"),
+    "nabijheid": (figures_from_nabijheid, "CBS Nabijheid voorzieningen"),
+}
+"""File kind -> (reader into the tidy figures table, title shown with its numbers)."""
+
+
 def _read_tables(
     recognised: list[Recognised], digits: str | None
 ) -> tuple[pd.DataFrame, dict[int, pd.DataFrame], list[dict[str, object]]]:
@@ -288,26 +295,14 @@ def _read_tables(
     populations: dict[int, pd.DataFrame] = {}
     sources: list[dict[str, object]] = []
     for item in recognised:
-        if item.kind == "rivm":
-            figures = figures_from_rivm(item.path, gemeente_digits=digits, table=item.table)
+        if item.kind in FIGURE_READERS:
+            reader, titel = FIGURE_READERS[item.kind]
+            figures = reader(item.path, gemeente_digits=digits, table=item.table)
             parts.append(figures)
             sources.append(
                 _source(
                     item,
-                    "RIVM Gezondheid per wijk en buurt",
-                    sorted(set(figures["year"])),
-                    str(figures["vintage"].iloc[0]),
-                    len(figures),
-                    figures["source"].iloc[0],
-                )
-            )
-        elif item.kind == "nabijheid":
-            figures = figures_from_nabijheid(item.path, gemeente_digits=digits, table=item.table)
-            parts.append(figures)
-            sources.append(
-                _source(
-                    item,
-                    "CBS Nabijheid voorzieningen",
+                    titel,
                     sorted(set(figures["year"])),
                     str(figures["vintage"].iloc[0]),
                     len(figures),

@@ -80,20 +80,3 @@ def concat_figures(parts: list[pd.DataFrame]) -> pd.DataFrame:
         else:
             data[column] = np.concatenate([p[column].to_numpy() for p in parts])
     return pd.DataFrame(data)[FIGURE_COLUMNS]
-
-
-def figure_value(
-    figures: pd.DataFrame, code: str, indicator: str, group: str, year: int
-) -> tuple[float | None, str | None]:
-    """``(value, status)`` of one figure; ``(None, None)`` when the edition has no such figure."""
-    hit = figures[
-        (figures["code"] == code)
-        & (figures["indicator"] == indicator)
-        & (figures["group"] == group)
-        & (figures["year"] == year)
-    ]
-    if hit.empty:
-        return None, None
-    row = hit.iloc[0]
-    value = None if pd.isna(row["value"]) else float(row["value"])
-    return value, str(row["status"])
