@@ -135,8 +135,8 @@ def test_map_indicator_click_profile(server: tuple[str, Path], browser) -> None:
     chooser.click()
     chooser.fill("Reigerhof")
     page.get_by_role("option", name="Reigerhof (BU99990203)").click()
-    page.wait_for_timeout(2500)  # the link is redrawn with the chosen buurt
-    page.get_by_role("link", name="Open profiel").click()
+    # wait until the link is redrawn with the chosen buurt, then follow it
+    page.locator('a[href*="BU99990203"]').filter(has_text="Open profiel").click(timeout=60_000)
     page.get_by_role("heading", name="Gebiedsprofiel").wait_for(timeout=30_000)
     shot(page, "profiel_link")
     page.get_by_role("heading", name="Reigerhof").wait_for(timeout=30_000)
