@@ -115,9 +115,9 @@ def match_columns(
         if field in found:
             continue
         for alias in ALIASES.get(field, (field,)):
-            header = normalised.get(alias)
-            if header is not None and header not in taken:
-                found[field] = header
-                taken.add(header)
+            candidate = normalised.get(alias)
+            if candidate is not None and candidate not in taken:
+                found[field] = candidate
+                taken.add(candidate)
                 break
     return found

@@ -9,7 +9,7 @@ accepted rows (see :mod:`geo.aanbod.register`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,21 +19,20 @@ import pandas as pd
 import shapely
 from shapely.geometry import Point
 
+from geo.aanbod import gtfs, layers
 from geo.aanbod import rows as row_rules
 from geo.aanbod.columns import match_columns
-from geo.aanbod.coords import CoordinateProblem, classify, normalise_name, read_pair, to_rd
-from geo.aanbod.schema import COLUMNS, LAYERS, LOCATED, NOT_LOCATED
+from geo.aanbod.coords import normalise_name
+from geo.aanbod.rows import OK, REJECTED, WARNING
+from geo.aanbod.schema import COLUMNS, LAYERS
 from geo.errors import DataError, Notices
-from geo.io._tabular import TABULAR_SUFFIXES, Table, line_number, read_table, suffix_of
+from geo.io._tabular import TABULAR_SUFFIXES, Table, read_table, suffix_of
 from geo.io.boundaries import SPATIAL_SUFFIXES, read_spatial
 from geo.io.crs import RD
 from geo.io.crs import to_rd as frame_to_rd
 
 logger = logging.getLogger(__name__)
 
-OK = "geaccepteerd"
-WARNING = "geaccepteerd met waarschuwing"
-REJECTED = "afgewezen"
 DUPLICATE_DISTANCE_M = 25.0
 
 LAAG_NAMES = {
@@ -169,11 +168,11 @@ def import_file(
         fields=match_columns(columns, row_rules.FIELDS[layer], mapping=mapping, file=str(path)),
     )
     if layer == "ov_haltes" and "stop_id" in columns:
-        result = row_rules.gtfs_stops(context)
+        result = gtfs.gtfs_stops(context)
     elif layer == "welzijn_op_recept" and "deelnemers" in context.fields:
-        result = row_rules.wor_participants(context)
+        result = layers.wor_participants(context)
     else:
-        result = row_rules.HANDLERS[layer](context)
+        result = _HANDLERS[layer](context)
     records, report, extra = result
     frame = _frame(layer, records)
     if layer == "activiteiten":
@@ -299,23 +298,21 @@ def _flag_duplicates(
             report.at[at, "reason"] = f"{reason}; {extra}" if reason else extra
 
 
-def located(x: float, y: float, kind: str) -> tuple[Point, str]:
-    """An RD point and its locatie_status."""
-    rx, ry = to_rd(x, y, kind)
-    return Point(rx, ry), LOCATED
-
+_HANDLERS: dict[str, Callable[[row_rules.Context], row_rules.Outcome]] = {
+    "activiteiten": row_rules.activiteiten,
+    "lief_en_leed": layers.lief_en_leed,
+    "welzijn_op_recept": layers.welzijn_op_recept,
+    "buurtmobiel": layers.buurtmobiel,
+    "ov_haltes": gtfs.ov_haltes,
+}
 
 __all__ = [
     "OK",
     "WARNING",
     "REJECTED",
+    "DUPLICATE_DISTANCE_M",
     "ImportResult",
     "import_file",
     "guess_layer",
     "laag_name",
-    "CoordinateProblem",
-    "classify",
-    "read_pair",
-    "line_number",
-    "NOT_LOCATED",
 ]

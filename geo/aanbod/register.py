@@ -11,6 +11,7 @@ The register sits behind :class:`AanbodRegister` so that a server database can b
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import os
@@ -59,7 +60,9 @@ class AanbodRegister(ABC):
         """All rows of a layer, in the layer schema (EPSG:28992)."""
 
     @abstractmethod
-    def add(self, laag: str, frame: gpd.GeoDataFrame, *, user: str | None = None) -> list[str]:
+    def add(
+        self, laag: str, frame: gpd.GeoDataFrame, *, user: str | None = None
+    ) -> builtins.list[str]:
         """Store new rows; returns their ids. An empty frame changes nothing."""
 
     @abstractmethod
@@ -141,7 +144,7 @@ class GeoPackageRegister(AanbodRegister):
         *,
         user: str | None = None,
         wor_deelnemers: pd.DataFrame | None = None,
-    ) -> list[str]:
+    ) -> builtins.list[str]:
         """Store new rows (and Welzijn op recept participants); returns the new ids."""
         _check_layer(laag)
         extra = wor_deelnemers if wor_deelnemers is not None and len(wor_deelnemers) else None
@@ -268,7 +271,7 @@ class GeoPackageRegister(AanbodRegister):
         history = self.history().to_dict(orient="records")
         return _State(layers=layers, history=history, wor=self.wor_deelnemers())
 
-    def _new_ids(self, laag: str, state: _State, count: int) -> list[str]:
+    def _new_ids(self, laag: str, state: _State, count: int) -> builtins.list[str]:
         prefix = ID_PREFIX[laag]
         used = [str(i) for i in state.layers[laag]["id"]] + [
             str(h["id"]) for h in state.history if h["laag"] == laag

@@ -1,11 +1,16 @@
-"""Row rules per aanbod layer: what is required, what is repaired, what is rejected and why."""
+"""Row rules: the shared row context and helpers, and the rules for activiteiten.
+
+What is required, what is repaired, what is rejected and why. The other layers live in
+:mod:`geo.aanbod.layers` (Lief en Leed, Welzijn op recept, Buurtmobiel) and
+:mod:`geo.aanbod.gtfs` (OV-haltes).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,10 +20,10 @@ import shapely
 from shapely.geometry import Point
 
 from geo.aanbod.coords import CoordinateProblem, classify, read_pair, repair_text, to_rd
-from geo.aanbod.schema import DAGDELEN, DOELGROEPEN, LOCATED, NOT_LOCATED, SOORTEN
+from geo.aanbod.schema import DAGDELEN, LOCATED, NOT_LOCATED, SOORTEN
+from geo.aanbod.taxonomy import match_doelgroepen, match_soort
 from geo.errors import Notices
 from geo.io._tabular import Table, line_number, parse_number
-from geo.model.codes import niveau_of, normalise_code
 
 OK = "geaccepteerd"
 WARNING = "geaccepteerd met waarschuwing"
@@ -55,97 +60,6 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "ov_haltes": ("naam", "vertrekken_per_uur", "bron_id", "x", "y", "lat", "lon"),
 }
 
-SOORT_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "ontmoeting": (
-        "ontmoet",
-        "inloop",
-        "koffie",
-        "buurtcentrum",
-        "buurthuis",
-        "huiskamer",
-        "soos",
-        "bingo",
-        "spelmiddag",
-        "taalcafe",
-        "buurtkamer",
-    ),
-    "maatjes": ("maatje", "buddy", "bezoek", "vriendschap", "vriendendienst", "automaatje"),
-    "samen_eten": ("eten", "eettafel", "maaltijd", "diner", "lunch", "kook", "buurtrestaurant"),
-    "bewegen": (
-        "sport",
-        "beweeg",
-        "bewegen",
-        "wandel",
-        "yoga",
-        "fitness",
-        "gym",
-        "crossfit",
-        "zwem",
-        "dans",
-        "fiets",
-        "tennis",
-        "voetbal",
-        "golf",
-        "hockey",
-        "atletiek",
-        "vechtsport",
-        "shape",
-        "pilates",
-        "zumba",
-        "basketbal",
-        "volleybal",
-        "handbal",
-        "korfbal",
-        "honkbal",
-        "rugby",
-        "schaats",
-        "roei",
-        "turn",
-        "judo",
-        "karate",
-        "boks",
-        "squash",
-        "badminton",
-        "personal",
-        "bootcamp",
-        "kickbox",
-    ),
-    "cultuur": (
-        "cultuur",
-        "creatief",
-        "muziek",
-        "koor",
-        "theater",
-        "schilder",
-        "handwerk",
-        "museum",
-        "film",
-        "knutsel",
-        "kunst",
-        "zang",
-    ),
-    "informatie": (
-        "informatie",
-        "advies",
-        "wijkinformatiepunt",
-        "infopunt",
-        "spreekuur",
-        "loket",
-        "inlichting",
-    ),
-    "training": ("training", "lezing", "cursus", "workshop", "voorlichting", "les"),
-    "vervoer": ("vervoer", "buurtmobiel", "rit", "plusbus", "taxi"),
-}
-DOELGROEP_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "jongvolwassenen": ("jongvolwassen", "jongeren", "student", "jong", "18-27"),
-    "migrantenouderen": ("migrant", "turks", "marokkaans", "surinaams", "nieuwkomer"),
-    "ouderen_thuiswonend": ("ouderen", "senior", "65+", "thuiswonend", "oudere"),
-    "alleenstaanden": ("alleenstaand", "alleen", "weduw", "single"),
-    "iedereen": ("iedereen", "alle", "buurtbewoners", "bewoners", "algemeen"),
-}
-DIENSTEN = ("Buurtmobiel", "AutoMaatje", "BoodschappenPlusBus", "Zonnebloemauto")
-GTFS_DAY_HOURS = 16.0
-"""Departures per hour at a GTFS stop = its stop_times over a 16-hour service day (06-22)."""
 
 Outcome = tuple[list[dict[str, object]], list[tuple[int, str, str, str]], pd.DataFrame | None]
 
@@ -175,7 +89,7 @@ class Context:
             return position + 1
         return line_number(self.table, position)
 
-    @property
+    @cached_property
     def outline(self) -> shapely.Geometry | None:
         """The gemeente outline, when areas are known."""
         if self.areas is None or self.areas.empty:
@@ -185,8 +99,8 @@ class Context:
         return shapely.union_all(source.geometry.to_numpy())
 
 
-def _point(ctx: Context, position: int, warnings: list[str]) -> tuple[object, str]:
-    """Geometry and locatie_status of a row; raises CoordinateProblem to reject it."""
+def locate_row(ctx: Context, position: int, warnings: list[str]) -> tuple[object, str]:
+    """RD geometry and locatie_status of a row; raises CoordinateProblem to reject it."""
     if ctx.geometry is not None:
         geom = ctx.geometry[position]
         if geom is None or geom.is_empty:
@@ -211,55 +125,20 @@ def _point(ctx: Context, position: int, warnings: list[str]) -> tuple[object, st
 def _check_inside(ctx: Context, point: Point, warnings: list[str]) -> Point:
     outline = ctx.outline
     if outline is not None and not outline.covers(point):
-        distance = outline.distance(point)
+        km = f"{outline.distance(point) / 1000:.1f}".replace(".", ",")
         warnings.append(
-            f"ligt buiten de gemeente ({distance / 1000:.1f} km van de grens); controleer de "
-            "coördinaten".replace(".", ",", 1)
+            f"ligt buiten de gemeente ({km} km van de grens); controleer de coördinaten"
         )
     return point
 
 
-def _text(ctx: Context, position: int, field: str, warnings: list[str]) -> str:
+def clean_text(ctx: Context, position: int, field: str, warnings: list[str]) -> str:
+    """A text cell with mojibake repaired (``klomp├®singel`` -> ``klompésingel``), warned."""
     text = ctx.cell(position, field)
     fixed, repaired = repair_text(text)
     if repaired:
         warnings.append(f"tekens hersteld in {field}: '{text}' werd '{fixed}'")
     return fixed
-
-
-def match_soort(value: str) -> tuple[str | None, bool]:
-    """Soort key for free text: exact key/label first, then keywords. ``(key, exact)``."""
-    text = value.strip().lower()
-    if not text:
-        return None, False
-    for key, label in SOORTEN.items():
-        if text in (key, label.lower(), key.replace("_", " ")):
-            return key, True
-    for key, words in SOORT_KEYWORDS.items():
-        if any(word in text for word in words):
-            return key, False
-    return None, False
-
-
-def match_doelgroepen(value: str) -> tuple[list[str], list[str]]:
-    """Doelgroep keys for free text (``;``, ``,`` or ``/`` separated) and unknown parts."""
-    keys: list[str] = []
-    unknown: list[str] = []
-    for part in re.split(r"[;,/|]", value):
-        part = part.strip().lower()
-        if not part:
-            continue
-        if part in DOELGROEPEN:
-            keys.append(part)
-            continue
-        hit = next(
-            (k for k, words in DOELGROEP_KEYWORDS.items() if any(w in part for w in words)), None
-        )
-        if hit is None:
-            unknown.append(part)
-        elif hit not in keys:
-            keys.append(hit)
-    return keys, unknown
 
 
 def _dagdelen(value: str) -> str:
@@ -286,9 +165,10 @@ def _date(value: str) -> str | None:
     return None
 
 
-def _finish(
+def finish_row(
     report: list[tuple[int, str, str, str]], row: int, warnings: list[str], naam: str
 ) -> None:
+    """Append the report line of an accepted row: with its warnings, if any."""
     report.append((row, WARNING if warnings else OK, "; ".join(warnings), naam))
 
 
@@ -307,16 +187,16 @@ def activiteiten(ctx: Context) -> Outcome:
     for group in groups:
         first = group[0]
         warnings: list[str] = []
-        naam = _text(ctx, first, "naam", warnings)
+        naam = clean_text(ctx, first, "naam", warnings)
         if not naam:
             _reject(ctx, report, group, "naam ontbreekt; vul de kolom 'naam' in", naam)
             continue
         try:
-            geometry, status = _point(ctx, first, warnings)
+            geometry, status = locate_row(ctx, first, warnings)
         except CoordinateProblem as problem:
             _reject(ctx, report, group, f"{problem}; corrigeer de coördinaten", naam)
             continue
-        adres = _text(ctx, first, "adres", warnings)
+        adres = clean_text(ctx, first, "adres", warnings)
         postcode = ctx.cell(first, "postcode") or _postcode_in(adres)
         if geometry is None:
             if not (adres or postcode):
@@ -333,7 +213,7 @@ def activiteiten(ctx: Context) -> Outcome:
         if checked_text and checked is None:
             warnings.append(f"datum '{checked_text}' niet herkend (gebruik dd-mm-jjjj)")
         merged = sorted({ctx.cell(p, "samenvoegen") for p in group} - {""})
-        opmerking = _text(ctx, first, "opmerking", warnings)
+        opmerking = clean_text(ctx, first, "opmerking", warnings)
         if merged:
             opmerking = "; ".join(filter(None, [opmerking, "sport: " + ", ".join(merged)]))
         if len(group) > 1 and ctx.geometry is None:
@@ -351,7 +231,7 @@ def activiteiten(ctx: Context) -> Outcome:
                 "dagdelen": _dagdelen(ctx.cell(first, "dagdelen")),
                 "frequentie": ctx.cell(first, "frequentie"),
                 "capaciteit": capaciteit,
-                "organisatie": _text(ctx, first, "organisatie", warnings),
+                "organisatie": clean_text(ctx, first, "organisatie", warnings),
                 "adres": adres,
                 "postcode": postcode.upper().replace(" ", ""),
                 "bron": ctx.path.name,
@@ -363,7 +243,7 @@ def activiteiten(ctx: Context) -> Outcome:
                 "_report": len(report),
             }
         )
-        _finish(report, ctx.row(first), warnings, naam)
+        finish_row(report, ctx.row(first), warnings, naam)
         for other in group[1:]:
             report.append(
                 (
@@ -428,288 +308,3 @@ def _capacity(text: str, warnings: list[str]) -> float:
         warnings.append(f"capaciteit '{text}' is geen aantal; genegeerd")
         return float("nan")
     return value
-
-
-def lief_en_leed(ctx: Context) -> Outcome:
-    """Lief en Leedstraten: street, buurt (code or name), potjes paid out, year."""
-    records: list[dict[str, object]] = []
-    report: list[tuple[int, str, str, str]] = []
-    for position in range(len(ctx.table.frame)):
-        warnings: list[str] = []
-        straat = _text(ctx, position, "straat", warnings)
-        if not straat:
-            report.append((ctx.row(position), REJECTED, "straatnaam ontbreekt", ""))
-            continue
-        buurt = _resolve_buurt(ctx, ctx.cell(position, "buurt"), warnings)
-        try:
-            geometry, _status = _point(ctx, position, warnings)
-        except CoordinateProblem as problem:
-            report.append((ctx.row(position), REJECTED, str(problem), straat))
-            continue
-        if buurt is None and geometry is None:
-            unknown = ctx.cell(position, "buurt")
-            reason = (
-                f"buurt '{unknown}' niet gevonden en geen coördinaten"
-                if unknown
-                else "geen buurt en geen coördinaten"
-            )
-            report.append((ctx.row(position), REJECTED, reason, straat))
-            continue
-        potjes = parse_number(ctx.cell(position, "potjes") or "0")
-        jaar = parse_number(ctx.cell(position, "jaar") or "")
-        if potjes is None or potjes < 0:
-            warnings.append(f"potjes '{ctx.cell(position, 'potjes')}' is geen aantal; 0 gebruikt")
-            potjes = 0
-        if jaar is None or not 2000 <= jaar <= 2100:
-            warnings.append("jaar ontbreekt of is ongeldig")
-            jaar = None
-        records.append(
-            {
-                "straat": straat,
-                "buurt_code": buurt,
-                "potjes": int(potjes),
-                "jaar": None if jaar is None else int(jaar),
-                "bron": ctx.path.name,
-                "geometry": geometry,
-                "_report": len(report),
-            }
-        )
-        _finish(report, ctx.row(position), warnings, straat)
-    return records, report, None
-
-
-def _resolve_buurt(ctx: Context, value: str, warnings: list[str]) -> str | None:
-    if not value:
-        return None
-    code = normalise_code(value)
-    if niveau_of(code) == "buurt":
-        return code
-    if ctx.areas is not None:
-        buurten = ctx.areas[ctx.areas["niveau"] == "buurt"]
-        hits = buurten[buurten["naam"].str.casefold() == value.casefold()]
-        if len(hits) == 1:
-            return str(hits["code"].iloc[0])
-    warnings.append(f"buurt '{value}' niet gevonden")
-    return None
-
-
-def welzijn_op_recept(ctx: Context) -> Outcome:
-    """Welzijn op recept locations (welzijnscoach, huisartsenpraktijk)."""
-    records: list[dict[str, object]] = []
-    report: list[tuple[int, str, str, str]] = []
-    for position in range(len(ctx.table.frame)):
-        warnings: list[str] = []
-        naam = _text(ctx, position, "naam", warnings)
-        if not naam:
-            report.append((ctx.row(position), REJECTED, "naam ontbreekt", ""))
-            continue
-        try:
-            geometry, _status = _point(ctx, position, warnings)
-        except CoordinateProblem as problem:
-            report.append((ctx.row(position), REJECTED, str(problem), naam))
-            continue
-        adres = _text(ctx, position, "adres", warnings)
-        if geometry is None:
-            if not adres:
-                report.append((ctx.row(position), REJECTED, "geen coördinaten en geen adres", naam))
-                continue
-            warnings.append("alleen adres: niet gelokaliseerd (geocoderen volgt)")
-        soort = ctx.cell(position, "soort_locatie").lower()
-        if soort not in ("welzijnscoach", "huisartsenpraktijk"):
-            warnings.append(f"soort locatie '{soort}' onbekend; 'welzijnscoach' gebruikt")
-            soort = "welzijnscoach"
-        records.append(
-            {
-                "naam": naam,
-                "soort_locatie": soort,
-                "organisatie": _text(ctx, position, "organisatie", warnings),
-                "adres": adres,
-                "bron": ctx.path.name,
-                "geometry": geometry,
-                "_report": len(report),
-            }
-        )
-        _finish(report, ctx.row(position), warnings, naam)
-    return records, report, None
-
-
-def wor_participants(ctx: Context) -> Outcome:
-    """Welzijn op recept participant counts per wijk (code or name) and year."""
-    rows: list[dict[str, object]] = []
-    report: list[tuple[int, str, str, str]] = []
-    wijken = ctx.areas[ctx.areas["niveau"] == "wijk"] if ctx.areas is not None else None
-    for position in range(len(ctx.table.frame)):
-        text = ctx.cell(position, "wijk")
-        code = normalise_code(text)
-        if niveau_of(code) != "wijk" and wijken is not None:
-            hits = wijken[wijken["naam"].str.casefold() == text.casefold()]
-            code = str(hits["code"].iloc[0]) if len(hits) == 1 else code
-        count = parse_number(ctx.cell(position, "deelnemers"))
-        if niveau_of(code) != "wijk":
-            report.append((ctx.row(position), REJECTED, f"wijk '{text}' niet gevonden", text))
-            continue
-        if count is None or count < 0:
-            report.append((ctx.row(position), REJECTED, "deelnemers is geen aantal", text))
-            continue
-        jaar = parse_number(ctx.cell(position, "jaar") or "")
-        rows.append(
-            {
-                "wijk_code": code,
-                "jaar": None if jaar is None else int(jaar),
-                "deelnemers": int(count),
-                "bron": ctx.path.name,
-            }
-        )
-        report.append((ctx.row(position), OK, "", text))
-    return [], report, pd.DataFrame(rows, columns=["wijk_code", "jaar", "deelnemers", "bron"])
-
-
-def buurtmobiel(ctx: Context) -> Outcome:
-    """Service areas of Buurtmobiel-like services, as polygons or lists of buurt/wijk codes."""
-    records: list[dict[str, object]] = []
-    report: list[tuple[int, str, str, str]] = []
-    for position in range(len(ctx.table.frame)):
-        warnings: list[str] = []
-        naam = _text(ctx, position, "naam", warnings)
-        if not naam:
-            report.append((ctx.row(position), REJECTED, "naam ontbreekt", ""))
-            continue
-        codes = [
-            normalise_code(c) for c in re.split(r"[;,\s]+", ctx.cell(position, "gebied_codes")) if c
-        ]
-        geometry = None if ctx.geometry is None else ctx.geometry[position]
-        if geometry is not None and geometry.geom_type not in ("Polygon", "MultiPolygon"):
-            report.append((ctx.row(position), REJECTED, "werkgebied moet een vlak zijn", naam))
-            continue
-        if geometry is None:
-            if not codes:
-                report.append(
-                    (
-                        ctx.row(position),
-                        REJECTED,
-                        "geen werkgebied: geef een vlak of buurt-/wijkcodes",
-                        naam,
-                    )
-                )
-                continue
-            if ctx.areas is None:
-                report.append(
-                    (
-                        ctx.row(position),
-                        REJECTED,
-                        "werkgebied uit codes vraagt gebiedsgrenzen",
-                        naam,
-                    )
-                )
-                continue
-            members = ctx.areas[ctx.areas["code"].isin(codes)]
-            missing = sorted(set(codes) - set(members["code"]))
-            if missing:
-                report.append(
-                    (
-                        ctx.row(position),
-                        REJECTED,
-                        f"onbekende gebiedscode(s): {', '.join(missing)}",
-                        naam,
-                    )
-                )
-                continue
-            geometry = shapely.union_all(members.geometry.to_numpy())
-        dienst = ctx.cell(position, "dienst") or "Buurtmobiel"
-        known = next((d for d in DIENSTEN if d.lower() == dienst.lower()), None)
-        if known is None:
-            warnings.append(f"dienst '{dienst}' is niet een van {', '.join(DIENSTEN)}")
-        records.append(
-            {
-                "naam": naam,
-                "dienst": known or dienst,
-                "dagen": ctx.cell(position, "dagen"),
-                "tijden": ctx.cell(position, "tijden"),
-                "doelgroep": ctx.cell(position, "doelgroep") or "ouderen",
-                "gebied_codes": ";".join(codes),
-                "bron": ctx.path.name,
-                "geometry": geometry,
-                "_report": len(report),
-            }
-        )
-        _finish(report, ctx.row(position), warnings, naam)
-    return records, report, None
-
-
-def ov_haltes(ctx: Context) -> Outcome:
-    """Public-transport stops from a point file (optional departures per hour)."""
-    records: list[dict[str, object]] = []
-    report: list[tuple[int, str, str, str]] = []
-    for position in range(len(ctx.table.frame)):
-        warnings: list[str] = []
-        naam = _text(ctx, position, "naam", warnings)
-        try:
-            geometry, _status = _point(ctx, position, warnings)
-        except CoordinateProblem as problem:
-            report.append((ctx.row(position), REJECTED, str(problem), naam))
-            continue
-        if geometry is None:
-            report.append((ctx.row(position), REJECTED, "halte zonder coördinaten", naam))
-            continue
-        freq_text = ctx.cell(position, "vertrekken_per_uur")
-        frequency = parse_number(freq_text) if freq_text else None
-        records.append(
-            {
-                "id": None,
-                "naam": naam or "(halte zonder naam)",
-                "vertrekken_per_uur": float("nan") if frequency is None else frequency,
-                "bron": ctx.path.name,
-                "geometry": geometry,
-                "_report": len(report),
-            }
-        )
-        _finish(report, ctx.row(position), warnings, naam)
-    return records, report, None
-
-
-def gtfs_stops(ctx: Context) -> Outcome:
-    """GTFS ``stops.txt`` (+ ``stop_times.txt`` beside it for departures per hour)."""
-    frame = ctx.table.frame
-    departures: dict[str, float] = {}
-    times = ctx.path.with_name("stop_times.txt")
-    if times.exists():
-        from geo.io._tabular import read_table
-
-        stop_times = read_table(times).frame
-        counts = stop_times["stop_id"].value_counts()
-        departures = (counts / GTFS_DAY_HOURS).to_dict()
-        ctx.notices.add(
-            f"{times.name}: vertrekken per uur = vertrekken per dag / "
-            f"{GTFS_DAY_HOURS:g} uur (06-22 uur)."
-        )
-    fields = dict(ctx.fields)
-    fields.update({"naam": "stop_name", "lat": "stop_lat", "lon": "stop_lon"})
-    ctx = Context(ctx.table, ctx.geometry, ctx.path, ctx.areas, ctx.notices, fields)
-    records, report, _ = ov_haltes(ctx)
-    stations = frame.get("location_type", pd.Series("", index=frame.index)).astype(str)
-    kept_records = []
-    for record in records:
-        position = int(record["_report"])  # report and frame rows align one-to-one here
-        stop_id = str(frame["stop_id"].iloc[position])
-        if stations.iloc[position] not in ("", "0"):
-            row, _s, _r, naam = report[position]
-            report[position] = (
-                row,
-                REJECTED,
-                "geen halte maar station/ingang (location_type)",
-                naam,
-            )
-            continue
-        record["vertrekken_per_uur"] = departures.get(stop_id, record["vertrekken_per_uur"])
-        record["id"] = None
-        kept_records.append(record)
-    return kept_records, report, None
-
-
-HANDLERS: dict[str, Callable[[Context], Outcome]] = {
-    "activiteiten": activiteiten,
-    "lief_en_leed": lief_en_leed,
-    "welzijn_op_recept": welzijn_op_recept,
-    "buurtmobiel": buurtmobiel,
-    "ov_haltes": ov_haltes,
-}
