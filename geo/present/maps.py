@@ -248,7 +248,10 @@ def points_layer(
     radius: float = 6,
     show: bool = True,
 ) -> folium.FeatureGroup:
-    """Circle markers with an escaped popup; clustered on request (for many activities)."""
+    """Points as one GeoJSON layer of circle markers, fast to render.
+
+    Popups and tooltips are escaped; clustered on request (for many activities).
+    """
     group = folium.FeatureGroup(name=html_text(name), show=show)
     target: folium.FeatureGroup | MarkerCluster = group
     if cluster:
@@ -257,26 +260,29 @@ def points_layer(
         target.default_css = CLUSTER_CSS
         target.add_to(group)
     located = points[points.geometry.notna() & ~points.geometry.is_empty]
+    located = located[located.geometry.geom_type == "Point"]
     if located.empty:
         return group
     shown = located.to_crs(WGS84)
-    for row in shown.itertuples():
-        colour_here = (
-            SOORT_COLOURS.get(str(getattr(row, colour_by)), colour) if colour_by else colour
-        )
-        text = "<br>".join(
-            f"<b>{html_text(f)}</b>: {html_text(getattr(row, f, ''))}" for f in fields
-        )
-        folium.CircleMarker(
-            location=[round(row.geometry.y, 6), round(row.geometry.x, 6)],
-            radius=radius,
-            color=colour_here,
-            fill=True,
-            fill_opacity=0.85,
-            weight=1,
-            popup=folium.Popup(text, max_width=300),
-            tooltip=html_text(getattr(row, fields[0], "")),
-        ).add_to(target)
+    data = gpd.GeoDataFrame(
+        {f: [html_text(v) for v in shown[f]] if f in shown.columns else "" for f in fields},
+        geometry=shapely.transform(shown.geometry.to_numpy(), lambda xy: np.round(xy, 6)),
+        crs=WGS84,
+    )
+    data["_kleur"] = (
+        [SOORT_COLOURS.get(str(v), colour) for v in shown[colour_by]] if colour_by else colour
+    )
+    folium.GeoJson(
+        json.loads(data.to_json(drop_id=True)),
+        name=html_text(name),
+        marker=folium.CircleMarker(radius=radius, fill=True, fill_opacity=0.85, weight=1),
+        style_function=lambda f: {
+            "color": f["properties"]["_kleur"],
+            "fillColor": f["properties"]["_kleur"],
+        },
+        tooltip=folium.GeoJsonTooltip(fields=[fields[0]], labels=False),
+        popup=folium.GeoJsonPopup(fields=list(fields), aliases=[html_text(f) for f in fields]),
+    ).add_to(target)
     return group
 
 
