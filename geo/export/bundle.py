@@ -46,6 +46,8 @@ class LayerMeta:
         Column -> Dutch label (Excel/CSV headers, QGIS aliases).
     notes
         Remarks: fallbacks, suppressed figures, unreliable values.
+    sheet
+        Short title for an Excel sheet (at most 31 characters); default: the title.
     """
 
     title: str
@@ -56,6 +58,7 @@ class LayerMeta:
     style: LayerStyle | None = None
     labels: dict[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    sheet: str = ""
 
     def label(self, column: str) -> str:
         """The Dutch label of a column (the column name when it has none)."""

@@ -24,6 +24,7 @@ from geo.export.styles import LayerStyle, categorized, graduated, single
 from geo.io.crs import RD
 from geo.model.dataset import Dataset
 from geo.model.figures import LONELINESS, NOT_PUBLISHED, label
+from geo.present.format import fmt_num
 from geo.present.maps import SOORT_COLOURS
 from geo.settings import GROUP_LABELS
 
@@ -45,9 +46,16 @@ POPULATION_COLUMNS = {
     "autos_per_huishouden": "autos_per_huishouden",
 }
 HOTSPOT_VALUES = {"hot": "hot spot", "cold": "cold spot", "": "niet significant"}
+GROUP_SHORT_SHEET = {
+    "ouderen": "65+",
+    "alleenstaande-ouderen": "alleenstaand 65+",
+    "migrantenouderen": "migrantenouderen",
+    "jongvolwassenen": "jongvolwassenen",
+}
+"""Focus groups in Excel sheet names (at most 31 characters in all)."""
 LAYER_STYLES = {
     "lief_en_leed": ("point", "#d62728"),
-    "welzijn_op_recept": ("point", "#2ca02c"),
+    "welzijn_op_recept": ("point", "#00441b"),
     "ov_haltes": ("point", "#444444"),
     "buurtmobiel": ("polygon", "#6a3d9a"),
 }
@@ -230,8 +238,8 @@ def area_layer(
     info = LayerMeta(
         title={"buurt": "Buurten", "wijk": "Wijken", "gemeente": "Gemeente"}[niveau]
         + " met eenzaamheidscijfers",
-        source=source + (f"; bevolking: CBS Kerncijfers wijken en buurten {pop_year}"
-                         if pop_year else ""),
+        source=source
+        + (f"; bevolking: CBS Kerncijfers wijken en buurten {pop_year}" if pop_year else ""),
         year=years,
         vintage=vintage,
         method="RIVM-schattingen voor kleine gebieden (Gezondheidsmonitor), in % van de "
@@ -239,6 +247,7 @@ def area_layer(
         style=style,
         labels=labels,
         notes=tuple(notes),
+        sheet={"buurt": "Buurten", "wijk": "Wijken", "gemeente": "Gemeente"}[niveau],
     )
     return frame, info
 
@@ -266,8 +275,9 @@ def focus_area_layer(dataset: Dataset) -> tuple[gpd.GeoDataFrame, LayerMeta]:
             }
         )
     frame = gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=["naam", "codes", "aantal_buurten", "beschrijving", "bron",
-                                    "geometry"]),
+        pd.DataFrame(
+            rows, columns=["naam", "codes", "aantal_buurten", "beschrijving", "bron", "geometry"]
+        ),
         geometry="geometry",
         crs=RD,
     )
@@ -277,6 +287,7 @@ def focus_area_layer(dataset: Dataset) -> tuple[gpd.GeoDataFrame, LayerMeta]:
         title="Aandachtsgebieden",
         source=_join(sorted({g.bron for g in dataset.gebieden.values() if g.bron}))
         or "gebieden.toml",
+        year="n.v.t.",
         vintage=_vintages(areas),
         method="Vereniging van de vormen van de genoemde wijken en buurten.",
         style=single("polygon", title="Aandachtsgebieden", colour="#000000", outline=True),
@@ -304,12 +315,13 @@ def gap_layers(dataset: Dataset, result: Any) -> dict[str, tuple[gpd.GeoDataFram
     method = (
         f"Behoefte = inwoners van de doelgroep × RIVM-percentage eenzaam. Bereikbaar aanbod: "
         f"E2SFCA (Luo & Qi 2009), reikwijdte {settings.catchment(group):g} m, afstandsverval "
-        f"'{settings.decay}', omrijfactor {settings.detour_factor:g}. Hiaatscore = eenzamen "
-        f"zonder passend aanbod × (1 + {settings.transport_weight_in_gap:g} × "
+        f"'{settings.decay}', omrijfactor {fmt_num(settings.detour_factor, 2)}. Hiaatscore = "
+        f"eenzamen zonder passend aanbod × (1 + {fmt_num(settings.transport_weight_in_gap, 2)} × "
         "vervoersarmoede-index)."
     )
     vintage = _vintages(dataset.areas, _rivm_vintage(dataset))
     out: dict[str, tuple[gpd.GeoDataFrame, LayerMeta]] = {}
+    short = GROUP_SHORT_SHEET.get(group, group)[:16]
     for level, suffix, mapping, title in (
         (result.buurten, "", HIATEN_COLUMNS, "buurt"),
         (result.wijken, "_wijken", UNIT_COLUMNS, "wijk"),
@@ -335,6 +347,7 @@ def gap_layers(dataset: Dataset, result: Any) -> dict[str, tuple[gpd.GeoDataFram
                 style=style,
                 labels=labels,
                 notes=tuple(result.notes),
+                sheet=f"Hiaten {short} {title.replace('aandachts', '')}",
             ),
         )
     spots = _hotspot_layer(result)
@@ -348,8 +361,9 @@ def gap_layers(dataset: Dataset, result: Any) -> dict[str, tuple[gpd.GeoDataFram
                 vintage=vintage,
                 method=(
                     "Getis-Ord Gi* (binaire buurgewichten, analytische z-score) met "
-                    f"Benjamini-Hochberg-correctie (FDR {settings.fdr_alpha:g}); lokale Moran's "
-                    f"I met {settings.permutations} permutaties."
+                    "Benjamini-Hochberg-correctie (FDR "
+                    f"{fmt_num(settings.fdr_alpha, 2)}); lokale Moran's I met "
+                    f"{settings.permutations} permutaties."
                 ),
                 style=categorized(
                     "hotspot_hiaat",
@@ -363,6 +377,7 @@ def gap_layers(dataset: Dataset, result: Any) -> dict[str, tuple[gpd.GeoDataFram
                     geometry="polygon",
                 ),
                 labels={c: COLUMN_LABELS.get(c, c) for c in spots.columns if c != "geometry"},
+                sheet=f"Hot spots {short}",
             ),
         )
     return out
@@ -501,9 +516,12 @@ def _tidy(frame: gpd.GeoDataFrame, *, multi: bool = False) -> gpd.GeoDataFrame:
                 out[column] = series.astype(bool)
                 continue
             numbers = pd.to_numeric(series, errors="coerce") if series.dtype == object else None
-            if numbers is not None and series.notna().any() and numbers.notna().equals(
-                series.notna()
-            ) and not series.dropna().map(lambda v: isinstance(v, str)).any():
+            if (
+                numbers is not None
+                and series.notna().any()
+                and numbers.notna().equals(series.notna())
+                and not series.dropna().map(lambda v: isinstance(v, str)).any()
+            ):
                 out[column] = numbers.astype(float)
                 continue
             out[column] = series.astype(object).where(series.notna(), None).astype("str")
@@ -515,9 +533,11 @@ def _tidy(frame: gpd.GeoDataFrame, *, multi: bool = False) -> gpd.GeoDataFrame:
         geometry = out.geometry.to_numpy()
         polygon = shapely.get_type_id(geometry) == 3
         geometry = np.array(geometry, dtype=object)
-        geometry[polygon] = shapely.multipolygons(
-            [[g] for g in geometry[polygon]]
-        ) if polygon.any() else geometry[polygon]
+        geometry[polygon] = (
+            shapely.multipolygons([[g] for g in geometry[polygon]])
+            if polygon.any()
+            else geometry[polygon]
+        )
         out = out.set_geometry(gpd.GeoSeries(geometry, crs=frame.crs, index=out.index))
     return out
 

@@ -45,9 +45,7 @@ def to_qml(style: LayerStyle, *, aliases: dict[str, str] | None = None) -> str:
     >>> "singleSymbol" in to_qml(single("point", title="OV", colour="#444444"))
     True
     """
-    root = ET.Element(
-        "qgis", {"version": QGIS_VERSION, "styleCategories": "Symbology|Fields"}
-    )
+    root = ET.Element("qgis", {"version": QGIS_VERSION, "styleCategories": "Symbology|Fields"})
     renderer = _renderer(style)
     root.append(renderer)
     if aliases:
@@ -68,9 +66,7 @@ def _renderer(style: LayerStyle) -> ET.Element:
         return renderer
     column = style.column or ""
     if style.kind == "categorized":
-        renderer = ET.Element(
-            "renderer-v2", {"type": "categorizedSymbol", "attr": column, **attrs}
-        )
+        renderer = ET.Element("renderer-v2", {"type": "categorizedSymbol", "attr": column, **attrs})
         categories = ET.SubElement(renderer, "categories")
         symbols = ET.SubElement(renderer, "symbols")
         for i, cls in enumerate(style.classes):
@@ -109,7 +105,12 @@ def _graduated(style: LayerStyle, attrs: dict[str, str]) -> ET.Element:
         classes.insert(0, StyleClass(MISSING, style.missing, sentinel, sentinel))
     renderer = ET.Element(
         "renderer-v2",
-        {"type": "graduatedSymbol", "attr": attribute, "graduatedMethod": "GraduatedColor", **attrs},
+        {
+            "type": "graduatedSymbol",
+            "attr": attribute,
+            "graduatedMethod": "GraduatedColor",
+            **attrs,
+        },
     )
     ranges = ET.SubElement(renderer, "ranges")
     symbols = ET.SubElement(renderer, "symbols")
@@ -212,7 +213,8 @@ def to_sld(style: LayerStyle, *, layer: str) -> str:
     Examples
     --------
     >>> from geo.export.styles import single
-    >>> "<se:Name>haltes</se:Name>" in to_sld(single("point", title="OV", colour="#444"), layer="haltes")
+    >>> sld = to_sld(single("point", title="OV", colour="#444444"), layer="haltes")
+    >>> "<se:Name>haltes</se:Name>" in sld
     True
     """
     root = ET.Element("StyledLayerDescriptor", SLD_NS)

@@ -149,9 +149,7 @@ def categorized(
     )
 
 
-def single(
-    geometry: Geometry, *, title: str, colour: str, outline: bool = False
-) -> LayerStyle:
+def single(geometry: Geometry, *, title: str, colour: str, outline: bool = False) -> LayerStyle:
     """One symbol for every feature (points, or polygons drawn as outline on request).
 
     Examples
