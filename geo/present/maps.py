@@ -26,16 +26,16 @@ from geo.present.format import fmt_num
 from geo.present.safe_text import html_text
 
 STATIC = "/app/static"
-LEAFLET_JS = [("leaflet", f"{STATIC}/leaflet/leaflet-bundle.js")]
+LEAFLET_JS = [("leaflet", f"{STATIC}/map/map-bundle.js")]
 """jQuery 3.7.1 (folium popups), Leaflet 1.9.4 and Leaflet.markercluster 1.5.3 in one file.
 
 One file, so a plugin never runs before Leaflet (the map component loads scripts in parallel).
 """
-LEAFLET_CSS = [("leaflet_css", f"{STATIC}/leaflet/leaflet.css")]
+LEAFLET_CSS = [("leaflet_css", f"{STATIC}/map/leaflet.css")]
 CLUSTER_JS: list[tuple[str, str]] = []
 CLUSTER_CSS = [
-    ("markercluster_css", f"{STATIC}/markercluster/MarkerCluster.css"),
-    ("markercluster_default_css", f"{STATIC}/markercluster/MarkerCluster.Default.css"),
+    ("markercluster_css", f"{STATIC}/map/MarkerCluster.css"),
+    ("markercluster_default_css", f"{STATIC}/map/MarkerCluster.Default.css"),
 ]
 PALETTE = ["#fff5d6", "#fdcf8b", "#f9955a", "#e0523a", "#a51c30"]
 """Sequential classes, light to dark (colour-blind safe orange-red)."""
