@@ -1,0 +1,318 @@
+"""Report sections about the offer: gap, reachable aanbod, transport, cautions, sources."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import geo
+from geo.aanbod.schema import SOORTEN
+from geo.export.attribution import attributions
+from geo.present.format import fmt_int, fmt_num
+from geo.report.context import (
+    KIND_LABELS,
+    MAX_AANBOD_ROWS,
+    MAX_BUURT_ROWS,
+    ReportContext,
+    plain_text,
+)
+from geo.report.document import Bullets, Paragraph, Section, Table
+
+
+def gap(ctx: ReportContext) -> Section:
+    """The gap score, its rank and reasons, and the buurten of the area by gap."""
+    gap = ctx.profile["gap"] or {}
+    level = ctx.result.level(ctx.area["kind"]) if ctx.area["kind"] != "buurt" else None
+    size = len(level) if level is not None else len(ctx.result.buurten)
+    blocks: list[Any] = []
+    if gap:
+        blocks.append(
+            Paragraph(
+                f"Hiaatscore {fmt_num(gap.get('gap_score'), 0)}: rang {gap.get('rank')} van "
+                f"{size} ({KIND_LABELS.get(ctx.area['kind'], ctx.area['kind'])}en in de "
+                f"gemeente; 1 = grootste hiaat). {gap.get('reason', '')}."
+            )
+        )
+        blocks.append(
+            Table(
+                headers=(
+                    "Eenzamen",
+                    "Zonder passend aanbod",
+                    "Aanbod per 1.000 eenzamen",
+                    "Vervoersarmoede (0-1)",
+                ),
+                rows=(
+                    (
+                        fmt_int(gap.get("lonely")),
+                        fmt_int(gap.get("unserved")),
+                        fmt_num(gap.get("reachable_offer"), 1),
+                        fmt_num(gap.get("transport_index"), 2),
+                    ),
+                ),
+                numeric=(True, True, True, True),
+                caption=(
+                    "Zonder passend aanbod: eenzamen voor wie naar verhouding geen plek "
+                    "binnen bereik is, vergeleken met een gelijke spreiding van al het "
+                    "passende aanbod in de gemeente."
+                ),
+            )
+        )
+    else:
+        blocks.append(Paragraph("Geen hiaatscore voor dit gebied.", kind="note"))
+    members = ctx.members.sort_values("rank").head(MAX_BUURT_ROWS)
+    if len(ctx.members) > 1:
+        rows = tuple(
+            (
+                str(r.naam),
+                fmt_int(r.lonely),
+                fmt_int(r.unserved),
+                fmt_int(r.reachable),
+                fmt_num(r.gap_score, 0),
+                str(r.reason),
+            )
+            for r in members.itertuples()
+        )
+        blocks.append(
+            Table(
+                headers=("Buurt", "Eenzamen", "Zonder aanbod", "Bereikbaar", "Hiaat", "Waarom"),
+                rows=rows,
+                widths=(2.1, 1.3, 1.3, 1.4, 1.0, 4.6),
+                numeric=(False, True, True, True, True, False),
+                caption=(
+                    f"Buurten van {ctx.naam} naar hiaat (grootste eerst"
+                    + (f", de eerste {MAX_BUURT_ROWS}" if len(ctx.members) > MAX_BUURT_ROWS else "")
+                    + "). Bereikbaar: passende activiteiten binnen "
+                    f"{fmt_int(ctx.catchment)} m."
+                ),
+            )
+        )
+    settings = ctx.result.settings
+    blocks.append(
+        Paragraph(
+            "Methode: bereikbaar aanbod met de E2SFCA-methode (Luo & Qi 2009): reikwijdte "
+            f"{fmt_int(ctx.catchment)} m voor {ctx.noun}, hemelsbreed × omrijfactor "
+            f"{fmt_num(settings.detour_factor, 2)}, afstandsverval '{settings.decay}'; "
+            "hiaatscore = eenzamen zonder passend aanbod × (1 + "
+            f"{fmt_num(settings.transport_weight_in_gap, 2)} × vervoersarmoede-index).",
+            kind="note",
+        )
+    )
+    return Section("hiaat", "Hiaat en redenen", tuple(blocks))
+
+
+def aanbod(ctx: ReportContext) -> Section:
+    """The suitable aanbod within reach, nearest first; Welzijn op recept, Buurtmobiel."""
+    reachable = ctx.reachable
+    blocks: list[Any] = []
+    if reachable.empty:
+        blocks.append(
+            Paragraph(
+                f"Geen passende activiteiten voor {ctx.noun} binnen bereik van de buurten "
+                f"van {ctx.naam} ({fmt_int(ctx.catchment)} m).",
+                kind="warning",
+            )
+        )
+    else:
+        counts = reachable["soort"].astype(str).value_counts()
+        blocks.append(
+            Paragraph(
+                f"{len(reachable)} passende activiteiten voor {ctx.noun} liggen binnen "
+                f"{fmt_int(ctx.catchment)} m (hemelsbreed × omrijfactor) van een buurt in "
+                f"{ctx.naam}: "
+                + ", ".join(
+                    f"{SOORTEN.get(s, s).split(' (')[0].lower()} {n}" for s, n in counts.items()
+                )
+                + "."
+            )
+        )
+        shown = reachable.head(MAX_AANBOD_ROWS)
+        rows = tuple(
+            (
+                plain_text(r.get("naam")),
+                SOORTEN.get(str(r.get("soort")), str(r.get("soort"))).split(" (")[0],
+                plain_text(r.get("organisatie")),
+                plain_text(r.get("dagdelen")).replace(";", ", "),
+                fmt_int(r.get("afstand_m")),
+            )
+            for r in shown.to_dict(orient="records")
+        )
+        more = len(reachable) - len(shown)
+        blocks.append(
+            Table(
+                headers=("Activiteit", "Soort", "Organisatie", "Wanneer", "Afstand (m)"),
+                rows=rows,
+                widths=(3.4, 1.8, 2.4, 1.6, 1.1),
+                numeric=(False, False, False, False, True),
+                caption=(
+                    "Bron: aanbodregister van Wijkkompas (partners, buurtteams, open data)"
+                    + (f"; en {more} meer, zie de export (laag activiteiten)" if more else "")
+                    + ". Afstand tot de dichtstbijzijnde buurt van het gebied."
+                ),
+            )
+        )
+    nearest = ctx.profile.get("nearest") or {}
+    extra = []
+    wor = nearest.get("welzijn_op_recept")
+    if wor:
+        extra.append(
+            f"Dichtstbijzijnde Welzijn op recept: {wor['naam']} "
+            f"({fmt_int(wor['afstand_m'])} m hemelsbreed)."
+        )
+    services = nearest.get("buurtmobiel") or []
+    if services:
+        extra.append(
+            "Vervoer naar activiteiten: "
+            + ", ".join(f"{s['naam']} ({s['dienst']})" for s in services)
+            + "."
+        )
+    if extra:
+        blocks.append(Bullets(tuple(extra)))
+    return Section("aanbod", "Bereikbaar aanbod", tuple(blocks), new_page=True)
+
+
+def no_offer(ctx: ReportContext) -> Section:
+    """Buurten where nothing suitable is within reach."""
+    rows = []
+    nearest = ctx.members.set_index("code")["nearest_m"]
+    for b in sorted(ctx.profile["no_offer_buurten"], key=lambda b: -float(b["lonely"])):
+        rows.append(
+            (
+                str(b["naam"]),
+                str(b["code"]),
+                fmt_int(b["lonely"]),
+                fmt_int(nearest.get(b["code"])),
+            )
+        )
+    if not rows:
+        blocks: tuple[Any, ...] = (
+            Paragraph(
+                f"In elke buurt van {ctx.naam} is iets passends voor {ctx.noun} binnen "
+                f"{fmt_int(ctx.catchment)} m."
+            ),
+        )
+    else:
+        blocks = (
+            Table(
+                headers=(
+                    "Buurt",
+                    "Code",
+                    f"Eenzame {ctx.noun}",
+                    "Dichtstbijzijnde passende activiteit (m)",
+                ),
+                rows=tuple(rows),
+                widths=(3.2, 1.6, 1.8, 2.8),
+                numeric=(False, False, True, True),
+                caption=(
+                    f"Buurten waar niets passends voor {ctx.noun} binnen "
+                    f"{fmt_int(ctx.catchment)} m ligt; kansen voor nieuw aanbod of vervoer."
+                ),
+            ),
+        )
+    return Section("zonder-aanbod", "Buurten zonder passend aanbod", blocks)
+
+
+def transport(ctx: ReportContext) -> Section:
+    """The components of transport poverty, weighted by lonely residents."""
+    data = ctx.profile.get("transport") or {}
+    if not data:
+        return Section(
+            "vervoer",
+            "Vervoersarmoede",
+            (Paragraph("Geen gegevens over vervoer voor dit gebied.", kind="note"),),
+        )
+    services = ", ".join(data.get("buurtmobiel") or []) or "geen"
+    rows = (
+        (
+            "Vervoersarmoede-index (0 = geen, 1 = hoogste in de gemeente)",
+            fmt_num(data.get("index"), 2),
+        ),
+        ("Auto's per huishouden", fmt_num(data.get("autos_per_huishouden"), 2)),
+        ("Afstand tot een OV-halte (m)", fmt_int(data.get("afstand_ov_m"))),
+        ("OV-vertrekken per uur binnen 500 m", fmt_num(data.get("vertrekken_per_uur"), 1)),
+        ("Moeite met rondkomen (%)", fmt_num(data.get("moeite_rondkomen"), 1)),
+        ("Buurtmobiel/AutoMaatje", services),
+    )
+    return Section(
+        "vervoer",
+        "Vervoersarmoede",
+        (
+            Table(
+                headers=("Onderdeel", ctx.naam),
+                rows=rows,
+                widths=(6.0, 2.0),
+                numeric=(False, True),
+                caption=(
+                    "Gemiddelde over de buurten, gewogen naar het aantal eenzamen. Bronnen: "
+                    "CBS Kerncijfers (auto's), OV-haltes uit het aanbodregister, RIVM "
+                    "(moeite met rondkomen). Een streepje: geen gegevens."
+                ),
+            ),
+        ),
+    )
+
+
+def cautions(ctx: ReportContext) -> Section:
+    """What to be careful with: suppressed figures, borrowed rates, small groups, notes."""
+    flags = ctx.profile.get("flags") or {}
+    items = []
+    for row in flags.get("suppressed_figures", []):
+        items.append(f"{row['indicator']} ({row['group']}): {ctx.status(row['status'])}.")
+    borrowed = flags.get("fallback_buurten", [])
+    if borrowed:
+        items.append(
+            f"{len(borrowed)} buurt(en) zonder eigen RIVM-cijfer (te weinig respondenten): "
+            "het cijfer van de wijk of gemeente is gebruikt ("
+            + ", ".join(str(b["naam"]) for b in borrowed[:8])
+            + ")."
+        )
+    small = flags.get("unreliable_buurten", [])
+    if small:
+        items.append(
+            f"Kleine groep (minder dan {ctx.result.settings.min_group_size} {ctx.noun}), "
+            "uitkomst onzeker: "
+            + ", ".join(f"{b['naam']} ({fmt_int(b['population'])})" for b in small[:8])
+            + "."
+        )
+    shapeless = flags.get("buurten_zonder_vorm", [])
+    if shapeless:
+        items.append(f"{len(shapeless)} buurt(en) zonder vorm in de grenzenkaart: bereik onbekend.")
+    items += [str(n) for n in ctx.profile.get("notes", [])]
+    items += [str(n) for n in ctx.notices]
+    blocks: tuple[Any, ...] = (
+        (Bullets(tuple(dict.fromkeys(items))),) if items else (Paragraph("Geen bijzonderheden."),)
+    )
+    return Section("let-op", "Let op", blocks)
+
+
+def sources(ctx: ReportContext, created: datetime) -> Section:
+    """Files read, licences and attribution, how the report was made."""
+    rows = tuple(
+        (
+            str(s.get("bestand", "")),
+            str(s.get("titel", "")),
+            str(s.get("jaar", "")),
+            str(s.get("indeling", "")),
+            str(s.get("bron", "")),
+        )
+        for s in ctx.profile["sources"]
+    )
+    texts = [r[4] for r in rows] + [r[0] for r in rows]
+    return Section(
+        "bronnen",
+        "Bronnen en verantwoording",
+        (
+            Table(
+                headers=("Bestand", "Titel", "Jaar", "Indeling", "Bron"),
+                rows=rows,
+                widths=(2.6, 2.4, 1.0, 1.4, 3.4),
+            ),
+            Bullets(tuple(attributions(texts, demo=ctx.dataset.demo))),
+            Paragraph(
+                f"Gemaakt op {created:%d-%m-%Y %H:%M} (UTC) met Wijkkompas "
+                f"{geo.__version__}. Cijfers zijn schattingen; kleine aantallen zijn "
+                "onzeker. Controleer het aanbod met de partners in de wijk.",
+                kind="note",
+            ),
+        ),
+        new_page=True,
+    )
