@@ -11,6 +11,7 @@ or popup.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import folium
@@ -243,7 +244,7 @@ def points_layer(
     name: str,
     colour_by: str | None = None,
     colour: str = "#1f77b4",
-    fields: tuple[str, ...] = ("naam",),
+    fields: tuple[str, ...] | Mapping[str, str] = ("naam",),
     cluster: bool = False,
     radius: float = 6,
     show: bool = True,
@@ -259,6 +260,8 @@ def points_layer(
         target.default_js = CLUSTER_JS
         target.default_css = CLUSTER_CSS
         target.add_to(group)
+    aliases = dict(fields) if isinstance(fields, Mapping) else {f: f for f in fields}
+    fields = tuple(aliases)
     located = points[points.geometry.notna() & ~points.geometry.is_empty]
     located = located[located.geometry.geom_type == "Point"]
     if located.empty:
@@ -345,3 +348,25 @@ def legend_html(legend: Legend) -> str:
         f"<div style='font-size:11px;color:#555'>{html_text(n)}</div>" for n in legend.notes
     )
     return f"<div><b>{html_text(legend.title)}</b>{rows}{notes}</div>"
+
+
+def aanbod_layers(activities: gpd.GeoDataFrame) -> list[folium.FeatureGroup]:
+    """The activities as one clustered layer, coloured per soort (for maps and exports)."""
+    fields = {"naam": "Naam", "soort": "Soort", "doelgroepen": "Voor",
+              "organisatie": "Organisatie", "dagdelen": "Wanneer"}
+    present = {k: v for k, v in fields.items() if k in activities.columns}
+    return [points_layer(activities, name=f"Aanbod ({len(activities)})", colour_by="soort",
+                         cluster=True, fields=present)]
+
+
+def soort_legend(soorten: Iterable[str]) -> Legend:
+    """Legend of the soort colours used for activities."""
+    from geo.aanbod.schema import SOORTEN
+
+    return Legend(title="Aanbod per soort", entries=[
+        (SOORT_COLOURS.get(s, "#1f77b4"), SOORTEN.get(s, s).split(" (")[0]) for s in soorten])
+
+
+def render_html(m: folium.Map) -> str:
+    """The complete HTML page of a map."""
+    return m.get_root().render()
