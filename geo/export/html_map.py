@@ -19,6 +19,7 @@ import base64
 import logging
 import re
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -124,8 +125,8 @@ def map_html(bundle: ExportBundle, *, inline: bool = True) -> str:
         if frame.empty:
             continue
         if name == "activiteiten" and "soort" in frame:
-            for layer in aanbod_layers(frame):
-                layer.add_to(m)
+            for group in aanbod_layers(frame):
+                group.add_to(m)
             legends.append(soort_legend(sorted(set(frame["soort"].astype(str)))))
         else:
             meta = bundle.meta[name]
@@ -139,8 +140,9 @@ def map_html(bundle: ExportBundle, *, inline: bool = True) -> str:
             ).add_to(m)
             legends.append(Legend(title=meta.title, entries=((style.colour, "locatie"),)))
     folium.LayerControl(collapsed=True).add_to(m)
-    m.get_root().html.add_child(folium.Element(_panel(bundle, legends)))
-    m.get_root().header.add_child(
+    root: Any = m.get_root()  # a branca Figure: html, header
+    root.html.add_child(folium.Element(_panel(bundle, legends)))
+    root.header.add_child(
         folium.Element(f"<title>{html_text(bundle.label or 'Wijkkompas-kaart')}</title>")
     )
     html = render_html(m)

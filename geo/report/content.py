@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -102,7 +103,7 @@ def build_report(
         cautions(ctx),
         sources(ctx, created),
     )
-    info = profile["area"]
+    info: dict[str, Any] = profile["area"]  # type: ignore[assignment]
     vintage = ", ".join(sorted(set(dataset.areas["indeling"].astype(str))))
     meta = (
         f"RIVM-cijfers {result.year} · CBS-bevolking {result.population_year} · grenzen "
