@@ -263,6 +263,7 @@ def cautions(ctx: ReportContext) -> Section:
             f"{len(borrowed)} buurt(en) zonder eigen RIVM-cijfer (te weinig respondenten): "
             "het cijfer van de wijk of gemeente is gebruikt ("
             + ", ".join(str(b["naam"]) for b in borrowed[:8])
+            + _more(len(borrowed), 8)
             + ")."
         )
     small = flags.get("unreliable_buurten", [])
@@ -271,6 +272,7 @@ def cautions(ctx: ReportContext) -> Section:
             f"Kleine groep (minder dan {ctx.result.settings.min_group_size} {ctx.noun}), "
             "uitkomst onzeker: "
             + ", ".join(f"{b['naam']} ({fmt_int(b['population'])})" for b in small[:8])
+            + _more(len(small), 8)
             + "."
         )
     shapeless = flags.get("buurten_zonder_vorm", [])
@@ -316,3 +318,8 @@ def sources(ctx: ReportContext, created: datetime) -> Section:
         ),
         new_page=True,
     )
+
+
+def _more(count: int, shown: int) -> str:
+    """`` en 3 meer`` when a list was cut short."""
+    return f" en {count - shown} meer" if count > shown else ""
