@@ -111,7 +111,7 @@ def map_html(bundle: ExportBundle, *, inline: bool = True) -> str:
         frame = _located(bundle.in_rd(name))
         if style.kind == "categorized" and style.column and style.column.startswith("hotspot"):
             frame = frame[frame[style.column] == "hot spot"]
-            colour, title = "#d7301f", f"{bundle.meta[name].title} (hot spots)"
+            colour, title = "#d7301f", bundle.meta[name].title
         else:
             colour, title = style.colour, bundle.meta[name].title
         if len(frame):

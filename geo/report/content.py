@@ -8,7 +8,7 @@ and words it, with the source, year and boundary vintage next to every table.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,6 +43,7 @@ def build_report(
     settings: AnalysisSettings = AnalysisSettings(),
     result: GapResult | None = None,
     notices: Iterable[str] = (),
+    progress: Callable[[str], None] | None = None,
 ) -> Report:
     """The wijkpropositie of an area (focus area, wijk or buurt) for one focus group.
 
@@ -62,6 +63,9 @@ def build_report(
         A finished analysis of ``group`` (saves recomputing; the dashboard has one cached).
     notices
         Extra remarks for the "Let op" section (e.g. aanbod files that could not be read).
+    progress
+        Called with the Dutch name of each step (the analysis' steps, then
+        ``gebiedsprofiel`` and ``kaart en rapport``); the app maps it to a progress bar.
 
     Returns
     -------
@@ -83,14 +87,19 @@ def build_report(
         raise DataError("onbekende doelgroep.", value=group, hint=f"kies uit: {', '.join(GROUPS)}.")
     area = resolve_area(dataset, gebied)
     layers = dict(layers or {})
+    step = progress or (lambda _name: None)
     if result is None or result.group != group:
-        result = analyse(dataset, layers, group=group, settings=settings, hotspots=False)
+        result = analyse(
+            dataset, layers, group=group, settings=settings, hotspots=False, progress=progress
+        )
+    step("gebiedsprofiel")
     profile = area_profile(
         dataset, layers, gebied, group=group, settings=result.settings, result=result
     )
     created = datetime.now(UTC).replace(microsecond=0)
     reachable = reachable_aanbod(result, layers.get("activiteiten"), area.buurten)
     ctx = ReportContext(dataset, result, profile, reachable, list(notices))
+    step("kaart en rapport")
     sections = (
         summary(ctx),
         key_figures(ctx),
