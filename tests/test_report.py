@@ -281,3 +281,16 @@ def test_rapport_cli_overvecht_pdf_has_the_real_figures(utrecht_dir, tmp_path, m
     assert "47,0 %" in joined  # Nederland
     assert "DEMO" not in joined
     assert "Gemeente Utrecht" in joined and "CC BY 4.0" in joined
+
+
+def test_build_report_reports_progress(demo_dataset, demo_aanbod, demo_result):
+    steps: list[str] = []
+    build_report(
+        demo_dataset,
+        demo_aanbod.layers,
+        "WK999902",
+        group="ouderen",
+        result=demo_result,
+        progress=steps.append,
+    )
+    assert steps == ["gebiedsprofiel", "kaart en rapport"]  # the analysis was given: not rerun
