@@ -1,56 +1,78 @@
-"""Shared helpers of the pages: cached loading and analysis, the sidebar state, banners."""
+"""Shared helpers of the pages: cached loading and analysis, the sidebar state, banners.
+
+Caches are keyed on the data folder, a stamp of its files (modification times, sizes) and
+the parameters, so a changed file or a new aanbod register is picked up on the next run.
+The dataset and aanbod are shared objects (``st.cache_resource``: never mutated by a page);
+analysis results are copied per run (``st.cache_data``: small and quick to pickle).
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from geo.aanbod import load_aanbod
+from geo.aanbod import Aanbod, load_aanbod
 from geo.analysis.pipeline import GapResult, analyse
 from geo.errors import DataError
 from geo.model.dataset import Dataset, load_dataset, resolve_data_dir
-from geo.settings import GROUP_LABELS, GROUPS, AnalysisSettings
+from geo.present.safe_text import neutralise_formula
+from geo.settings import GROUP_LABELS, AnalysisSettings
 
 AGE_LABELS = {"18+": "18 jaar en ouder", "65+": "65 jaar en ouder", "18-65": "18 tot 65 jaar"}
+PAGES = "app_pages"
+PROFILE_PAGE = f"{PAGES}/profiel.py"
+MAP_PAGE = f"{PAGES}/kaart.py"
+ICON = Path(__file__).resolve().parents[1] / "static" / "wijkkompas.png"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 
-def folder_stamp(folder: str) -> float:
-    """Latest modification time below a data folder (the cache key changes when files do)."""
+def folder_stamp(folder: str) -> str:
+    """A stamp of the files below a data folder: it changes when any file is added or changed."""
     root = Path(folder)
-    times = [p.stat().st_mtime for p in root.rglob("*") if p.is_file()] if root.exists() else []
-    return max(times, default=0.0)
+    if not root.is_dir():
+        return "ontbreekt"
+    stats = [p.stat() for p in root.rglob("*") if p.is_file()]
+    newest = max((s.st_mtime_ns for s in stats), default=0)
+    return f"{len(stats)}-{sum(s.st_size for s in stats)}-{newest}"
 
 
 @st.cache_resource(show_spinner="Gegevens laden…", max_entries=4)
-def cached_dataset(folder: str, gemeente: str | None, stamp: float) -> Dataset:
-    """The dataset of a folder (shared by all sessions; never mutated)."""
+def cached_dataset(folder: str, gemeente: str | None, stamp: str) -> Dataset:
+    """The dataset of a folder (shared by all sessions; pages never change it)."""
     return load_dataset(folder, gemeente=gemeente or None)
 
 
 @st.cache_resource(show_spinner="Aanbod laden…", max_entries=4)
-def cached_aanbod(folder: str, gemeente: str | None, stamp: float):  # noqa: ANN201
-    """The aanbod of a folder."""
+def cached_aanbod(folder: str, gemeente: str | None, stamp: str) -> Aanbod:
+    """The aanbod of a folder: its register, or the partner files read-only."""
     dataset = cached_dataset(folder, gemeente, stamp)
     return load_aanbod(folder, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
 
 
 @st.cache_data(show_spinner="Hiaten berekenen…", max_entries=16)
 def cached_analysis(
-    folder: str, gemeente: str | None, stamp: float, group: str, year: int | None
+    folder: str, gemeente: str | None, stamp: str, group: str, year: int | None
 ) -> GapResult:
-    """The gap analysis for a group (cached on folder, files' age and parameters)."""
+    """The gap analysis of a focus group (cached on folder, its files and the parameters)."""
     dataset = cached_dataset(folder, gemeente, stamp)
     aanbod = cached_aanbod(folder, gemeente, stamp)
     return analyse(dataset, aanbod.layers, group=group, settings=AnalysisSettings(year=year))
 
 
+def clear_caches() -> None:
+    """Forget loaded data (after the aanbod changed)."""
+    cached_aanbod.clear()
+    cached_analysis.clear()
+
+
 def state() -> dict[str, object]:
-    """The sidebar's choices (set in app.py)."""
+    """The sidebar's choices (widgets in ``app.py``)."""
     return {
-        "folder": st.session_state.get("folder", str(resolve_data_dir(None))),
+        "folder": st.session_state.get("folder") or str(resolve_data_dir(None)),
         "gemeente": st.session_state.get("gemeente") or None,
         "year": st.session_state.get("year"),
         "age": st.session_state.get("age", "18+"),
@@ -58,7 +80,7 @@ def state() -> dict[str, object]:
     }
 
 
-def current() -> tuple[Dataset, object, dict[str, object]]:
+def current() -> tuple[Dataset, Aanbod, dict[str, object]]:
     """The dataset, its aanbod and the sidebar state; stops the page on a data error."""
     choice = state()
     folder = str(choice["folder"])
@@ -67,29 +89,33 @@ def current() -> tuple[Dataset, object, dict[str, object]]:
         dataset = cached_dataset(folder, choice["gemeente"], stamp)
         aanbod = cached_aanbod(folder, choice["gemeente"], stamp)
     except DataError as exc:
-        st.error(f"De gegevens konden niet worden geladen: {exc}")
+        st.error(f"De gegevens konden niet worden geladen. {exc}")
         st.stop()
     choice["stamp"] = stamp
+    if choice["year"] not in dataset.years:
+        choice["year"] = dataset.years[-1] if dataset.years else None
     return dataset, aanbod, choice
 
 
 def analysis(choice: dict[str, object], group: str | None = None) -> GapResult:
-    """The cached gap analysis for the chosen (or given) group."""
+    """The cached gap analysis for the chosen (or given) focus group."""
+    year = choice["year"]
     return cached_analysis(
         str(choice["folder"]),
-        choice["gemeente"],
-        float(choice["stamp"]),
+        choice["gemeente"],  # type: ignore[arg-type]
+        str(choice["stamp"]),
         group or str(choice["group"]),
-        choice["year"],
-    )  # type: ignore[arg-type]
+        int(year) if year is not None else None,  # type: ignore[call-overload]
+    )
 
 
 def demo_banner(dataset: Dataset) -> None:
     """A clear notice on every page when the data is the fictional demo city."""
     if dataset.demo:
         st.warning(
-            "**DEMO** — dit is Demostad, een verzonnen stad met gegenereerde cijfers. "
-            "Gebruik deze gegevens niet voor beleid.",
+            f"**DEMO** — {md(dataset.gemeente_naam or 'Demostad')} is een verzonnen stad met "
+            "gegenereerde cijfers, in het formaat van de echte bronnen. Gebruik deze gegevens "
+            "niet voor beleid.",
             icon=":material/warning:",
         )
 
@@ -99,22 +125,51 @@ def group_label(group: str) -> str:
     return GROUP_LABELS[group]
 
 
-def csv_download(frame: pd.DataFrame) -> bytes:
-    """A table as CSV for Dutch Excel (BOM, ';', decimal comma), formula-safe."""
-    from geo.present.safe_text import neutralise_formula
+def md(value: object) -> str:
+    """Text from a file or a user, made inert for Streamlit markdown (no links, no images).
 
+    Streamlit never renders HTML in markdown unless asked to; this also neutralises the
+    markdown itself, so a name like ``![x](https://…)`` shows as typed.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+
+
+def code(value: object) -> str:
+    """Text shown as inline code in markdown (code spans are literal; no backticks inside)."""
+    return "`" + str(value).replace("`", "'").replace("\n", " ") + "`"
+
+
+def csv_download(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for Dutch Excel (BOM, ``;``, decimal comma), formula-safe."""
     return (
         frame.map(neutralise_formula).to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
     )
 
 
 def password() -> str | None:
-    """The editors' password: Streamlit secrets ``[wijkkompas] wachtwoord`` or an env var."""
+    """The editors' password: Streamlit secret ``[wijkkompas] wachtwoord`` or an env var."""
     try:
         secret = st.secrets.get("wijkkompas", {}).get("wachtwoord")
     except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
         secret = None
-    return secret or os.environ.get("WIJKKOMPAS_WACHTWOORD")
+    return secret or os.environ.get("WIJKKOMPAS_WACHTWOORD") or None
 
 
-__all__ = ["AGE_LABELS", "GROUPS", "current", "analysis", "demo_banner", "group_label", "state"]
+def identity_provider() -> bool:
+    """True when ``[auth]`` is configured in the secrets, so ``st.login`` can be offered."""
+    try:
+        auth = st.secrets.get("auth", {})
+    except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
+        return False
+    return bool(auth and auth.get("redirect_uri"))
+
+
+def editor() -> str | None:
+    """Who may change the aanbod in this session (None = viewing only)."""
+    user = getattr(st, "user", None)
+    if user is not None and getattr(user, "is_logged_in", False):
+        return str(user.get("email") or user.get("name") or "ingelogd")
+    name = st.session_state.get("editor")
+    return str(name) if name else None

@@ -1,93 +1,131 @@
-"""Hiaten: ranked gaps per buurt, wijk or focus area, a bivariate map and a download."""
+"""Hiaten: where many lonely people of a focus group have little suitable offer in reach."""
 
 from __future__ import annotations
 
+import json
+
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages._common import analysis, csv_download, current, demo_banner, group_label
-from geo.present.maps import base_map, bivariate, legend_html, outline_layer
+from app_pages._common import (
+    PROFILE_PAGE,
+    analysis,
+    csv_download,
+    current,
+    demo_banner,
+    group_label,
+    md,
+)
+from geo.present.format import fmt_int, fmt_num, fmt_pct
+from geo.present.maps import (
+    base_map,
+    bivariate,
+    bivariate_legend_html,
+    clicked_area,
+    outline_layer,
+)
+
+LEVELS = {"buurt": "Buurt", "wijk": "Wijk", "gebied": "Aandachtsgebied"}
+COLUMNS = {  # column -> (Dutch heading, formatter for the screen)
+    "rank": ("Rang", None),
+    "naam": ("Gebied", None),
+    "code": ("Code", None),
+    "population": ("Inwoners in doelgroep", fmt_int),
+    "lonely": ("Eenzaam (aantal)", fmt_int),
+    "severely_lonely": ("Ernstig eenzaam (aantal)", fmt_int),
+    "lonely_rate": ("Eenzaam", fmt_pct),
+    "reachable_offer": ("Aanbod per 1.000 eenzamen", fmt_int),
+    "unserved": ("Zonder passend aanbod", fmt_int),
+    "transport_index": ("Vervoersarmoede (0-1)", lambda v: fmt_num(v, 2)),
+    "gap_score": ("Hiaatscore", fmt_int),
+    "reason": ("Toelichting", None),
+}
 
 dataset, aanbod, choice = current()
 group = str(choice["group"])
 st.title("Hiaten")
 demo_banner(dataset)
 st.markdown(
-    f"Waar wonen veel eenzame **{group_label(group)}** met weinig passend aanbod binnen bereik?"
+    f"Waar wonen veel eenzame **{md(group_label(group))}** met weinig passend aanbod binnen "
+    "bereik? Kies de doelgroep in de zijbalk."
 )
 niveau = st.radio(
-    "Niveau",
-    ["buurt", "wijk", "gebied"],
-    horizontal=True,
-    format_func={"buurt": "Buurt", "wijk": "Wijk", "gebied": "Aandachtsgebied"}.get,
-    key="hiaten_niveau",
+    "Niveau", list(LEVELS), horizontal=True, format_func=LEVELS.get, key="hiaten_niveau"
 )
 result = analysis(choice)
 frame = result.level(niveau)
 if frame.empty:
-    st.info("Geen gebieden op dit niveau (voeg aandachtsgebieden toe in gebieden.toml).")
+    st.info(
+        "Geen gebieden op dit niveau. Aandachtsgebieden staan in `gebieden.toml` in de datamap."
+    )
     st.stop()
-table = frame.drop(columns="geometry", errors="ignore")
-columns = {
-    "rank": "Rang",
-    "naam": "Gebied",
-    "code": "Code",
-    "population": "Inwoners in doelgroep",
-    "lonely": "Eenzaam (aantal)",
-    "severely_lonely": "Ernstig eenzaam (aantal)",
-    "lonely_rate": "Eenzaam (%)",
-    "reachable_offer": "Aanbod per 1.000 eenzamen",
-    "unserved": "Zonder passend aanbod",
-    "transport_index": "Vervoersarmoede",
-    "gap_score": "Hiaatscore",
-    "reason": "Toelichting",
-}
-shown = table[[c for c in columns if c in table.columns]].rename(columns=columns)
+
+table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+present = [c for c in COLUMNS if c in table.columns]
+shown = pd.DataFrame(
+    {COLUMNS[c][0]: table[c].map(COLUMNS[c][1]) if COLUMNS[c][1] else table[c] for c in present}
+)
 st.dataframe(
     shown,
     hide_index=True,
     width="stretch",
-    column_config={
-        "Eenzaam (aantal)": st.column_config.NumberColumn(format="%.0f"),
-        "Ernstig eenzaam (aantal)": st.column_config.NumberColumn(format="%.0f"),
-        "Inwoners in doelgroep": st.column_config.NumberColumn(format="%.0f"),
-        "Eenzaam (%)": st.column_config.NumberColumn(format="%.1f"),
-        "Aanbod per 1.000 eenzamen": st.column_config.NumberColumn(format="%.0f"),
-        "Zonder passend aanbod": st.column_config.NumberColumn(format="%.0f"),
-        "Vervoersarmoede": st.column_config.NumberColumn(format="%.2f"),
-        "Hiaatscore": st.column_config.NumberColumn(format="%.0f"),
-        "Toelichting": st.column_config.TextColumn(width="large"),
-    },
+    column_config={"Toelichting": st.column_config.TextColumn(width="large")},
 )
+download = table[present].rename(columns={c: COLUMNS[c][0] for c in present})
 st.download_button(
-    "Download tabel (CSV voor Excel)",
-    csv_download(shown),
-    file_name=f"hiaten_{group}_{niveau}.csv",
+    "Tabel downloaden (CSV voor Excel)",
+    csv_download(download),
+    file_name=f"hiaten_{group}_{niveau}_{result.year}.csv",
     mime="text/csv",
+    icon=":material/download:",
 )
 st.caption(
-    f"RIVM {result.year} × CBS-bevolking {result.population_year}. " + " ".join(result.notes)
+    f"RIVM {result.year} × CBS-bevolking {result.population_year}. Hiaatscore: eenzamen "
+    "zonder (naar verhouding) passend aanbod binnen bereik, verhoogd met de "
+    "vervoersarmoede. " + " ".join(md(n) for n in result.notes)
 )
 
 st.subheader("Kaart: eenzamen × aanbod")
-map_areas = result.buurten if niveau == "buurt" else frame
+show_spots = st.toggle(
+    "Hot spots tonen: groepen buurten met veel eenzamen en weinig aanbod (Getis-Ord Gi*, "
+    f"FDR {fmt_pct(100 * result.settings.fdr_alpha, 0)})",
+    value=True,
+    key="hiaten_hotspots",
+)
+shapes = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
 m = base_map(result.buurten)
 layer, legend = bivariate(
-    map_areas, need="lonely", offer="reachable_offer", title="Eenzamen × aanbod"
+    shapes, need="lonely", offer="reachable_offer", title="Eenzamen × bereikbaar aanbod"
 )
 layer.add_to(m)
-spots = result.hotspots[
-    (result.hotspots["variable"] == "hiaat") & (result.hotspots["hotspot"] == "hot")
-]
-show_spots = st.checkbox("Hot spots van hiaten tonen (Getis-Ord Gi*, FDR 5 %)", value=True)
-if show_spots and len(spots):
-    outline_layer(spots, name="Hot spots", colour="#e31a1c", weight=4).add_to(m)
+clusters = result.clusters
+if show_spots and len(clusters):
+    outline_layer(
+        clusters,
+        name="Hot spot: veel eenzamen, weinig aanbod",
+        colour="#e31a1c",
+        weight=4,
+    ).add_to(m)
 folium.LayerControl(collapsed=True).add_to(m)
 left, right = st.columns([4, 1])
 with left:
-    st_folium(m, key=f"hiaten_{niveau}", height=520, use_container_width=True, returned_objects=[])
+    returned = st_folium(
+        m,
+        key=f"hiaten_{niveau}",
+        height=540,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "last_object_clicked_tooltip"],
+    )
+    st.caption(f"Klik op een {LEVELS[niveau].lower()} om het gebiedsprofiel te openen.")
 with right:
-    st.html(legend_html(legend))
-    if show_spots and spots.empty:
-        st.caption("Geen significante hot spots na FDR-correctie.")
+    st.html(bivariate_legend_html(legend))
+    if show_spots and clusters.empty:
+        st.caption("Geen significante hot spots na correctie voor meervoudig toetsen.")
+
+target = clicked_area(returned)
+signature = json.dumps(returned, sort_keys=True, default=str)
+if target and st.session_state.get("hiaten_geopend") != signature:
+    st.session_state["hiaten_geopend"] = signature
+    st.switch_page(PROFILE_PAGE, query_params={"gebied": target})

@@ -1,211 +1,244 @@
-"""Kaart: choropleth of loneliness per wijk or buurt, with the aanbod and other layers."""
+"""Kaart: loneliness per wijk or buurt, with the aanbod and other layers; click → profile."""
 
 from __future__ import annotations
 
-import re
+import json
 
 import folium
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages._common import AGE_LABELS, analysis, current, demo_banner
+from app_pages._common import AGE_LABELS, PROFILE_PAGE, analysis, current, demo_banner, md
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
-from geo.present.maps import base_map, choropleth, legend_html, outline_layer, points_layer
+from geo.present.maps import (
+    aanbod_layers,
+    area_values,
+    base_map,
+    choropleth,
+    clicked_area,
+    fit,
+    legend_html,
+    outline_layer,
+    points_layer,
+    soort_legend,
+)
+
+LAYERS = {
+    "aanbod": "Aanbod (activiteiten)",
+    "lief_en_leed": "Lief en Leedstraten",
+    "welzijn_op_recept": "Welzijn op recept",
+    "buurtmobiel": "Buurtmobiel-gebieden",
+    "ov_haltes": "OV-haltes",
+    "vervoersarmoede": "Vervoersarmoede-index",
+    "hotspots": "Hot spots (veel eenzamen, weinig aanbod)",
+    "gebieden": "Aandachtsgebieden",
+}
 
 dataset, aanbod, choice = current()
 st.title("Kaart")
 demo_banner(dataset)
 
-left, middle, right = st.columns([2, 1, 1])
+age, year = str(choice["age"]), choice["year"]
+left, middle, right = st.columns([2, 1, 2])
 indicator = left.selectbox(
     "Indicator", list(LONELINESS), format_func=INDICATOR_LABELS.get, key="kaart_indicator"
 )
-niveau = middle.radio("Niveau", ["buurt", "wijk"], horizontal=True, key="kaart_niveau")
-age, year = str(choice["age"]), choice["year"]
-layers = right.multiselect(
-    "Lagen",
-    [
-        "Aanbod",
-        "Lief en Leedstraten",
-        "Welzijn op recept",
-        "Buurtmobiel",
-        "OV-haltes",
-        "Vervoersarmoede",
-        "Hot spots",
-        "Aandachtsgebieden",
-    ],
-    default=["Aanbod", "Aandachtsgebieden"],
+niveau = middle.radio(
+    "Niveau", ["buurt", "wijk"], horizontal=True, format_func=str.capitalize, key="kaart_niveau"
+)
+gebieden = list(dataset.gebieden)
+focus = right.selectbox(
+    "Inzoomen op aandachtsgebied",
+    [None, *gebieden],
+    format_func=lambda g: f"Heel {dataset.gemeente_naam or 'de gemeente'}" if g is None else g,
+    key="kaart_focus",
+    disabled=not gebieden,
+)
+layers = st.multiselect(
+    "Kaartlagen",
+    list(LAYERS),
+    default=["aanbod", "gebieden"],
+    format_func=LAYERS.get,
     key="kaart_lagen",
 )
+activities = aanbod.layers["activiteiten"]
+soorten, doelgroepen = list(SOORTEN), list(DOELGROEPEN)
+if "aanbod" in layers:
+    with st.expander("Aanbod filteren op soort en doelgroep"):
+        present = [s for s in SOORTEN if (activities["soort"].astype(str) == s).any()]
+        soorten = st.multiselect(
+            "Soort", present, default=present, format_func=SOORTEN.get, key="kaart_soorten"
+        )
+        doelgroepen = st.multiselect(
+            "Doelgroep (activiteiten voor iedereen blijven zichtbaar)",
+            list(DOELGROEPEN),
+            default=list(DOELGROEPEN),
+            format_func=DOELGROEPEN.get,
+            key="kaart_doelgroepen",
+        )
 
-figures = dataset.figures
-part = figures[
-    (figures["indicator"] == indicator) & (figures["group"] == age) & (figures["year"] == year)
-]
-areas = dataset.level(niveau).copy()
-values = part.set_index(part["code"].astype(str))
-areas["waarde"] = areas["code"].map(values["value"])
-status = areas["code"].map(values["status"].astype(str))
-notes = pd.Series("", index=areas.index)
-notes[status == "niet gepubliceerd"] = "niet gepubliceerd (te weinig respondenten)"
-notes[status.isna()] = "geen cijfer in deze editie"
-source = (
-    (
-        f"{values['source'].iloc[0]}, {year}, {values['vintage'].iloc[0]}; grenzen "
-        f"{', '.join(sorted(set(areas['indeling'].astype(str))))}"
-    )
-    if len(values)
-    else ""
+frame = area_values(
+    dataset.level(niveau), dataset.figures, indicator=indicator, group=age, year=year
 )
-if values.empty:
+published = frame.loc[frame["status"] == PUBLISHED, "source"]
+source = f"{published.iloc[0]}, {year}" if len(published) else ""
+title = f"{INDICATOR_LABELS[indicator]} ({AGE_LABELS.get(age, age)}), {year}"
+if published.empty:
     st.info(
-        f"Geen cijfers voor {INDICATOR_LABELS[indicator]} ({AGE_LABELS.get(age, age)}) "
-        f"in {year}. Kies een ander jaar of een andere leeftijdsgroep."
+        f"Geen cijfers voor {INDICATOR_LABELS[indicator].lower()} ({AGE_LABELS.get(age, age)}) "
+        f"in {year}. Kies een ander jaar of een andere leeftijdsgroep in de zijbalk."
     )
 
-m = base_map(areas)
+m = base_map(frame)
 layer, legend = choropleth(
-    areas,
-    value="waarde",
-    title=f"{INDICATOR_LABELS[indicator]} {age} {year}",
+    frame,
+    value="value",
+    title=title,
     label=INDICATOR_LABELS[indicator],
-    notes=notes,
+    notes=frame["note"],
     source=source,
 )
 layer.add_to(m)
+legends = [legend]
 
-with st.expander("Filters voor aanbod", expanded=False):
-    soorten = st.multiselect(
-        "Soort", list(SOORTEN), default=list(SOORTEN), format_func=SOORTEN.get, key="kaart_soorten"
-    )
-    groepen = st.multiselect(
-        "Doelgroep",
-        list(DOELGROEPEN),
-        default=list(DOELGROEPEN),
-        format_func=DOELGROEPEN.get,
-        key="kaart_doelgroepen",
-    )
-acts = aanbod.layers["activiteiten"]
-if "Aanbod" in layers and len(acts):
-    keep = acts["soort"].isin(soorten) & acts["doelgroepen"].fillna("iedereen").map(
-        lambda v: bool(set(str(v).split(";")) & set(groepen))
-    )
-    points_layer(
-        acts[keep],
-        name="Aanbod",
-        colour_by="soort",
-        cluster=True,
-        fields=("naam", "soort", "doelgroepen", "organisatie", "dagdelen"),
+if "vervoersarmoede" in layers or "hotspots" in layers:
+    result = analysis(choice)
+    if "vervoersarmoede" in layers:
+        poverty, poverty_legend = choropleth(
+            result.buurten,
+            value="transport_index",
+            title="Vervoersarmoede-index (0 – 1)",
+            label="Vervoersarmoede-index",
+            unit="",
+            decimals=2,
+            source="Wijkkompas, uit CBS-autobezit, OV-haltes, RIVM en Buurtmobiel",
+        )
+        poverty.add_to(m)
+        legends.append(poverty_legend)
+    if "hotspots" in layers:
+        clusters = result.clusters
+        if len(clusters):
+            outline_layer(
+                clusters,
+                name="Hot spot: veel eenzamen, weinig aanbod",
+                colour="#e31a1c",
+                weight=4,
+                fill_opacity=0.15,
+            ).add_to(m)
+        else:
+            st.caption(
+                "Geen significante hot spots van hiaten voor deze doelgroep (Getis-Ord Gi*, "
+                "na correctie voor meervoudig toetsen)."
+            )
+if "buurtmobiel" in layers and len(aanbod.layers["buurtmobiel"]):
+    services = aanbod.layers["buurtmobiel"]
+    outline_layer(
+        services[services.geometry.notna()],
+        name="Buurtmobiel-gebied",
+        colour="#6a3d9a",
+        dash="6 4",
+        fill_opacity=0.08,
     ).add_to(m)
-if "Lief en Leedstraten" in layers and len(aanbod.layers["lief_en_leed"]):
+if "aanbod" in layers and len(activities):
+    for group in aanbod_layers(activities, soorten=soorten, doelgroepen=doelgroepen):
+        group.add_to(m)
+    legends.append(soort_legend(soorten))
+if "lief_en_leed" in layers and len(aanbod.layers["lief_en_leed"]):
     streets = aanbod.layers["lief_en_leed"].copy()
     centres = dataset.areas.set_index("code").geometry.representative_point()
-    streets["geometry"] = [
-        g if g is not None else centres.get(b)
-        for g, b in zip(streets.geometry, streets["buurt_code"], strict=True)
-    ]
-    streets["naam"] = streets["straat"]
+    missing = streets.geometry.isna() | streets.geometry.is_empty
+    streets.loc[missing, "geometry"] = streets.loc[missing, "buurt_code"].map(centres)
     points_layer(
-        gpd.GeoDataFrame(streets, geometry="geometry", crs=acts.crs),
+        gpd.GeoDataFrame(streets, geometry="geometry", crs=dataset.areas.crs),
         name="Lief en Leedstraten",
         colour="#d62728",
         radius=5,
-        fields=("naam", "potjes", "jaar"),
+        fields={"straat": "Lief en Leedstraat", "potjes": "Potjes", "jaar": "Jaar"},
     ).add_to(m)
-if "Welzijn op recept" in layers:
+if "welzijn_op_recept" in layers and len(aanbod.layers["welzijn_op_recept"]):
     points_layer(
         aanbod.layers["welzijn_op_recept"],
         name="Welzijn op recept",
-        colour="#2ca02c",
+        colour="#006d2c",
         radius=8,
-        fields=("naam", "soort_locatie"),
+        fields={"naam": "Welzijn op recept", "soort_locatie": "Locatie", "adres": "Adres"},
     ).add_to(m)
-if "Buurtmobiel" in layers and len(aanbod.layers["buurtmobiel"]):
-    outline_layer(
-        aanbod.layers["buurtmobiel"], name="Buurtmobiel", colour="#6a3d9a", dash="6 4"
-    ).add_to(m)
-if "OV-haltes" in layers:
+if "ov_haltes" in layers and len(aanbod.layers["ov_haltes"]):
     points_layer(
         aanbod.layers["ov_haltes"],
         name="OV-haltes",
         colour="#444444",
         radius=3,
-        fields=("naam", "vertrekken_per_uur"),
+        fields={"naam": "OV-halte", "vertrekken_per_uur": "Vertrekken per uur"},
     ).add_to(m)
-if "Vervoersarmoede" in layers or "Hot spots" in layers:
-    result = analysis(choice)
-    if "Vervoersarmoede" in layers:
-        tp, tp_legend = choropleth(
-            result.buurten,
-            value="transport_index",
-            title="Vervoersarmoede-index",
-            label="Index (0-1)",
-            unit="",
-            decimals=2,
-            source="Wijkkompas, uit CBS/RIVM/aanbod",
-        )
-        tp.add_to(m)
-    if "Hot spots" in layers:
-        spots = result.hotspots[
-            (result.hotspots["variable"] == "hiaat") & (result.hotspots["hotspot"] == "hot")
-        ]
-        if len(spots):
-            outline_layer(
-                spots.assign(naam=spots["naam"]), name="Hot spots hiaat", colour="#e31a1c", weight=4
-            ).add_to(m)
-        else:
-            st.caption("Geen significante hot spots van hiaten (na FDR-correctie).")
-if "Aandachtsgebieden" in layers and dataset.gebieden:
+if "gebieden" in layers and gebieden:
     shapes = [
-        {"naam": n, "geometry": g.geometry(dataset.areas)}
-        for n, g in dataset.gebieden.items()
-        if g.geometry(dataset.areas) is not None
+        {"naam": name, "geometry": gebied.geometry(dataset.areas)}
+        for name, gebied in dataset.gebieden.items()
     ]
+    shapes = [s for s in shapes if s["geometry"] is not None]
     if shapes:
         outline_layer(
-            gpd.GeoDataFrame(shapes, crs=dataset.areas.crs), name="Aandachtsgebieden"
+            gpd.GeoDataFrame(shapes, crs=dataset.areas.crs),
+            name="Aandachtsgebied",
+            key="naam",
         ).add_to(m)
+if focus is not None:
+    shape = dataset.gebieden[focus].geometry(dataset.areas)
+    if shape is not None:
+        outline_layer(
+            gpd.GeoDataFrame({"naam": [focus]}, geometry=[shape], crs=dataset.areas.crs),
+            name="Gekozen aandachtsgebied",
+            colour="#0b5cad",
+            weight=5,
+            key="naam",
+        ).add_to(m)
+        fit(m, shape)
 folium.LayerControl(collapsed=True).add_to(m)
 
-map_col, legend_col = st.columns([4, 1])
-with map_col:
-    clicked = st_folium(
+map_column, legend_column = st.columns([4, 1])
+with map_column:
+    returned = st_folium(
         m,
         key=f"kaart_{niveau}",
         height=620,
         use_container_width=True,
+        # only clicks come back: panning and zooming do not rerun the page
         returned_objects=["last_active_drawing", "last_object_clicked_tooltip"],
     )
-with legend_col:
-    st.html(legend_html(legend))
-    missing = int((status != PUBLISHED).sum())
-    if missing:
-        st.caption(f"{missing} gebied(en) zonder gepubliceerd cijfer (grijs).")
-
-drawing = (clicked or {}).get("last_active_drawing") or {}
-code = (drawing.get("properties") or {}).get("code")
-if not code:  # the tooltip of the clicked area carries its code too
-    found = re.search(
-        r"\b(?:BU|WK)\d{6,8}\b", str((clicked or {}).get("last_object_clicked_tooltip") or "")
+    st.caption(
+        f"Klik op een {niveau} om het gebiedsprofiel te openen. Achtergrondkaart © "
+        "OpenStreetMap-bijdragers (niet zichtbaar zonder internet)."
     )
-    code = found.group(0) if found else None
-if code:
-    st.switch_page("app_pages/profiel.py", query_params={"gebied": code})
+with legend_column:
+    for shown in legends:
+        st.html(legend_html(shown))
+    suppressed = int((frame["status"] != PUBLISHED).sum())
+    if suppressed and len(published):
+        st.caption(f"{suppressed} {niveau}(en) zonder gepubliceerd cijfer (grijs).")
 
-names = dict(zip(areas["code"], areas["naam"], strict=True))
-pick, go = st.columns([3, 1])
-chosen = pick.selectbox(
-    f"Gebiedsprofiel van een {niveau} openen",
-    list(names),
-    format_func=lambda c: f"{names[c]} ({c})",
+target = clicked_area(returned)
+
+signature = json.dumps(returned, sort_keys=True, default=str)
+if target and st.session_state.get("kaart_geopend") != signature:
+    st.session_state["kaart_geopend"] = signature  # a stale click never navigates twice
+    st.switch_page(PROFILE_PAGE, query_params={"gebied": target})
+
+names = dict(zip(frame["code"], frame["naam"], strict=True))
+options = [*gebieden, *names]
+chosen = st.selectbox(
+    "Of kies een gebied om het profiel te openen",
+    options,
+    index=None,
+    placeholder="Zoek een aandachtsgebied, wijk of buurt…",
+    format_func=lambda c: f"{c} (aandachtsgebied)" if c in gebieden else f"{names[c]} ({c})",
     key="kaart_profiel",
 )
-go.page_link(
-    "app_pages/profiel.py",
-    label="Open profiel",
-    icon=":material/location_on:",
-    query_params={"gebied": chosen},
-)
+if chosen:
+    st.switch_page(PROFILE_PAGE, query_params={"gebied": chosen})
+if dataset.notices:
+    with st.expander("Meldingen bij het inlezen"):
+        for notice in dataset.notices:
+            st.markdown(f"- {md(notice)}")

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from app_pages._common import current, demo_banner
+from app_pages._common import code, current, demo_banner, md
+from geo.aanbod.schema import LAYER_LABELS
+from geo.present.format import fmt_num, fmt_pct
+from geo.present.maps import SIMPLIFY_M
 from geo.settings import AnalysisSettings
 
 dataset, aanbod, choice = current()
 st.title("Over de data")
 demo_banner(dataset)
+if dataset.demo:
+    st.markdown(
+        "Deze datamap is de **demo**: een verzonnen stad met gegenereerde cijfers in precies "
+        "het formaat van de echte bestanden (RIVM 50090NED, CBS Kerncijfers en Nabijheid, "
+        "wijk- en buurtgrenzen). Zo is alles te proberen zonder echte gegevens. Kies in de "
+        "zijbalk een andere datamap voor echte cijfers."
+    )
+
 st.subheader("Bronnen in deze datamap")
-st.caption(f"{dataset.titel} — {dataset.path}")
+st.caption(f"{md(dataset.titel)} — {code(dataset.path)}")
 sources = dataset.sources.drop(columns=["zonder_vorm"], errors="ignore")
 st.dataframe(
     sources.rename(
@@ -28,42 +40,97 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
+areas = dataset.areas
+vintages = (
+    areas.groupby(["niveau", "indeling"], observed=True).size().rename("gebieden").reset_index()
+)
+left, right = st.columns(2)
+with left:
+    st.markdown("**Gebiedsgrenzen**")
+    st.dataframe(
+        vintages.rename(
+            columns={"niveau": "Niveau", "indeling": "Indeling (jaar)", "gebieden": "Aantal"}
+        ),
+        hide_index=True,
+    )
+with right:
+    st.markdown("**Edities van de Gezondheidsmonitor**")
+    st.markdown(", ".join(str(y) for y in dataset.years) or "geen")
+    st.caption(
+        "De RIVM-tabel gebruikt de gebiedsindeling van 2020 voor alle edities. Wijken en "
+        "buurten waarvan de code niet in de grenzen voorkomt, staan hieronder."
+    )
 if len(dataset.unmatched):
-    with st.expander(f"{len(dataset.unmatched)} code(s) niet gekoppeld"):
+    with st.expander(f"{len(dataset.unmatched)} code(s) niet gekoppeld aan een grens"):
         st.dataframe(dataset.unmatched, hide_index=True, width="stretch")
 for notice in dataset.notices:
-    st.caption(f"Melding: {notice}")
+    st.caption(f"Melding: {md(notice)}")
+
+st.subheader("Aanbod")
+counts = pd.DataFrame(
+    {
+        "Laag": [LAYER_LABELS.get(name, name) for name in aanbod.layers],
+        "Rijen": [len(f) for f in aanbod.layers.values()],
+    }
+)
+st.dataframe(counts, hide_index=True)
+st.caption(
+    "Uit de partnerbestanden in `aanbod/` (alleen lezen)."
+    if aanbod.read_only
+    else "Uit het register `aanbod/register.gpkg` (met geschiedenis; wijzigen op de pagina Aanbod)."
+)
 
 settings = AnalysisSettings()
+steps = " / ".join(fmt_num(w, 2) for _, w in settings.steps)
 st.subheader("Methoden en aannames")
 st.markdown(
     f"""
-- **Eenzaamheid**: RIVM/GGD'en/CBS Gezondheidsmonitor (tabel 50090NED), kleinegebiedsschattingen
-  in procenten van de leeftijdsgroep. Een punt (`.`) in de bron betekent *niet gepubliceerd*
-  (te weinig respondenten) en wordt grijs getoond, nooit als nul. Het landelijk cijfer (NL01)
-  komt uit de bron of uit de ingebouwde landelijke referentie.
+- **Eenzaamheid**: RIVM/GGD'en/CBS Gezondheidsmonitor Volwassenen en Ouderen (tabel 50090NED):
+  kleinegebiedsschattingen in procenten van de leeftijdsgroep (18+, 65+, 18-65). Een punt (`.`)
+  in de bron betekent *niet gepubliceerd* (te weinig respondenten): grijs op de kaart, nooit
+  als nul, met het cijfer van de wijk in de toelichting. Het landelijk cijfer (NL01) komt uit
+  de bron of uit de ingebouwde landelijke referentie.
+- **Kaartklassen**: natuurlijke klassegrenzen (Fisher-Jenks, mapclassify) bij hoogstens 300
+  gebieden, anders kwantielen; vijf klassen.
 - **Doelgroepen**: 65-plussers geteld (CBS Kerncijfers); jongvolwassenen (18-27) geschat als
-  {settings.young_adult_share_15_24:.0%} van 15-24 en {settings.young_adult_share_25_44:.0%}
-  van 25-44 jaar; alleenstaande ouderen en migrantenouderen geschat (methode staat bij elk getal).
+  {fmt_pct(100 * settings.young_adult_share_15_24, 0)} van de 15-24-jarigen en
+  {fmt_pct(100 * settings.young_adult_share_25_44, 0)} van de 25-44-jarigen; alleenstaande
+  ouderen en migrantenouderen geschat (de methode staat bij elk getal in het gebiedsprofiel).
 - **Behoefte**: inwoners × percentage van de best passende leeftijdsgroep; ontbreekt een
-  buurtcijfer, dan het cijfer van de wijk (of gemeente), gemarkeerd.
-- **Bereikbaar aanbod**: E2SFCA met afstandsverval (1 / 0,68 / 0,22),
-  {settings.catchment("ouderen"):.0f} m lopen voor ouderen
-  (ca. {settings.minutes(settings.catchment("ouderen")):.0f} min bij
-  {settings.walking_speed_kmh} km/u), {settings.catchment("jongvolwassenen"):.0f} m voor
-  jongvolwassenen, hemelsbreed × {settings.detour_factor}; Buurtmobiel-gebied:
-  {settings.buurtmobiel_catchment_m:.0f} m.
+  buurtcijfer, dan dat van de wijk (of gemeente), gemarkeerd. Groepen kleiner dan
+  {settings.min_group_size} inwoners zijn onzeker.
+- **Bereikbaar aanbod**: E2SFCA met afstandsverval ({steps}),
+  {fmt_num(settings.catchment("ouderen"), 0)} m lopen voor ouderen (ongeveer
+  {fmt_num(settings.minutes(settings.catchment("ouderen")), 0)} minuten bij
+  {fmt_num(settings.walking_speed_kmh, 1)} km/u) en
+  {fmt_num(settings.catchment("jongvolwassenen"), 0)} m voor jongvolwassenen, hemelsbreed ×
+  {fmt_num(settings.detour_factor, 1)} omrijfactor; wie in een Buurtmobiel-gebied woont:
+  {fmt_num(settings.buurtmobiel_catchment_m, 0)} m.
 - **Hiaat**: eenzamen zonder (naar verhouding) passend aanbod binnen bereik, verhoogd met de
-  vervoersarmoede; wijken en gebieden tellen mensen op en berekenen percentages opnieuw.
-- **Hot spots**: lokale Moran's I en Getis-Ord Gi* (PySAL), {settings.permutations}
-  permutaties, Benjamini-Hochberg FDR {settings.fdr_alpha:.0%}.
-""".replace("%", " %")
+  vervoersarmoede (× 1 + {fmt_num(settings.transport_weight_in_gap, 1)} × index). Wijken en
+  aandachtsgebieden tellen mensen op en berekenen percentages opnieuw.
+- **Vervoersarmoede**: weinig auto's, ver van het OV, weinig vertrekken, veel 65-plussers,
+  moeite met rondkomen en geen Buurtmobiel, geschaald 0-1 en gewogen.
+- **Hot spots**: lokale Moran's I en Getis-Ord Gi* (PySAL) met
+  {fmt_num(settings.permutations, 0)} permutaties en een Benjamini-Hochberg-correctie
+  (FDR {fmt_pct(100 * settings.fdr_alpha, 0)}).
+- **Kaartweergave**: rekenen in RD (EPSG:28992), tonen in WGS84; grenzen voor de kaart
+  vereenvoudigd met {fmt_num(SIMPLIFY_M, 0)} m tolerantie (topologie blijft behouden).
+"""
 )
+
 st.subheader("Licenties en naamsvermelding")
-st.markdown("""
-- Bron: RIVM, GGD'en, CBS (Gezondheidsmonitor Volwassenen en Ouderen) — CC BY 4.0.
-- Bron: CBS — Kerncijfers wijken en buurten, Nabijheid voorzieningen, Wijk- en buurtkaart
-  (PDOK) — CC BY 4.0.
-- Gemeente Utrecht — wijk- en buurtgrenzen (open data).
-- Achtergrondkaart © OpenStreetMap-bijdragers (ODbL). Kaartbibliotheek Leaflet (BSD-2).
-""")
+st.markdown(
+    """
+- Eenzaamheid en gezondheid: **Bron: RIVM, GGD'en, CBS (Gezondheidsmonitor Volwassenen en
+  Ouderen)** — CC BY 4.0.
+- Bevolking, huishoudens, auto's en voorzieningen: **Bron: CBS** (Kerncijfers wijken en
+  buurten, Nabijheid voorzieningen, Wijk- en buurtkaart via PDOK) — CC BY 4.0.
+- Wijk- en buurtgrenzen van Utrecht: **Gemeente Utrecht** (open data).
+- Achtergrondkaart: **© OpenStreetMap-bijdragers** (ODbL); zonder internet blijft de
+  achtergrond leeg, de gegevens verschijnen wel.
+- Kaartsoftware, meegeleverd zodat de kaart zonder internet werkt: Leaflet (BSD-2-Clause),
+  Leaflet.markercluster (MIT), jQuery (MIT); de licenties staan in `static/map/`.
+- Wijkkompas zelf: EUPL-1.2.
+"""
+)

@@ -1,125 +1,179 @@
-"""Gebiedsprofiel: one buurt, wijk or focus area; the choice lives in the URL."""
+"""Gebiedsprofiel: one buurt, wijk or focus area. The choice lives in the URL (shareable)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import analysis, current, demo_banner, group_label
+from app_pages._common import AGE_LABELS, analysis, current, demo_banner, group_label, md
 from geo.analysis.profile import area_profile
 from geo.errors import DataError
+from geo.present.charts import comparison_chart, count_chart, trend_chart
 from geo.present.format import fmt_int, fmt_num, fmt_pct
+
+KINDS = {"gebied": "aandachtsgebied", "wijk": "wijk", "buurt": "buurt", "gemeente": "gemeente"}
 
 dataset, aanbod, choice = current()
 st.title("Gebiedsprofiel")
 demo_banner(dataset)
 
-options = [*dataset.gebieden]
+options = list(dataset.gebieden)
 labels = {name: f"{name} (aandachtsgebied)" for name in options}
 for row in dataset.areas[dataset.areas["niveau"].isin(["wijk", "buurt"])].itertuples():
-    options.append(row.code)
-    labels[row.code] = f"{row.naam} ({row.niveau}, {row.code})"
-wanted = st.query_params.get("gebied", options[0] if options else "")
-if wanted not in labels:
-    match = [o for o in options if o.casefold() == str(wanted).casefold()]
+    options.append(str(row.code))
+    labels[str(row.code)] = f"{row.naam} ({row.niveau}, {row.code})"
+wanted = str(st.query_params.get("gebied", options[0] if options else ""))
+if wanted not in labels:  # a name instead of a code, or another spelling
+    match = [o for o in options if wanted.casefold() in (o.casefold(), labels[o].casefold())]
+    match += [o for o in options if labels[o].casefold().startswith(wanted.casefold() + " (")]
+    if not match and wanted:
+        st.warning(f"Gebied ‘{md(wanted)}’ niet gevonden; kies een gebied.")
     wanted = match[0] if match else options[0]
-chosen = st.selectbox(
-    "Gebied", options, index=options.index(wanted), format_func=labels.get, key="profiel_gebied"
+if st.session_state.get("profiel_gebied") not in labels or st.session_state.get(
+    "profiel_url"
+) != st.query_params.get("gebied"):
+    st.session_state["profiel_gebied"] = wanted  # the URL wins when it changed
+chosen = st.selectbox("Gebied", options, format_func=labels.get, key="profiel_gebied")
+group, age = str(choice["group"]), str(choice["age"])
+st.query_params.update(
+    {"gebied": chosen, "groep": group, "jaar": str(choice["year"]), "leeftijd": age}
 )
-st.query_params["gebied"] = chosen
-group = str(choice["group"])
+st.session_state["profiel_url"] = chosen
+
 try:
     profile = area_profile(dataset, aanbod.layers, chosen, group=group, result=analysis(choice))
 except DataError as exc:
     st.error(str(exc))
     st.stop()
-
 area = profile["area"]
-st.header(f"{area['naam']}")
+naam = str(area["naam"])
+st.header(md(naam), anchor=False)
 st.caption(
-    f"{area['kind']} · {len(area['buurten'])} buurt(en) · gemeente "
-    f"{area['gemeente'] or '–'} · RIVM {profile['year']}, bevolking "
-    f"{profile['population_year']}"
+    f"{KINDS.get(str(area['kind']), area['kind'])} · {len(area['buurten'])} buurt(en) · "
+    f"gemeente {md(area['gemeente'] or '–')} · RIVM {profile['year']} · bevolking (CBS) "
+    f"{profile['population_year']} · doelgroep {md(group_label(group))}"
 )
 
 figures = pd.DataFrame(profile["figures"])
+need = pd.DataFrame(profile["need"])
+gap = profile["gap"] or {}
+mine = need[need["group"] == group] if len(need) else need
+one, two, three, four = st.columns(4)
 if len(figures):
-    st.subheader("Eenzaamheid tegen gemeente en Nederland")
-    age = str(choice["age"]) if str(choice["age"]) in set(figures["group"]) else "18+"
-    part = figures[figures["group"] == age]
-    chart = part.set_index("label")[["value", "gemeente", "nederland"]].rename(
-        columns={"value": area["naam"], "gemeente": "Gemeente", "nederland": "Nederland"}
-    )
-    st.bar_chart(chart, stack=False, y_label="%")
-    table = part[["label", "value", "gemeente", "nederland", "status"]].copy()
-    for column in ("value", "gemeente", "nederland"):
-        table[column] = table[column].map(fmt_pct)
-    st.dataframe(
-        table.rename(
-            columns={
-                "label": "Indicator",
-                "value": area["naam"],
-                "gemeente": "Gemeente",
-                "nederland": "Nederland",
-                "status": "Status",
-            }
-        ),
-        hide_index=True,
-    )
-    st.caption(
-        f"Bron: {part['source'].iloc[0]}, {profile['year']}, "
-        f"{part['vintage'].iloc[0]}. {profile['target']['tekst']}"
-    )
+    row = figures[(figures["group"] == "18+") & (figures["indicator"] == "Eenzaam")]
+    if len(row):
+        value, gemeente = row["value"].iloc[0], row["gemeente"].iloc[0]
+        one.metric(
+            "Eenzaam (18+)",
+            fmt_pct(value),
+            f"{fmt_num(value - gemeente, 1)} %-punt t.o.v. gemeente"
+            if pd.notna(value) and pd.notna(gemeente)
+            else None,
+            delta_color="inverse",
+        )
+if len(mine):
+    two.metric(f"Eenzame {md(group_label(group))}", fmt_int(mine["lonely"].iloc[0]))
+    three.metric("Waarvan ernstig eenzaam", fmt_int(mine["severely_lonely"].iloc[0]))
+if gap:
+    four.metric("Hiaatscore (rang)", f"{fmt_int(gap.get('gap_score'))} ({gap.get('rank', '–')})")
 
-trend = pd.DataFrame(profile["trend"])
-if len(trend):
-    st.subheader("Trend eenzaam (18+)")
-    st.line_chart(
-        trend.set_index("year")[["value", "gemeente", "nederland"]].rename(
-            columns={"value": area["naam"], "gemeente": "Gemeente", "nederland": "Nederland"}
-        ),
-        y_label="%",
+st.subheader("Eenzaamheid tegen gemeente en Nederland")
+if len(figures):
+    shown_age = age if age in set(figures["group"]) else "18+"
+    part = figures[figures["group"] == shown_age]
+    st.vega_lite_chart(
+        comparison_chart(part.to_dict(orient="records"), area=naam),
+        width="stretch",
+    )
+    table = pd.DataFrame(
+        {
+            "Indicator": part["label"],
+            naam: part["value"].map(fmt_pct),
+            "Gemeente": part["gemeente"].map(fmt_pct),
+            "Nederland": part["nederland"].map(fmt_pct),
+            "Status": part["status"],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        f"{AGE_LABELS.get(shown_age, shown_age)} · Bron: {md(part['source'].iloc[0])}, "
+        f"{profile['year']}, {md(part['vintage'].iloc[0])}. {md(profile['target']['tekst'])}"
+    )
+else:
+    st.info("Geen RIVM-cijfers voor dit gebied.")
+
+trend = pd.DataFrame(profile["trend_65plus"] if age == "65+" else profile["trend"])
+if len(trend) > 1:
+    st.subheader(f"Trend eenzaam ({'65+' if age == '65+' else '18+'})")
+    st.vega_lite_chart(trend_chart(trend.to_dict(orient="records"), area=naam), width="stretch")
+    st.caption(
+        "Edities " + ", ".join(str(y) for y in trend["year"]) + " van de Gezondheidsmonitor, "
+        "herberekend naar de gebiedsindeling van 2020."
     )
 
 st.subheader("Doelgroepen")
-need = pd.DataFrame(profile["need"])
 populations = pd.DataFrame(profile["populations"])
 if len(need):
-    merged = need.merge(populations[["group", "method", "estimated"]], on="group")
-    merged = merged.assign(
-        Inwoners=merged["population"].map(fmt_int),
-        Eenzaam=merged["lonely"].map(fmt_int),
-        Ernstig=merged["severely_lonely"].map(fmt_int),
-        Percentage=merged["lonely_rate"].map(fmt_pct),
-    )
+    merged = need.merge(populations[["group", "method", "estimated"]], on="group", how="left")
     st.dataframe(
-        merged[
-            ["label", "Inwoners", "Eenzaam", "Ernstig", "Percentage", "estimated", "method"]
-        ].rename(columns={"label": "Doelgroep", "estimated": "Soort", "method": "Methode"}),
+        pd.DataFrame(
+            {
+                "Doelgroep": merged["label"],
+                "Inwoners": merged["population"].map(fmt_int),
+                "Eenzaam": merged["lonely"].map(fmt_int),
+                "Ernstig eenzaam": merged["severely_lonely"].map(fmt_int),
+                "Percentage eenzaam": merged["lonely_rate"].map(fmt_pct),
+                "Aantal": merged["estimated"],
+                "Hoe bepaald": merged["method"],
+            }
+        ),
         hide_index=True,
         width="stretch",
+        column_config={"Hoe bepaald": st.column_config.TextColumn(width="large")},
+    )
+    st.caption(
+        "‘telling’ komt rechtstreeks uit CBS Kerncijfers; ‘schatting’ is afgeleid (zie de "
+        "methode). Eenzaam = inwoners × het RIVM-percentage van de best passende leeftijdsgroep."
     )
 
-st.subheader(f"Aanbod en hiaat voor {group_label(group)}")
-gap = profile["gap"]
-if gap:
-    st.markdown(f"**Hiaatscore {fmt_num(gap.get('gap_score'), 0)}** (rang {gap.get('rank')})")
-    st.text(str(gap.get("reason", "")))
-offer = profile["offer"]["by_soort_max_per_buurt"]
-st.bar_chart(pd.Series(offer, name="bereikbaar (max per buurt)"), horizontal=True)
-nearest = profile["nearest"]
-if nearest.get("welzijn_op_recept"):
-    wor = nearest["welzijn_op_recept"]
+st.subheader(f"Aanbod voor {md(group_label(group))}")
+offer = profile["offer"]
+left, right = st.columns([3, 2])
+with left:
+    counts = {k: v for k, v in offer["by_soort_max_per_buurt"].items() if v}
+    if counts:
+        st.vega_lite_chart(
+            count_chart(counts, title="Bereikbare activiteiten (meeste in één buurt)"),
+            width="stretch",
+        )
+    else:
+        st.info("Geen passend aanbod binnen bereik van dit gebied.")
+with right:
     st.markdown(
-        f"Dichtstbijzijnde Welzijn op recept: {wor['naam']} ({fmt_int(wor['afstand_m'])} m)"
+        f"- **{fmt_int(offer['suitable_inside_area'])}** passende activiteiten in het gebied\n"
+        f"- **{fmt_int(offer['reachable_offer'])}** plaatsen per 1.000 eenzamen binnen bereik"
     )
-services = ", ".join(s["naam"] for s in nearest.get("buurtmobiel", [])) or "geen"
-st.markdown(f"Buurtmobiel en vergelijkbare diensten: {services}")
-if profile["no_offer_buurten"]:
+    nearest = profile["nearest"]
+    wor = nearest.get("welzijn_op_recept")
+    if wor:
+        st.markdown(
+            f"- Dichtstbijzijnde Welzijn op recept: **{md(wor['naam'])}** "
+            f"({fmt_int(wor['afstand_m'])} m hemelsbreed)"
+        )
+    else:
+        st.markdown("- Geen Welzijn op recept-locaties in de gegevens")
+    services = [f"{md(s['naam'])} ({md(s['dienst'])})" for s in nearest.get("buurtmobiel", [])]
     st.markdown(
-        "Buurten zonder passend aanbod binnen bereik: "
-        + ", ".join(b["naam"] for b in profile["no_offer_buurten"])
+        "- Buurtmobiel en vergelijkbare vervoersdiensten: "
+        + (", ".join(services) if services else "geen in dit gebied")
     )
+    if profile["no_offer_buurten"]:
+        st.markdown(
+            "- Buurten zonder passend aanbod binnen bereik: "
+            + ", ".join(md(b["naam"]) for b in profile["no_offer_buurten"])
+        )
+if gap.get("reason"):
+    st.caption(f"Waarom deze hiaatscore: {md(gap['reason'])}")
 
 transport = profile["transport"]
 if transport:
@@ -128,11 +182,12 @@ if transport:
         pd.DataFrame(
             {
                 "Onderdeel": [
-                    "Index (0-1)",
+                    "Index (0 = geen, 1 = sterk)",
                     "Auto's per huishouden",
                     "Afstand tot OV-halte (m)",
                     "Vertrekken per uur binnen 500 m",
-                    "Moeite met rondkomen (%)",
+                    "Moeite met rondkomen",
+                    "Buurtmobiel",
                 ],
                 "Waarde": [
                     fmt_num(transport.get("index"), 2),
@@ -140,10 +195,33 @@ if transport:
                     fmt_int(transport.get("afstand_ov_m")),
                     fmt_num(transport.get("vertrekken_per_uur"), 1),
                     fmt_pct(transport.get("moeite_rondkomen")),
+                    ", ".join(transport.get("buurtmobiel") or []) or "geen",
                 ],
             }
         ),
         hide_index=True,
     )
-for note in profile["notes"]:
+    st.caption(
+        "Gemiddelden over de buurten, gewogen naar het aantal eenzamen. Een streepje: "
+        "niet in de gegevens (bijvoorbeeld geen OV-haltes geladen)."
+    )
+
+flags = profile["flags"]
+warnings_ = []
+if flags["suppressed_figures"]:
+    warnings_.append(
+        "niet gepubliceerd: "
+        + ", ".join(f"{md(f['indicator'])} ({f['group']})" for f in flags["suppressed_figures"])
+    )
+if flags["fallback_buurten"]:
+    warnings_.append(
+        f"{len(flags['fallback_buurten'])} buurt(en) met het cijfer van de wijk of gemeente"
+    )
+if flags["unreliable_buurten"]:
+    warnings_.append(f"{len(flags['unreliable_buurten'])} buurt(en) met een kleine doelgroep")
+if flags["buurten_zonder_vorm"]:
+    warnings_.append(f"{len(flags['buurten_zonder_vorm'])} buurt(en) zonder grens")
+for note in warnings_ + [md(n) for n in profile["notes"]]:
     st.caption(f"Let op: {note}")
+with st.expander("Bronnen van dit profiel"):
+    st.dataframe(pd.DataFrame(profile["sources"]), hide_index=True, width="stretch")

@@ -1,17 +1,24 @@
 """Folium maps for the dashboard and exports (no Streamlit here).
 
-Maps work offline: Leaflet and MarkerCluster are served by the app itself (``static/``, URL
-``/app/static/...``) instead of a CDN, and no branca colour map (which pulls d3 from a CDN)
-is used — legends are returned as data and drawn by the caller. Geometry is simplified in RD
-(a few metres, topology-preserving) and coordinates are rounded to 6 decimals to keep the
-payload small. Every text from a file or a user is HTML-escaped before it reaches a tooltip
-or popup.
+* **Offline**: Leaflet, Leaflet.markercluster and jQuery are served by the app itself
+  (``static/map/``, URL ``/app/static/map/...``) instead of a CDN, and no branca colour map
+  (which pulls d3 from a CDN) is used: legends are returned as data (:class:`Legend`) and
+  drawn by the caller. Base tiles (OpenStreetMap) may fail offline; the layers still show.
+* **Small**: geometry is simplified in RD (a few metres, topology-preserving) and coordinates
+  are rounded to 6 decimals (about 10 cm).
+* **Deterministic**: the same inputs give byte-identical map scripts (no random class breaks,
+  no random ids), so ``st_folium`` keeps its state and does not reload the map on a rerun.
+* **Safe**: every text from a file or a user passes :func:`js_text` before it reaches a
+  tooltip, popup or layer name: HTML-escaped, and neutral inside the JavaScript template
+  literals folium puts popups and tooltips in (backtick, ``${`` and backslash).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import folium
@@ -22,24 +29,29 @@ import pandas as pd
 import shapely
 from folium.plugins import MarkerCluster
 
-from geo.io.crs import WGS84
+from geo.aanbod.schema import DOELGROEPEN, SOORTEN, split_keys
+from geo.io.crs import to_display
+from geo.model.figures import NOT_PUBLISHED, PUBLISHED
 from geo.present.format import fmt_num
 from geo.present.safe_text import html_text
 
-STATIC = "/app/static"
-LEAFLET_JS = [("leaflet", f"{STATIC}/map/map-bundle.js")]
-"""jQuery 3.7.1 (folium popups), Leaflet 1.9.4 and Leaflet.markercluster 1.5.3 in one file.
-
-One file, so a plugin never runs before Leaflet (the map component loads scripts in parallel).
-"""
-LEAFLET_CSS = [("leaflet_css", f"{STATIC}/map/leaflet.css")]
-CLUSTER_JS: list[tuple[str, str]] = []
-CLUSTER_CSS = [
-    ("markercluster_css", f"{STATIC}/map/MarkerCluster.css"),
-    ("markercluster_default_css", f"{STATIC}/map/MarkerCluster.Default.css"),
+STATIC = "/app/static/map"
+MAP_JS = [
+    ("wijkkompas_map_bundle", f"{STATIC}/map-bundle.js"),
+    ("wijkkompas_map_fixes", f"{STATIC}/wijkkompas.js"),
 ]
-PALETTE = ["#fff5d6", "#fdcf8b", "#f9955a", "#e0523a", "#a51c30"]
-"""Sequential classes, light to dark (colour-blind safe orange-red)."""
+"""jQuery 3.7.1 (folium popups), Leaflet 1.9.4 and Leaflet.markercluster 1.5.3 in one file,
+then our fix for clicks on a map that is partly out of view (``static/map/wijkkompas.js``)."""
+MAP_CSS = [("leaflet_css", f"{STATIC}/leaflet.css")]
+CLUSTER_CSS = [
+    ("markercluster_css", f"{STATIC}/MarkerCluster.css"),
+    ("markercluster_default_css", f"{STATIC}/MarkerCluster.Default.css"),
+]
+OSM_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers'
+)
+PALETTE = ("#fff5d6", "#fdcf8b", "#f9955a", "#e0523a", "#a51c30")
+"""Sequential classes, light to dark (ColorBrewer-like orange-red, colour-blind safe)."""
 MISSING = "#c8c8c8"
 SOORT_COLOURS = {
     "ontmoeting": "#1f77b4",
@@ -52,80 +64,210 @@ SOORT_COLOURS = {
     "vervoer": "#7f7f7f",
     "overig": "#bcbd22",
 }
-BIVARIATE = [  # rows: need low..high; columns: offer low..high
-    ["#e8e8e8", "#b5c0da", "#6c83b5"],
-    ["#dfb0d6", "#a5add3", "#5a7fb0"],
-    ["#be64ac", "#8c62aa", "#3b4994"],
-]
+BIVARIATE = (  # rows: need low..high; columns: offer low..high
+    ("#e8e8e8", "#b5c0da", "#6c83b5"),
+    ("#dfb0d6", "#a5add3", "#5a7fb0"),
+    ("#be64ac", "#8c62aa", "#3b4994"),
+)
 SIMPLIFY_M = 3.0
+"""Display tolerance in metres (RD): invisible at city zoom, halves the payload."""
+EXACT_BREAKS_MAX = 300
+"""Up to this many values the class breaks are Fisher-Jenks (exact); above, quantiles."""
+CODE_PATTERN = re.compile(r"\b(?:BU|WK|GM)\d{4,8}\b")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Legend:
-    """A legend drawn next to the map: title and (colour, label) entries, plus notes."""
+    """A legend drawn next to the map: a title, (colour, label) entries and notes."""
 
     title: str
-    entries: list[tuple[str, str]]
-    notes: list[str] = field(default_factory=list)
+    entries: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def js_text(value: object) -> str:
+    """Text that is safe in folium's HTML *and* inside its JavaScript template literals.
+
+    Folium writes tooltips and popups into JavaScript template literals (`` `...` ``), where
+    a backtick ends the string and ``${...}`` runs code; HTML escaping alone does not stop
+    that. ``None`` and NaN become an empty string.
+
+    Examples
+    --------
+    >>> js_text('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    >>> js_text("${alert(1)}`")
+    '&#36;{alert(1)}&#96;'
+    """
+    return html_text(value).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
 def offline(m: folium.Map) -> folium.Map:
     """Point the map's JavaScript and CSS at the files the app serves itself."""
-    m.default_js = LEAFLET_JS
-    m.default_css = LEAFLET_CSS
+    m.default_js = list(MAP_JS)
+    m.default_css = list(MAP_CSS)
     return m
 
 
 def for_display(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M) -> gpd.GeoDataFrame:
-    """Simplify in RD (topology-preserving) and convert to WGS84 with 6-decimal coordinates."""
+    """Simplify in RD (topology-preserving) and convert to WGS84 with 6-decimal coordinates.
+
+    Parameters
+    ----------
+    frame
+        Areas or points in EPSG:28992.
+    simplify_m
+        Tolerance in metres; 0 keeps every vertex.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy in EPSG:4326.
+    """
     out = frame.copy()
     if simplify_m > 0:
         out["geometry"] = out.geometry.simplify(simplify_m, preserve_topology=True)
-    out = out.to_crs(WGS84)
+    out = to_display(out)
     out["geometry"] = shapely.transform(out.geometry.to_numpy(), lambda xy: np.round(xy, 6))
     return out
 
 
 def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
-    """An offline-ready map fitted to a frame (EPSG:28992)."""
-    minx, miny, maxx, maxy = frame.to_crs(WGS84).total_bounds
+    """An offline-ready map fitted to a frame (EPSG:28992), OpenStreetMap as background.
+
+    Examples
+    --------
+    >>> m = base_map(dataset.level("buurt"))  # doctest: +SKIP
+    """
+    minx, miny, maxx, maxy = to_display(frame[["geometry"]]).total_bounds
     m = offline(
         folium.Map(
-            location=[(miny + maxy) / 2, (minx + maxx) / 2],
+            location=[round(float(miny + maxy) / 2, 6), round(float(minx + maxx) / 2, 6)],
             zoom_start=12,
             tiles=None,
             control_scale=True,
+            zoom_snap=0.25,  # fit the area snugly, not at the next lower whole zoom level
         )
     )
     if tiles:
         folium.TileLayer(
             "OpenStreetMap",
             name="Achtergrond (OpenStreetMap)",
-            attr="&copy; OpenStreetMap-bijdragers",
+            attr=OSM_ATTRIBUTION,
             control=False,
         ).add_to(m)
+    fit(m, frame)
+    return m
+
+
+def fit(m: folium.Map, frame: gpd.GeoDataFrame | shapely.Geometry) -> folium.Map:
+    """Zoom the map to a frame or geometry in EPSG:28992."""
+    shapes = (
+        gpd.GeoDataFrame(geometry=[frame], crs="EPSG:28992")
+        if isinstance(frame, shapely.Geometry)
+        else frame[["geometry"]]
+    )
+    minx, miny, maxx, maxy = (round(float(v), 6) for v in to_display(shapes).total_bounds)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def area_values(
+    areas: gpd.GeoDataFrame,
+    figures: pd.DataFrame,
+    *,
+    indicator: str,
+    group: str,
+    year: int | None,
+    decimals: int = 1,
+) -> gpd.GeoDataFrame:
+    """One figure per area, with its status and a Dutch note for the tooltip.
+
+    Parameters
+    ----------
+    areas
+        Areas of one level (``Dataset.level``), EPSG:28992.
+    figures
+        The dataset's tidy figures (``Dataset.figures``).
+    indicator, group, year
+        Which figure (RIVM stem, age group ``18+``/``65+``/``18-65``, edition).
+    decimals
+        Decimals of the wijk value quoted in a suppressed buurt's note.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code``, ``naam``, ``niveau``, ``wijk_code``, ``indeling``, ``value`` (NaN when not
+        published or absent), ``status`` (``gepubliceerd``, ``niet gepubliceerd``, ``geen
+        cijfer``), ``note`` (why a value is missing, with the wijk's figure as a fallback for
+        a suppressed buurt), ``source``, ``vintage``, geometry; aligned with ``areas``.
+
+    Examples
+    --------
+    >>> frame = area_values(dataset.level("buurt"), dataset.figures,
+    ...                     indicator="Eenzaam", group="65+", year=2020)  # doctest: +SKIP
+    >>> frame.loc[frame["status"] == "niet gepubliceerd", "note"].iloc[0]  # doctest: +SKIP
+    'niet gepubliceerd (te weinig respondenten); wijkcijfer 55,1 %'
+    """
+    part = figures[
+        (figures["indicator"] == indicator)
+        & (figures["group"] == group)
+        & (figures["year"] == year)
+    ]
+    part = part.assign(code=part["code"].astype(str)).drop_duplicates("code").set_index("code")
+    columns = ["code", "naam", "niveau", "wijk_code", "indeling", "geometry"]
+    out = areas[[c for c in columns if c in areas.columns]].copy()
+    codes = out["code"].astype(str)
+    out["value"] = codes.map(part["value"]).astype(float)
+    status = codes.map(part["status"].astype(str))
+    out["status"] = status.fillna("geen cijfer")
+    out["source"] = codes.map(part["source"].astype(str)).fillna("")
+    out["vintage"] = codes.map(part["vintage"].astype(str)).fillna("")
+    notes = pd.Series("", index=out.index, dtype=object)
+    notes[out["status"] == NOT_PUBLISHED] = "niet gepubliceerd (te weinig respondenten)"
+    notes[out["status"] == "geen cijfer"] = "geen cijfer in deze editie"
+    if "wijk_code" in out.columns:
+        wijk_values = out["wijk_code"].astype(str).map(part["value"])
+        fallback = (out["status"] != PUBLISHED) & wijk_values.notna()
+        unit = str(part["unit"].iloc[0]) if len(part) and "unit" in part else ""
+        notes[fallback] = [
+            f"{note}; wijkcijfer {fmt_num(v, decimals)} {unit}".strip()
+            for note, v in zip(notes[fallback], wijk_values[fallback], strict=True)
+        ]
+    out["note"] = notes
+    return out
 
 
 def classify(values: pd.Series, *, k: int = 5) -> tuple[np.ndarray, list[float]]:
     """Class index per value (−1 for missing) and the class upper bounds.
 
-    Natural breaks (mapclassify); quantiles when there are few distinct values.
+    Fisher-Jenks natural breaks (mapclassify, exact and deterministic) up to
+    :data:`EXACT_BREAKS_MAX` values, quantiles above that; fewer classes when there are
+    fewer distinct values.
+
+    Examples
+    --------
+    >>> classes, bins = classify(pd.Series([1.0, 2.0, None, 9.0, 10.0]), k=2)
+    >>> classes.tolist(), bins
+    ([0, 0, -1, 1, 1], [2.0, 10.0])
     """
-    present = values.dropna().to_numpy(dtype=float)
-    classes = np.full(len(values), -1)
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    mask = np.isfinite(numbers)
+    present = numbers[mask]
+    classes = np.full(len(numbers), -1)
     if len(present) == 0:
         return classes, []
     k = max(1, min(k, len(np.unique(present))))
-    if k < 3:
-        bins = sorted(set(np.quantile(present, np.linspace(0, 1, k + 1)[1:]).tolist()))
+    if k == 1:
+        bins = [float(present.max())]
+    elif len(present) <= EXACT_BREAKS_MAX:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "numba not installed": fine at this size
+            bins = mapclassify.FisherJenks(present, k=k).bins.tolist()
     else:
-        bins = mapclassify.NaturalBreaks(present, k=k).bins.tolist()
-    mask = values.notna().to_numpy()
-    classes[mask] = np.searchsorted(bins, values.to_numpy(dtype=float)[mask], side="left")
-    classes = np.clip(classes, -1, len(bins) - 1)
-    return classes, bins
+        bins = sorted(set(mapclassify.Quantiles(present, k=k).bins.tolist()))
+    classes[mask] = np.searchsorted(bins, present, side="left")
+    return np.clip(classes, -1, len(bins) - 1), [float(b) for b in bins]
 
 
 def choropleth(
@@ -139,79 +281,88 @@ def choropleth(
     source: str = "",
     k: int = 5,
     decimals: int = 1,
+    name: str | None = None,
 ) -> tuple[folium.GeoJson, Legend]:
     """A classed choropleth layer and its legend.
 
     Parameters
     ----------
     areas
-        Areas (EPSG:28992) with ``code``, ``naam`` and the ``value`` column.
+        Areas (EPSG:28992) with ``code``, ``naam`` and the ``value`` column; an ``indeling``
+        column (boundary vintage) is quoted in the tooltip.
     value
         Column to map (NaN = not published/missing, drawn grey).
-    title, label
-        Layer name and the value's label in the tooltip.
+    title
+        Legend title.
+    label
+        The value's label in the tooltip.
     unit
         Unit shown after values.
     notes
-        Per-area remark (e.g. *niet gepubliceerd*, *cijfer van de wijk*), aligned with areas.
+        Per-area remark (e.g. *niet gepubliceerd*, the wijk's figure), aligned with areas.
     source
-        Source, year and boundary vintage, shown in every tooltip.
+        Source and year, shown in every tooltip.
+    k
+        Number of classes.
+    decimals
+        Decimals shown.
+    name
+        Layer name in the layer control (default: the title).
 
     Returns
     -------
     layer, legend
+        The GeoJson layer (each feature carries ``code`` for click handling and one
+        escaped ``tip`` for its tooltip) and the legend.
+
+    Examples
+    --------
+    >>> frame = area_values(areas, figures, indicator="Eenzaam", group="18+", year=2020)
+    ... # doctest: +SKIP
+    >>> layer, legend = choropleth(frame, value="value", title="Eenzaam 18+ 2020",
+    ...                            label="Eenzaam", notes=frame["note"])  # doctest: +SKIP
     """
-    shown = for_display(areas[["code", "naam", value, "geometry"]].copy())
-    classes, bins = classify(shown[value], k=k)
+    shown = for_display(areas[["code", "naam", "geometry"]].copy())
+    values = pd.to_numeric(areas[value], errors="coerce")
+    classes, bins = classify(values, k=k)
     palette = PALETTE if len(bins) == len(PALETTE) else _spread(len(bins))
-    shown["kleur"] = [palette[c] if c >= 0 else MISSING for c in classes]
-    shown["naam"] = shown["naam"].map(html_text)
-    shown["cijfer"] = [
-        f"{fmt_num(v, decimals)} {unit}".strip() if pd.notna(v) else "geen cijfer"
-        for v in shown[value]
-    ]
     remarks = (
-        notes.reindex(areas.index).fillna("")
+        notes.reindex(areas.index).fillna("").astype(str)
         if notes is not None
         else pd.Series("", index=areas.index)
     )
-    shown["toelichting"] = [html_text(r) for r in remarks.to_numpy()]
-    shown["bron"] = html_text(source)
-    shown = shown.drop(columns=[value])
-    layer = folium.GeoJson(
-        json.loads(shown.to_json(drop_id=True)),
-        name=html_text(title),
-        style_function=lambda f: {
-            "fillColor": f["properties"]["kleur"],
-            "color": "#555555",
-            "weight": 0.6,
-            "fillOpacity": 0.75,
-        },
-        highlight_function=lambda f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["naam", "code", "cijfer", "toelichting", "bron"],
-            aliases=["Gebied", "Code", html_text(label), "Let op", "Bron"],
-            sticky=True,
-        ),
+    vintages = (
+        areas["indeling"].astype(str) if "indeling" in areas else pd.Series("", index=areas.index)
     )
-    entries, lower = [], None
+    shown = shown[["code", "geometry"]].assign(
+        kleur=[palette[c] if c >= 0 else MISSING for c in classes],
+        tip=[
+            _tip(n, c, label, v, unit, decimals, r, source, g)
+            for n, c, v, r, g in zip(
+                areas["naam"], areas["code"], values, remarks, vintages, strict=True
+            )
+        ],
+    )
+    layer = folium.GeoJson(
+        _features(shown),
+        name=js_text(name or title),
+        style_function=_fill_style,
+        highlight_function=_highlight,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    )
+    entries: list[tuple[str, str]] = []
+    lower: float | None = None
     for colour, upper in zip(palette, bins, strict=False):
-        if lower is None:
-            text = f"t/m {fmt_num(upper, decimals)} {unit}"
-        else:
-            text = f"{fmt_num(lower, decimals)} – {fmt_num(upper, decimals)} {unit}"
-        entries.append((colour, text.strip()))
+        text = (
+            f"t/m {fmt_num(upper, decimals)}"
+            if lower is None
+            else f"{fmt_num(lower, decimals)} – {fmt_num(upper, decimals)}"
+        )
+        entries.append((colour, f"{text} {unit}".strip()))
         lower = upper
     if (classes < 0).any():
         entries.append((MISSING, "geen cijfer (niet gepubliceerd)"))
-    return layer, Legend(title=title, entries=entries, notes=[source] if source else [])
-
-
-def _spread(n: int) -> list[str]:
-    if n <= 1:
-        return [PALETTE[-2]]
-    idx = np.round(np.linspace(0, len(PALETTE) - 1, n)).astype(int)
-    return [PALETTE[i] for i in idx]
+    return layer, Legend(title=title, entries=tuple(entries), notes=(source,) if source else ())
 
 
 def outline_layer(
@@ -221,20 +372,42 @@ def outline_layer(
     colour: str = "#000000",
     weight: float = 3.0,
     dash: str | None = None,
+    fill_opacity: float = 0.0,
+    key: str | None = None,
 ) -> folium.GeoJson:
-    """Outlines (focus areas, Buurtmobiel service areas) with their name as tooltip."""
-    shown = for_display(areas[["naam", "geometry"]].copy(), simplify_m=5)
-    shown["naam"] = shown["naam"].map(html_text)
+    """Outlines (focus areas, Buurtmobiel service areas, hot spots) named in their tooltip.
+
+    Parameters
+    ----------
+    areas
+        Shapes with ``naam`` (EPSG:28992).
+    name
+        Layer name (layer control and tooltip heading).
+    colour, weight, dash
+        Line style.
+    fill_opacity
+        0 draws only the outline (clicks pass through to the areas underneath).
+    key
+        Column copied into the features' ``gebied`` property (for click handling).
+    """
+    columns = ["naam", "geometry"] + ([key] if key and key != "naam" else [])
+    shown = for_display(areas[columns].copy(), simplify_m=5)
+    shown["gebied"] = shown[key].astype(str) if key else ""
+    shown["tip"] = [f"<b>{js_text(name)}</b><br>{js_text(n)}" for n in shown["naam"]]
+    shown = shown[["gebied", "tip", "geometry"]]
+    style = {
+        "fill": fill_opacity > 0,
+        "fillColor": colour,
+        "fillOpacity": fill_opacity,
+        "color": colour,
+        "weight": weight,
+        "dashArray": dash,
+    }
     return folium.GeoJson(
-        json.loads(shown.to_json(drop_id=True)),
-        name=html_text(name),
-        style_function=lambda f: {
-            "fill": False,
-            "color": colour,
-            "weight": weight,
-            "dashArray": dash,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["naam"], aliases=[html_text(name)]),
+        _features(shown),
+        name=js_text(name),
+        style_function=lambda _feature: style,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
     )
 
 
@@ -242,131 +415,381 @@ def points_layer(
     points: gpd.GeoDataFrame,
     *,
     name: str,
-    colour_by: str | None = None,
     colour: str = "#1f77b4",
-    fields: tuple[str, ...] | Mapping[str, str] = ("naam",),
+    fields: Mapping[str, str] | Sequence[str] = ("naam",),
     cluster: bool = False,
     radius: float = 6,
     show: bool = True,
 ) -> folium.FeatureGroup:
-    """Points as one GeoJSON layer of circle markers, fast to render.
+    """Circle markers with an escaped popup and tooltip; clustered on request.
 
-    Popups and tooltips are escaped; clustered on request (for many activities).
+    Parameters
+    ----------
+    points
+        Points in EPSG:28992 (rows without a location are skipped).
+    name
+        Layer name in the layer control.
+    colour
+        Marker (and cluster) colour.
+    fields
+        Columns shown in the popup, ``{column: Dutch label}`` (the first is the tooltip).
+        Soort and doelgroep keys are shown by their Dutch labels.
+    cluster
+        Group nearby markers (Leaflet.markercluster), in the layer's colour.
+    radius
+        Marker radius in pixels.
+    show
+        Whether the layer is on when the map opens.
     """
-    group = folium.FeatureGroup(name=html_text(name), show=show)
+    labels = dict(fields) if isinstance(fields, Mapping) else {f: f for f in fields}
+    group = folium.FeatureGroup(name=js_text(name), show=show)
     target: folium.FeatureGroup | MarkerCluster = group
     if cluster:
-        target = MarkerCluster(name=html_text(name), disableClusteringAtZoom=16)
-        target.default_js = CLUSTER_JS
-        target.default_css = CLUSTER_CSS
+        target = MarkerCluster(
+            name=js_text(name),
+            control=False,
+            options={"disableClusteringAtZoom": 16, "showCoverageOnHover": False},
+            icon_create_function=_cluster_icon(colour),
+        )
+        target.default_js = []
+        target.default_css = list(CLUSTER_CSS)
         target.add_to(group)
-    aliases = dict(fields) if isinstance(fields, Mapping) else {f: f for f in fields}
-    fields = tuple(aliases)
     located = points[points.geometry.notna() & ~points.geometry.is_empty]
-    located = located[located.geometry.geom_type == "Point"]
     if located.empty:
         return group
-    shown = located.to_crs(WGS84)
-    data = gpd.GeoDataFrame(
-        {f: [html_text(v) for v in shown[f]] if f in shown.columns else "" for f in fields},
-        geometry=shapely.transform(shown.geometry.to_numpy(), lambda xy: np.round(xy, 6)),
-        crs=WGS84,
-    )
-    data["_kleur"] = (
-        [SOORT_COLOURS.get(str(v), colour) for v in shown[colour_by]] if colour_by else colour
-    )
+    # one GeoJSON layer for all markers: thousands of separate folium markers would each
+    # compile their own templates (seconds per rerun) and bloat the payload
+    shown = for_display(located[["geometry"]], simplify_m=0)
+    records = located.drop(columns="geometry").to_dict(orient="records")
+    first = next(iter(labels))
+    shown["tip"] = [js_text(_shown_value(first, row.get(first))) for row in records]
+    shown["popup"] = [
+        "<br>".join(
+            f"<b>{js_text(label)}</b>: {js_text(_shown_value(column, row.get(column)))}"
+            for column, label in labels.items()
+            if _present(row.get(column))
+        )
+        for row in records
+    ]
+    style: dict[str, object] = {
+        "color": colour,
+        "fillColor": colour,
+        "fillOpacity": 0.85,
+        "weight": 1,
+    }
     folium.GeoJson(
-        json.loads(data.to_json(drop_id=True)),
-        name=html_text(name),
-        marker=folium.CircleMarker(radius=radius, fill=True, fill_opacity=0.85, weight=1),
-        style_function=lambda f: {
-            "color": f["properties"]["_kleur"],
-            "fillColor": f["properties"]["_kleur"],
-        },
-        tooltip=folium.GeoJsonTooltip(fields=[fields[0]], labels=False),
-        popup=folium.GeoJsonPopup(fields=list(fields), aliases=[html_text(f) for f in fields]),
+        _features(shown[["tip", "popup", "geometry"]]),
+        name=js_text(name),
+        marker=folium.CircleMarker(
+            radius=radius, fill=True, color=colour, fill_color=colour, fill_opacity=0.85, weight=1
+        ),
+        style_function=lambda _feature: style,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
     ).add_to(target)
     return group
+
+
+def aanbod_layers(
+    activities: gpd.GeoDataFrame,
+    *,
+    soorten: Iterable[str] | None = None,
+    doelgroepen: Iterable[str] | None = None,
+) -> list[folium.FeatureGroup]:
+    """Activities as one clustered layer per soort, coloured per soort, filtered.
+
+    Parameters
+    ----------
+    activities
+        The ``activiteiten`` layer (EPSG:28992).
+    soorten
+        Soort keys to show (default all).
+    doelgroepen
+        Doelgroep keys to show (default all); an activity for ``iedereen`` always shows.
+
+    Returns
+    -------
+    list of folium.FeatureGroup
+        One layer per soort that has activities left after filtering.
+    """
+    keep = filter_activities(activities, soorten=soorten, doelgroepen=doelgroepen)
+    fields = {
+        "naam": "Naam",
+        "soort": "Soort",
+        "doelgroepen": "Voor",
+        "organisatie": "Organisatie",
+        "dagdelen": "Wanneer",
+        "frequentie": "Hoe vaak",
+        "adres": "Adres",
+        "bron": "Bron",
+    }
+    layers = []
+    for soort, label in SOORTEN.items():
+        part = keep[keep["soort"].astype(str) == soort]
+        if len(part):
+            layers.append(
+                points_layer(
+                    part,
+                    name=f"Aanbod: {label.split(' (')[0]} ({len(part)})",
+                    colour=SOORT_COLOURS[soort],
+                    fields=fields,
+                    cluster=True,
+                )
+            )
+    return layers
+
+
+def filter_activities(
+    activities: gpd.GeoDataFrame,
+    *,
+    soorten: Iterable[str] | None = None,
+    doelgroepen: Iterable[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Activities of the given soorten that serve one of the doelgroepen (or ``iedereen``).
+
+    Examples
+    --------
+    >>> filter_activities(acts, soorten=["bewegen"], doelgroepen=["jongvolwassenen"])
+    ... # doctest: +SKIP
+    """
+    keep = pd.Series(True, index=activities.index)
+    if soorten is not None:
+        keep &= activities["soort"].astype(str).isin(set(soorten))
+    if doelgroepen is not None:
+        wanted = set(doelgroepen) | {"iedereen"}
+        keep &= activities["doelgroepen"].map(
+            lambda v: not split_keys(v) or bool(set(split_keys(v)) & wanted)
+        )
+    return activities[keep]
+
+
+def soort_legend(soorten: Iterable[str] | None = None) -> Legend:
+    """Legend of the aanbod marker colours."""
+    keys = list(SOORTEN) if soorten is None else [s for s in SOORTEN if s in set(soorten)]
+    return Legend(
+        title="Aanbod (soort)",
+        entries=tuple((SOORT_COLOURS[s], SOORTEN[s].split(" (")[0]) for s in keys),
+    )
 
 
 def bivariate(
     areas: gpd.GeoDataFrame, *, need: str, offer: str, title: str
 ) -> tuple[folium.GeoJson, Legend]:
-    """Need × offer in a 3 × 3 bivariate choropleth (tertiles of each)."""
-    shown = for_display(areas[["code", "naam", need, offer, "geometry"]].copy())
-    need_class = _tertile(shown[need])
-    offer_class = _tertile(shown[offer])
-    shown["kleur"] = [
-        BIVARIATE[n][o] if n >= 0 and o >= 0 else MISSING
-        for n, o in zip(need_class, offer_class, strict=True)
-    ]
-    shown["naam"] = shown["naam"].map(html_text)
-    shown["nood"] = [fmt_num(v, 0) for v in shown[need]]
-    shown["aanbod"] = [fmt_num(v, 0) for v in shown[offer]]
-    shown = shown.drop(columns=[need, offer])
-    layer = folium.GeoJson(
-        json.loads(shown.to_json(drop_id=True)),
-        name=html_text(title),
-        style_function=lambda f: {
-            "fillColor": f["properties"]["kleur"],
-            "color": "#555555",
-            "weight": 0.6,
-            "fillOpacity": 0.85,
-        },
-        tooltip=folium.GeoJsonTooltip(
-            fields=["naam", "nood", "aanbod"], aliases=["Gebied", "Eenzamen", "Aanbod per 1.000"]
-        ),
+    """Need × offer as a 3 × 3 bivariate choropleth (tertiles of each).
+
+    Parameters
+    ----------
+    areas
+        Areas (EPSG:28992) with ``code``, ``naam`` and both columns.
+    need
+        Column with the need (lonely residents of the group).
+    offer
+        Column with the reachable offer (per 1,000 lonely residents).
+    title
+        Legend title and layer name.
+    """
+    shown = for_display(areas[["code", "naam", "geometry"]].copy())
+    need_class = _tertile(areas[need])
+    offer_class = _tertile(areas[offer])
+    shown = shown[["code", "geometry"]].assign(
+        kleur=[
+            BIVARIATE[n][o] if n >= 0 and o >= 0 else MISSING
+            for n, o in zip(need_class, offer_class, strict=True)
+        ],
+        tip=[
+            f"<b>{js_text(n)}</b> ({js_text(c)})<br>Eenzamen: {fmt_num(v, 0)}<br>"
+            f"Aanbod per 1.000 eenzamen: {fmt_num(o, 0)}"
+            for n, c, v, o in zip(
+                areas["naam"], areas["code"], areas[need], areas[offer], strict=True
+            )
+        ],
     )
-    names = ["laag", "midden", "hoog"]
-    entries = [
+    layer = folium.GeoJson(
+        _features(shown),
+        name=js_text(title),
+        style_function=_fill_style,
+        highlight_function=_highlight,
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+    )
+    names = ("laag", "midden", "hoog")
+    entries = tuple(
         (BIVARIATE[n][o], f"eenzamen {names[n]}, aanbod {names[o]}")
         for n in (2, 1, 0)
         for o in (0, 1, 2)
-    ]
-    return layer, Legend(title=title, entries=entries)
-
-
-def _tertile(values: pd.Series) -> np.ndarray:
-    out = np.full(len(values), -1)
-    present = values.dropna().to_numpy(dtype=float)
-    if len(present) == 0:
-        return out
-    cuts = np.quantile(present, [1 / 3, 2 / 3])
-    mask = values.notna().to_numpy()
-    out[mask] = np.searchsorted(cuts, values.to_numpy(dtype=float)[mask], side="right")
-    return np.clip(out, 0, 2)
+    )
+    return layer, Legend(title=title, entries=entries, notes=("tertielen van beide",))
 
 
 def legend_html(legend: Legend) -> str:
-    """The legend as small, escaped HTML (for a report or the standalone map)."""
+    """The legend as small, escaped HTML (next to the map, in a report)."""
     rows = "".join(
-        f'<div><span style="display:inline-block;width:14px;height:14px;background:{c};'
-        f'border:1px solid #888;margin-right:6px"></span>{html_text(t)}</div>'
+        f'<div style="margin:2px 0"><span style="display:inline-block;width:14px;'
+        f"height:14px;background:{c};border:1px solid #888;margin-right:6px;"
+        f'vertical-align:-2px"></span>{html_text(t)}</div>'
         for c, t in legend.entries
     )
     notes = "".join(
-        f"<div style='font-size:11px;color:#555'>{html_text(n)}</div>" for n in legend.notes
+        f'<div style="font-size:11px;color:#555;margin-top:4px">{html_text(n)}</div>'
+        for n in legend.notes
     )
-    return f"<div><b>{html_text(legend.title)}</b>{rows}{notes}</div>"
+    return f'<div style="font-size:14px"><b>{html_text(legend.title)}</b>{rows}{notes}</div>'
 
 
-def aanbod_layers(activities: gpd.GeoDataFrame) -> list[folium.FeatureGroup]:
-    """The activities as one clustered layer, coloured per soort (for maps and exports)."""
-    fields = {"naam": "Naam", "soort": "Soort", "doelgroepen": "Voor",
-              "organisatie": "Organisatie", "dagdelen": "Wanneer"}
-    present = {k: v for k, v in fields.items() if k in activities.columns}
-    return [points_layer(activities, name=f"Aanbod ({len(activities)})", colour_by="soort",
-                         cluster=True, fields=present)]
-
-
-def soort_legend(soorten: Iterable[str]) -> Legend:
-    """Legend of the soort colours used for activities."""
-    from geo.aanbod.schema import SOORTEN
-
-    return Legend(title="Aanbod per soort", entries=[
-        (SOORT_COLOURS.get(s, "#1f77b4"), SOORTEN.get(s, s).split(" (")[0]) for s in soorten])
+def bivariate_legend_html(legend: Legend) -> str:
+    """The 3 × 3 legend of :func:`bivariate` as a small grid (need up, offer across)."""
+    colours = dict((label, colour) for colour, label in legend.entries)
+    names = ("laag", "midden", "hoog")
+    cells = "".join(
+        "<tr>"
+        + f'<td style="font-size:11px;padding-right:4px">{names[n]}</td>'
+        + "".join(
+            f'<td style="width:22px;height:22px;background:'
+            f'{colours[f"eenzamen {names[n]}, aanbod {names[o]}"]}"></td>'
+            for o in (0, 1, 2)
+        )
+        + "</tr>"
+        for n in (2, 1, 0)
+    )
+    footer = (
+        '<tr><td></td><td colspan="3" style="font-size:11px;text-align:center">'
+        "laag → hoog</td></tr>"
+    )
+    return (
+        f'<div style="font-size:14px"><b>{html_text(legend.title)}</b>'
+        '<div style="font-size:11px;margin-top:4px">↑ eenzamen</div>'
+        f'<table style="border-collapse:separate;border-spacing:2px">{cells}{footer}</table>'
+        '<div style="font-size:11px">→ bereikbaar aanbod</div>'
+        + "".join(
+            f'<div style="font-size:11px;color:#555;margin-top:4px">{html_text(n)}</div>'
+            for n in legend.notes
+        )
+        + "</div>"
+    )
 
 
 def render_html(m: folium.Map) -> str:
-    """The complete HTML page of a map."""
+    """The complete standalone HTML of a map (for exports, tests and payload sizes)."""
     return m.get_root().render()
+
+
+def clicked_area(returned: Mapping[str, object] | None) -> str | None:
+    """The area a user clicked, from what ``st_folium`` returned (None when nothing).
+
+    Looks at the clicked feature's ``gebied`` (focus area) or ``code`` property, and
+    otherwise for a CBS code in the clicked tooltip's text.
+
+    Examples
+    --------
+    >>> clicked_area({"last_active_drawing": {"properties": {"code": "BU03440311"}}})
+    'BU03440311'
+    >>> clicked_area({"last_object_clicked_tooltip": "Taagdreef (BU03440311) Eenzaam 61 %"})
+    'BU03440311'
+    >>> clicked_area(None) is None
+    True
+    """
+    if not returned:
+        return None
+    drawing = returned.get("last_active_drawing") or {}
+    properties = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    if isinstance(properties, Mapping):
+        for key in ("gebied", "code"):
+            if properties.get(key):
+                return str(properties[key])
+    found = CODE_PATTERN.search(str(returned.get("last_object_clicked_tooltip") or ""))
+    return found.group(0) if found else None
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def _tip(
+    naam: object,
+    code: object,
+    label: str,
+    value: float,
+    unit: str,
+    decimals: int,
+    remark: str,
+    source: str,
+    vintage: str,
+) -> str:
+    shown = f"{fmt_num(value, decimals)} {unit}".strip() if pd.notna(value) else "geen cijfer"
+    parts = [
+        f"<b>{js_text(naam)}</b> ({js_text(code)})",
+        f"{js_text(label)}: <b>{js_text(shown)}</b>",
+    ]
+    if remark:
+        parts.append(f"<i>Let op: {js_text(remark)}</i>")
+    if source:
+        parts.append(f'<span style="color:#555">Bron: {js_text(source)}</span>')
+    if vintage and vintage != "nan":
+        parts.append(f'<span style="color:#555">Grenzen: indeling {js_text(vintage)}</span>')
+    return "<br>".join(parts)
+
+
+def _features(frame: gpd.GeoDataFrame) -> dict[str, object]:
+    return json.loads(frame.to_json(drop_id=True))
+
+
+def _fill_style(feature: dict) -> dict[str, object]:
+    return {
+        "fillColor": feature["properties"]["kleur"],
+        "color": "#555555",
+        "weight": 0.6,
+        "fillOpacity": 0.75,
+    }
+
+
+def _highlight(_feature: dict) -> dict[str, object]:
+    return {"weight": 2.5, "color": "#000000"}
+
+
+def _spread(n: int) -> tuple[str, ...]:
+    if n <= 1:
+        return (PALETTE[-2],)
+    idx = np.round(np.linspace(0, len(PALETTE) - 1, n)).astype(int)
+    return tuple(PALETTE[i] for i in idx)
+
+
+def _tertile(values: pd.Series) -> np.ndarray:
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    mask = np.isfinite(numbers)
+    out = np.full(len(numbers), -1)
+    if not mask.any():
+        return out
+    cuts = np.quantile(numbers[mask], [1 / 3, 2 / 3])
+    out[mask] = np.clip(np.searchsorted(cuts, numbers[mask], side="right"), 0, 2)
+    return out
+
+
+def _cluster_icon(colour: str) -> str:
+    """JavaScript for a cluster bubble in the layer's colour (colour is ours, not user text)."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        raise ValueError(f"kleur moet #rrggbb zijn, niet {colour!r}")
+    return (
+        "function(cluster) {"
+        " var n = cluster.getChildCount();"
+        " var size = n < 10 ? 30 : n < 100 ? 36 : 42;"
+        " return L.divIcon({html: '<div style=\"background:" + colour + ";color:#fff;"
+        "border:2px solid #fff;border-radius:50%;width:' + size + 'px;height:' + size + 'px;"
+        "line-height:' + (size - 4) + 'px;text-align:center;font-weight:bold;"
+        "box-shadow:0 0 3px rgba(0,0,0,.5)\">' + n + '</div>',"
+        " className: 'wijkkompas-cluster', iconSize: L.point(size, size)});"
+        "}"
+    )
+
+
+def _present(value: object) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float) and np.isnan(value):
+        return False
+    return str(value).strip() != ""
+
+
+def _shown_value(column: str, value: object) -> str:
+    if column == "soort":
+        return SOORTEN.get(str(value), str(value))
+    if column == "doelgroepen":
+        return ", ".join(DOELGROEPEN.get(k, k) for k in split_keys(value))
+    if column == "dagdelen":
+        return ", ".join(split_keys(value))
+    return str(value)
