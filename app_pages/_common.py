@@ -27,7 +27,9 @@ PAGES = "app_pages"
 PROFILE_PAGE = f"{PAGES}/profiel.py"
 MAP_PAGE = f"{PAGES}/kaart.py"
 ICON = Path(__file__).resolve().parents[1] / "static" / "wijkkompas.png"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:!])")
+_MARKDOWN_LIST_MARK = re.compile(r"^(\s*)([-+=])")
+_MARKDOWN_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
 
 
 def folder_stamp(folder: str) -> str:
@@ -133,7 +135,9 @@ def md(value: object) -> str:
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value).replace("\n", " "))
+    text = _MARKDOWN_LIST_MARK.sub(r"\1\\\2", text)
+    return _MARKDOWN_NUMBERED.sub(r"\1\\\2", text)
 
 
 def code(value: object) -> str:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO, UTRECHT
 
-PAGES = ["kaart", "hiaten", "profiel", "aanbod", "over"]
+PAGES = {
+    "kaart": "Kaart",
+    "hiaten": "Hiaten",
+    "profiel": "Gebiedsprofiel",
+    "aanbod": "Aanbod",
+    "over": "Over de data",
+}
 
 
-def app(folder: str | None = None, page: str = "kaart") -> AppTest:
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+def app(folder: str | None = None, page: str = "kaart", **params: str) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
     if folder is not None:
         at.session_state["folder"] = folder
+    for key, value in params.items():
+        at.query_params[key] = value
     if page != "kaart":
         at.switch_page(f"app_pages/{page}.py")
     return at.run()
@@ -22,76 +32,220 @@ def app(folder: str | None = None, page: str = "kaart") -> AppTest:
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [w.value for w in at.warning] + [i.value for i in at.info]
+    parts += [s.value for s in at.subheader] + [h.value for h in at.header]
     return "\n".join(str(p) for p in parts)
+
+
+def html(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+def folium_args(at: AppTest) -> dict[str, object]:
+    """The arguments the map component received (script, links, returned objects)."""
+    maps = [e for e in at.main if getattr(e, "type", "") == "component_instance"]
+    found = [e for e in at.get("component_instance")] or maps
+    assert found, "geen kaart op de pagina"
+    return json.loads(found[0].proto.json_args)
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
 
 
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_on_demo(page: str):
     at = app(page=page)
-    assert not at.exception, [e.message for e in at.exception]
-    assert at.title[0].value in {"Kaart", "Hiaten", "Gebiedsprofiel", "Aanbod", "Over de data"}
-    assert "DEMO" in texts(at)  # the fictional city is labelled on every page
+    no_errors(at)
+    assert at.title[0].value == PAGES[page]
+    assert "**DEMO**" in texts(at)  # the fictional city is labelled on every page
 
 
 @pytest.mark.shared
 @pytest.mark.parametrize("page", PAGES)
 def test_page_runs_on_utrecht(page: str):
     at = app(str(UTRECHT), page=page)
-    assert not at.exception, [e.message for e in at.exception]
+    no_errors(at)
+    assert at.title[0].value == PAGES[page]
     assert "DEMO" not in texts(at)
+
+
+def test_export_is_not_in_the_navigation_until_it_exists():
+    source = (REPO / "app.py").read_text(encoding="utf-8")
+    assert "export" not in source.lower()
+
+
+# -- Kaart -----------------------------------------------------------------------------------
+def test_kaart_map_is_offline_and_only_clicks_come_back():
+    at = app()
+    args = folium_args(at)
+    assert args["js_links"] == ["/app/static/map/map-bundle.js", "/app/static/map/wijkkompas.js"]
+    assert all(str(c).startswith("/app/static/") for c in args["css_links"])  # type: ignore[union-attr]
+    assert args["returned_objects"] == ["last_active_drawing", "last_object_clicked_tooltip"]
+    assert "Eenzaam (18 jaar en ouder), 2020" in html(at)
+    assert "Bewegen / sport" in html(at)  # the aanbod colours are in the legend too
 
 
 def test_kaart_widgets_change_the_map():
     at = app()
+    first = folium_args(at)["script"]
     at.selectbox(key="kaart_indicator").set_value("ErnstigZeerErnstigEenzaam").run()
-    assert not at.exception
+    no_errors(at)
+    assert "Ernstig eenzaam (18 jaar en ouder), 2020" in html(at)
+    assert folium_args(at)["script"] != first
+    at.selectbox(key="age").set_value("65+").run()
+    no_errors(at)
+    assert "geen cijfer (niet gepubliceerd)" in html(at)
+    assert "3 buurt(en) zonder gepubliceerd cijfer" in texts(at)  # 3 demo buurten are "."
     at.radio(key="kaart_niveau").set_value("wijk").run()
-    assert not at.exception
+    no_errors(at)
+    assert '"code": "WK999901"' in str(folium_args(at)["script"])
     at.multiselect(key="kaart_lagen").set_value(
-        ["Aanbod", "Buurtmobiel", "OV-haltes", "Vervoersarmoede", "Hot spots"]
+        [
+            "aanbod",
+            "lief_en_leed",
+            "welzijn_op_recept",
+            "buurtmobiel",
+            "ov_haltes",
+            "vervoersarmoede",
+            "hotspots",
+            "gebieden",
+        ]
     ).run()
-    assert not at.exception
+    no_errors(at)
+    script = str(folium_args(at)["script"])
+    for name in ("Lief en Leedstraten", "Welzijn op recept", "OV-haltes", "Buurtmobiel-gebied"):
+        assert name in script, name
+    assert "Vervoersarmoede-index (0 – 1)" in html(at)
+    at.selectbox(key="kaart_focus").set_value("Noordhoek").run()
+    no_errors(at)
+    assert "Gekozen aandachtsgebied" in str(folium_args(at)["script"])
 
 
-def test_sidebar_year_and_group_drive_hiaten():
+def test_kaart_aanbod_filter_by_soort():
+    at = app()
+    before = str(folium_args(at)["script"]).count('"type": "Point"')
+    at.multiselect(key="kaart_soorten").set_value(["bewegen"]).run()
+    no_errors(at)
+    script = str(folium_args(at)["script"])
+    assert 0 < script.count('"type": "Point"') < before
+    assert "Aanbod: Bewegen / sport" in script and "Aanbod: Samen eten" not in script
+
+
+def test_kaart_chooser_opens_the_profile_with_the_area_in_the_url():
+    at = app()
+    at.selectbox(key="kaart_profiel").set_value("BU99990203").run()
+    no_errors(at)
+    assert at.title[0].value == "Gebiedsprofiel"
+    assert at.query_params["gebied"] == "BU99990203"
+    assert at.header[0].value == "Reigerhof"
+
+
+# -- Hiaten ----------------------------------------------------------------------------------
+def test_hiaten_table_group_level_and_download():
     at = app(page="hiaten")
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["Rang", "Gebied", "Code"]
+    assert table["Rang"].tolist()[:3] == [1, 2, 3]
+    assert table["Eenzaam"].str.endswith(" %").all()  # Dutch formatting: 48,9 %
+    assert table["Eenzaam"].str.contains(",").any()
     at.selectbox(key="group").set_value("jongvolwassenen").run()
-    assert not at.exception
-    assert "jongvolwassenen" in texts(at)
+    no_errors(at)
+    assert "**jongvolwassenen (18-27 jaar)**" in texts(at)
     at.radio(key="hiaten_niveau").set_value("gebied").run()
-    assert not at.exception
-    frame = at.dataframe[0].value
-    assert "Noordhoek" in set(frame["Gebied"])
-    at.selectbox(key="year").set_value(2016).run()
-    assert not at.exception
+    no_errors(at)
+    assert set(at.dataframe[0].value["Gebied"]) == {
+        "Noordhoek",
+        "Molenkwartier",
+        "Rozenbuurt en Lindenlaan",
+    }
+    assert at.get("download_button")
+    at.toggle(key="hiaten_hotspots").set_value(False).run()
+    no_errors(at)
 
 
+# -- Gebiedsprofiel --------------------------------------------------------------------------
 @pytest.mark.shared
-def test_profiel_overvecht_from_query_params():
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
-    at.session_state["folder"] = str(UTRECHT)
-    at.switch_page("app_pages/profiel.py")
-    at.query_params["gebied"] = "Overvecht"
-    at.run()
-    assert not at.exception
+def test_profiel_overvecht_from_a_shared_link():
+    at = app(str(UTRECHT), page="profiel", gebied="Overvecht", groep="jongvolwassenen")
+    no_errors(at)
     assert at.header[0].value == "Overvecht"
+    assert at.session_state["group"] == "jongvolwassenen"  # the link set the sidebar
     table = at.dataframe[0].value
     row = table[table["Indicator"] == "Eenzaam"].iloc[0]
     assert (row["Overvecht"], row["Gemeente"], row["Nederland"]) == ("58,2 %", "48,9 %", "47,0 %")
+    assert len(at.get("vega_lite_chart")) >= 2  # comparison and trend
+    assert "Doelgroepen" in texts(at)
+    assert at.query_params["groep"] == "jongvolwassenen"
 
 
-def test_aanbod_editing_needs_login(monkeypatch: pytest.MonkeyPatch, demo_copy):
+def test_profiel_choice_is_written_to_the_url():
+    at = app(page="profiel", gebied="WK999902")
+    no_errors(at)
+    assert at.selectbox(key="profiel_gebied").value == "WK999902"
+    at.selectbox(key="profiel_gebied").set_value("Molenkwartier").run()
+    no_errors(at)
+    assert at.query_params["gebied"] == "Molenkwartier"
+    assert at.header[0].value == "Molenkwartier"
+
+
+def test_profiel_unknown_area_warns_and_falls_back():
+    at = app(page="profiel", gebied="Atlantis")
+    no_errors(at)
+    assert any("Atlantis" in w.value for w in at.warning)
+    assert at.header[0].value == "Noordhoek"
+
+
+# -- Aanbod ----------------------------------------------------------------------------------
+def test_aanbod_viewing_needs_no_login_and_editing_does(monkeypatch: pytest.MonkeyPatch, demo_copy):
     monkeypatch.delenv("WIJKKOMPAS_WACHTWOORD", raising=False)
     at = app(str(demo_copy), page="aanbod")
+    no_errors(at)
+    assert len(at.dataframe[0].value) > 0
     assert "Wijzigen is uitgeschakeld" in texts(at)
     monkeypatch.setenv("WIJKKOMPAS_WACHTWOORD", "geheim")
     at = app(str(demo_copy), page="aanbod")
-    password_box = next(t for t in at.text_input if t.label.startswith("Wachtwoord"))
-    password_box.input("fout")
-    at.button[0].click().run()
+    box = next(t for t in at.text_input if t.label.startswith("Wachtwoord"))
+    box.input("fout")
+    next(b for b in at.button if b.label == "Inloggen").click().run()
     assert any("Onjuist wachtwoord" in e.value for e in at.error)
-    password_box = next(t for t in at.text_input if t.label.startswith("Wachtwoord"))
-    password_box.input("geheim")
-    at.button[0].click().run()
+    box = next(t for t in at.text_input if t.label.startswith("Wachtwoord"))
+    box.input("geheim")
+    next(b for b in at.button if b.label == "Inloggen").click().run()
     assert not at.exception
-    assert at.session_state["editor"] is True
+    assert at.session_state["editor"] == "redactie"
+    assert "Ingelogd als redactie" in texts(at)
+    assert any(b.label == "Laatste wijziging ongedaan maken" for b in at.button)
+
+
+def test_aanbod_search_filters_the_list():
+    at = app(page="aanbod")
+    everything = len(at.dataframe[0].value)
+    at.text_input(key="aanbod_zoek").input("koffie").run()
+    no_errors(at)
+    found = at.dataframe[0].value
+    assert 0 < len(found) < everything
+    assert found["Naam"].str.casefold().str.contains("koffie").any()
+
+
+@pytest.mark.shared
+def test_aanbod_utrecht_is_read_only_partner_files():
+    at = app(str(UTRECHT), page="aanbod")
+    no_errors(at)
+    assert "Alleen lezen" in texts(at)
+    assert len(at.dataframe[0].value) == 269
+
+
+# -- Over de data ----------------------------------------------------------------------------
+@pytest.mark.shared
+def test_over_lists_sources_vintages_and_attribution():
+    at = app(str(UTRECHT), page="over")
+    no_errors(at)
+    sources = at.dataframe[0].value
+    assert "rivm_50090NED_2020_65plus.csv" in set(sources["Bestand"])
+    vintages = at.dataframe[1].value
+    assert set(vintages["Indeling (jaar)"].astype(str)) == {"2013"}
+    body = texts(at)
+    for name in ("Bron: CBS", "Bron: RIVM, GGD'en, CBS", "Gemeente Utrecht", "OpenStreetMap"):
+        assert name in body, name
+    assert "2012, 2016, 2020" in body
