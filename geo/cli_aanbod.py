@@ -143,3 +143,32 @@ def history_command(data: DataOpt = None, as_json: JsonOpt = False) -> None:
         return
     for row in history.itertuples():
         typer.echo(f"{row.wanneer}  {row.wie:<12} {row.actie:<22} {row.laag:<18} {row.id}")
+
+
+@aanbod_app.command("geocode")
+def geocode_command(
+    data: DataOpt = None,
+    as_json: JsonOpt = False,
+    gebruiker: Annotated[str | None, typer.Option("--gebruiker", help="Wie geocodeert.")] = None,
+) -> None:
+    """Zoek de locatie van niet-gelokaliseerd aanbod op bij de PDOK Locatieserver."""
+    from geo.cli_fetch import progress_bar
+    from geo.model.dataset import resolve_data_dir
+    from geo.sources.geocode import geocode_register
+
+    with progress_bar("Geocoderen") as progress:
+        result = geocode_register(
+            resolve_data_dir(data), user=gebruiker or os.environ.get("USER"), progress=progress
+        )
+    if as_json:
+        echo_json({"counts": result.counts, "rows": result.rows})
+        return
+    counts = result.counts
+    typer.echo(
+        f"{len(result.rows)} niet-gelokaliseerde rij(en): "
+        + ", ".join(f"{n} {status}" for status, n in counts.items())
+        if result.rows
+        else "Geen niet-gelokaliseerde rijen."
+    )
+    for row in result.rows:
+        typer.echo(f"  {row['id']}  {row['naam']}: {row['status']} — {row['reden']}")

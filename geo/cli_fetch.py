@@ -1,0 +1,112 @@
+"""``wijkkompas fetch``: download a gemeente's data from the online sources into a data folder."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from geo.cli import JsonOpt, app, echo_json
+
+DEFAULT_ROOT = Path("~/wijkkompas-data")
+"""Parent of the default data folder: ``~/wijkkompas-data/<gemeente>``."""
+
+
+def default_folder(gemeente: str) -> Path:
+    """``~/wijkkompas-data/utrecht`` for ``Utrecht``; ``~/wijkkompas-data/gm0344`` for a code."""
+    slug = re.sub(r"[^a-z0-9]+", "-", gemeente.strip().lower()).strip("-") or "gemeente"
+    return (DEFAULT_ROOT / slug).expanduser()
+
+
+@app.command()
+def fetch(
+    gemeente: Annotated[
+        str, typer.Option("--gemeente", "-g", help="Naam of CBS-code van de gemeente.")
+    ],
+    jaar: Annotated[
+        int | None, typer.Option("--jaar", help="Jaar van grenzen en CBS-cijfers (standaard 2023).")
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Doelmap (standaard ~/wijkkompas-data/<gemeente>)."),
+    ] = None,
+    vervang: Annotated[
+        bool, typer.Option("--vervang", help="Vervang bestaande gegevens in de doelmap.")
+    ] = False,
+    vernieuw: Annotated[
+        bool, typer.Option("--vernieuw", help="Negeer de cache en haal alles opnieuw op.")
+    ] = False,
+    zonder_osm: Annotated[
+        bool, typer.Option("--zonder-osm", help="Geen aanbod en OV-haltes uit OpenStreetMap.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Haal grenzen (PDOK), CBS- en RIVM-cijfers en OpenStreetMap-aanbod op voor een gemeente."""
+    from geo.sources.fetch import DEFAULT_YEAR, fetch_gemeente
+
+    folder = data if data is not None else default_folder(gemeente)
+    with progress_bar("Ophalen") as progress:
+        result = fetch_gemeente(
+            gemeente,
+            folder,
+            year=jaar or DEFAULT_YEAR,
+            replace_existing=vervang,
+            refresh=vernieuw,
+            osm=not zonder_osm,
+            progress=progress,
+        )
+    if as_json:
+        echo_json(
+            {
+                "map": str(result.folder),
+                "gemeente": {"code": result.gemeente.code, "naam": result.gemeente.naam},
+                "jaar": result.year,
+                "bestanden": result.files,
+                "aanbod": result.aanbod,
+                "meldingen": result.notices,
+                "netwerkverzoeken": result.network_requests,
+                "vorige": str(result.backup) if result.backup else None,
+            }
+        )
+        return
+    naam = result.gemeente.naam or result.gemeente.code
+    typer.echo(f"{naam} ({result.gemeente.code}), {result.year} -> {result.folder}")
+    for entry in result.files:
+        typer.echo(f"  {entry['bestand']:<42} {entry['rijen']:>6} rijen  {entry['bron']}")
+    for laag, count in result.aanbod.items():
+        typer.echo(f"  register: {count} {laag} (bron OpenStreetMap)")
+    for notice in result.notices:
+        typer.echo(f"  melding: {notice}")
+    if result.backup is not None:
+        typer.echo(f"  de vorige gegevens staan in {result.backup}")
+    typer.echo(f"Bronnen en licenties: {result.folder / 'bronnen.json'}")
+    typer.echo(f"Verder: wijkkompas info {result.folder}")
+
+
+@contextmanager
+def progress_bar(title: str) -> Iterator[Callable[[str, float], None]]:
+    """A ``progress(step, fraction)`` callback: a rich progress bar on a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        yield lambda _step, _fraction: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(title, total=1.0)
+
+        def update(step: str, fraction: float) -> None:
+            bar.update(task, completed=fraction, description=step[:60])
+
+        yield update
