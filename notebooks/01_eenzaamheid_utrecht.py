@@ -31,8 +31,9 @@
 # aandachtsgebieden). Voor de echte cijfers:
 #
 # ```sh
-# WIJKKOMPAS_DATA=../shared/data/utrecht \
-#     .venv/bin/jupytext --to ipynb --execute notebooks/01_eenzaamheid_utrecht.py
+# .venv/bin/jupytext --to ipynb notebooks/01_eenzaamheid_utrecht.py
+# cd notebooks && WIJKKOMPAS_DATA=../../shared/data/utrecht \
+#     ../.venv/bin/jupyter execute --inplace 01_eenzaamheid_utrecht.ipynb
 # ```
 #
 # Alles hieronder gebruikt dezelfde functies als het dashboard en de command line (`geo`).
