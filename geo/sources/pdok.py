@@ -96,7 +96,7 @@ def gemeente_from_pdok(client: HttpClient, text: str, year: int) -> Gemeente:
         return parsed
     url = f"{client.settings.ogc_api(year)}/collections/gemeenten/items"
     page = client.get_json(url, params={"f": "json", "gemeentenaam": text.strip(), "limit": 10})
-    features = _features(page, url)
+    features = _features(page, url, require_geometry=False)
     wanted = text.strip().casefold()
     hits = [
         f["properties"]
@@ -242,7 +242,7 @@ def _from_wfs(
     return Boundaries(collection, geojson, url, "WFS")
 
 
-def _features(page: Any, url: str) -> list[dict[str, Any]]:
+def _features(page: Any, url: str, *, require_geometry: bool = True) -> list[dict[str, Any]]:
     if not isinstance(page, dict) or not isinstance(page.get("features"), list):
         raise SourceError(
             f"het antwoord van {url} is geen GeoJSON FeatureCollection.",
@@ -250,7 +250,11 @@ def _features(page: Any, url: str) -> list[dict[str, Any]]:
             kind="json",
             hint="controleer het adres van de dienst (WIJKKOMPAS_PDOK_URL).",
         )
-    return [f for f in page["features"] if isinstance(f, dict) and f.get("geometry")]
+    return [
+        f
+        for f in page["features"]
+        if isinstance(f, dict) and (f.get("geometry") or not require_geometry)
+    ]
 
 
 def _belongs(feature: dict[str, Any], gemeente: Gemeente) -> bool:
