@@ -94,6 +94,9 @@ def current() -> tuple[Dataset, Aanbod, dict[str, object]]:
         st.error(f"De gegevens konden niet worden geladen. {exc}")
         st.stop()
     choice["stamp"] = stamp
+    from app_pages._fetch import render_fetch_offer
+
+    render_fetch_offer(folder, demo=dataset.demo)
     if choice["year"] not in dataset.years:
         choice["year"] = dataset.years[-1] if dataset.years else None
     return dataset, aanbod, choice
