@@ -1,9 +1,9 @@
 """The dashboard in a real browser: Debian's Chromium driven by Playwright, headless.
 
-Starts ``streamlit run app.py`` on a free port with a copy of the demo data, waits for the map,
-switches the indicator, clicks a buurt to open its profile, logs in and uploads an aanbod file,
-and checks that an activity named ``<img src=x onerror=...>`` renders as text. Screenshots go
-to ``test-artifacts/``.
+Starts ``streamlit run app.py`` on a free port with a copy of the demo data, waits for the
+map, switches the indicator, clicks a buurt on the map and sees its profile, logs in and
+uploads an aanbod file, and checks that activities named ``<img src=x onerror=...>`` and
+``${...}`` render as text without running. Screenshots go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,18 @@ from tests.conftest import DEMO, REPO
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
 XSS_NAME = '<img src=x onerror="window.__xss=1">'
+TEMPLATE_NAME = "Inloop ${window.__xss=2} `x`"
+MAP = 'iframe[title="streamlit_folium.st_folium"]'
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,12 +49,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    data = tmp_path_factory.mktemp("browser") / "demo"
-    shutil.copytree(DEMO, data)
-    port = free_port()
-    env = {**os.environ, "WIJKKOMPAS_DATA": str(data), "WIJKKOMPAS_WACHTWOORD": "geheim"}
+def start_app(data: Path, port: int, **env: str) -> subprocess.Popen[bytes]:
+    """``streamlit run app.py`` on a port, with the data folder; returns once it listens."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -58,22 +66,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             "false",
         ],
         cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        env={**os.environ, "WIJKKOMPAS_DATA": str(data), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
+                return process
         except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("streamlit startte niet")
-    yield url, data
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("streamlit startte niet binnen 60 s")
+
+
+def stop_app(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
         process.wait(timeout=10)
@@ -82,30 +90,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 
 @pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    data = tmp_path_factory.mktemp("browser") / "demo"
+    shutil.copytree(DEMO, data)
+    port = free_port()
+    process = start_app(data, port, WIJKKOMPAS_WACHTWOORD="geheim")
+    yield f"http://127.0.0.1:{port}", data
+    stop_app(process)
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ],
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield instance
         instance.close()
-
-
-def map_frame(page):  # noqa: ANN001, ANN201
-    return page.frame_locator('iframe[title="streamlit_folium.st_folium"]').first
 
 
 def shot(page, name: str) -> None:  # noqa: ANN001
@@ -113,40 +116,112 @@ def shot(page, name: str) -> None:  # noqa: ANN001
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
-def test_map_indicator_click_profile(server: tuple[str, Path], browser) -> None:  # noqa: ANN001
+def map_frame(page):  # noqa: ANN001, ANN201
+    """The map's iframe once Leaflet has drawn the areas."""
+    page.frame_locator(MAP).first.locator("path.leaflet-interactive").first.wait_for(
+        state="attached", timeout=60_000
+    )
+    return next(f for f in page.frames if "streamlit_folium" in f.url)
+
+
+FIND_AREA = """
+() => {
+  // a choropleth area whose centre is not covered by a marker or an outline
+  for (const id in window.map._layers) {
+    const layer = window.map._layers[id];
+    const props = layer.feature && layer.feature.properties;
+    if (!props || !props.code || !props.kleur || !layer._path) continue;
+    const point = window.map.latLngToContainerPoint(layer.getCenter());
+    const box = window.map.getContainer().getBoundingClientRect();
+    const x = box.left + point.x, y = box.top + point.y;
+    if (document.elementFromPoint(x, y) === layer._path) {
+      const naam = new DOMParser().parseFromString(props.tip, "text/html").querySelector("b");
+      return {code: props.code, naam: naam.textContent, x: x, y: y};
+    }
+  }
+  return null;
+}
+"""
+
+
+OPEN_POPUPS = """
+async (names) => {
+  // as a user would: zoom to the marker (out of its cluster) and click it
+  const found = [];
+  for (const id in window.map._layers) {
+    const group = window.map._layers[id];
+    if (!(group instanceof L.MarkerClusterGroup)) continue;
+    for (const marker of group.getLayers()) {
+      const props = marker.feature && marker.feature.properties;
+      if (!props || !props.tip) continue;
+      const tip = new DOMParser().parseFromString(props.tip, "text/html").body.textContent;
+      if (!names.includes(tip)) continue;
+      // the cluster may still be animating: retry until the marker is on the map and the
+      // click has opened its popup
+      window.map.closePopup();
+      let popup = null;
+      for (let attempt = 0; attempt < 20 && popup === null; attempt++) {
+        if (!marker._map) await new Promise(done => group.zoomToShowLayer(marker, done));
+        marker.fire("click", {latlng: marker.getLatLng()});
+        await new Promise(r => setTimeout(r, 250));
+        popup = document.querySelector(".leaflet-popup-content");
+      }
+      if (popup === null) { found.push({text: "", images: -1}); continue; }
+      found.push({text: popup.textContent, images: popup.querySelectorAll("img").length});
+    }
+  }
+  return found;
+}
+"""
+
+
+def test_map_indicator_click_opens_profile(server: tuple[str, Path], browser) -> None:  # noqa: ANN001
     url, _ = server
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url, wait_until="domcontentloaded")
-    areas = map_frame(page).locator("path.leaflet-interactive")
-    areas.first.wait_for(state="attached", timeout=60_000)
-    page.wait_for_timeout(1500)
-    assert areas.count() >= 30
+    frame = map_frame(page)
+    assert frame.locator("path.leaflet-interactive").count() >= 30  # 30 demo buurten
+    page.get_by_text("Eenzaam (18 jaar en ouder), 2020").wait_for()
     shot(page, "kaart")
+
     page.get_by_role("combobox", name="Indicator").click()
     page.get_by_role("option", name="Ernstig eenzaam").click()
-    page.get_by_text("Ernstig eenzaam 18+").first.wait_for(timeout=30_000)
-    map_frame(page).locator("path.leaflet-interactive").first.wait_for(
-        state="attached", timeout=30_000
-    )
-    page.wait_for_timeout(1500)
+    page.get_by_text("Ernstig eenzaam (18 jaar en ouder), 2020").wait_for(timeout=30_000)
+    frame = map_frame(page)
+    page.wait_for_timeout(500)
     shot(page, "kaart_ernstig")
-    # choose a buurt under the map and open its profile (its code travels in the URL)
-    chooser = page.get_by_role("combobox", name="Gebiedsprofiel van een buurt openen")
-    chooser.click()
-    chooser.fill("Reigerhof")
-    page.get_by_role("option", name="Reigerhof (BU99990203)").click()
-    # wait until the link is redrawn with the chosen buurt, then follow it
-    page.locator('a[href*="BU99990203"]').filter(has_text="Open profiel").click(timeout=60_000)
+
+    target = frame.evaluate(FIND_AREA)
+    assert target is not None, "geen klikbare buurt gevonden"
+    box = page.locator(MAP).first.bounding_box()
+    page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
     page.get_by_role("heading", name="Gebiedsprofiel").wait_for(timeout=30_000)
-    shot(page, "profiel_link")
-    page.get_by_role("heading", name="Reigerhof").wait_for(timeout=30_000)
-    assert "gebied=" in page.url
-    page.get_by_text("Eenzaamheid tegen gemeente en Nederland").wait_for(timeout=30_000)
+    page.get_by_role("heading", name=target["naam"]).wait_for(timeout=30_000)
+    assert f"gebied={target['code']}" in page.url
+    page.get_by_text("Eenzaamheid tegen gemeente en Nederland").wait_for()
+    page.wait_for_timeout(500)
     shot(page, "profiel")
+
+    # back to the map: the old click must not send us to the profile again
+    page.get_by_role("link", name="Kaart").click()
+    map_frame(page)
+    page.wait_for_timeout(1500)
+    assert "profiel" not in page.url
+    assert page.get_by_role("heading", name="Kaart").is_visible()
     page.close()
 
 
-def test_upload_as_logged_in_user_and_xss(
+def test_shared_profile_link(server: tuple[str, Path], browser) -> None:  # noqa: ANN001
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{url}/profiel?gebied=Noordhoek&groep=jongvolwassenen", wait_until="load")
+    page.get_by_role("heading", name="Noordhoek").wait_for(timeout=60_000)
+    page.get_by_text("Aanbod voor jongvolwassenen (18-27 jaar)").wait_for()
+    assert "groep=jongvolwassenen" in page.url
+    page.close()
+
+
+def test_upload_as_logged_in_user_and_names_render_as_text(
     server: tuple[str, Path],
     browser,  # noqa: ANN001
     tmp_path: Path,
@@ -155,30 +230,38 @@ def test_upload_as_logged_in_user_and_xss(
     upload = tmp_path / "nieuw_aanbod.csv"
     upload.write_text(
         "naam;soort;doelgroepen;x;y\n"
-        f"{XSS_NAME};ontmoeting;iedereen;151000;460500\n"
-        "Koffie-inloop Markt;ontmoeting;ouderen;151100;460600\n",
+        f'"{XSS_NAME.replace(chr(34), chr(34) * 2)}";ontmoeting;iedereen;151000;460500\n'
+        f"{TEMPLATE_NAME};ontmoeting;ouderen_thuiswonend;151100;460600\n",
         encoding="utf-8",
     )
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{url}/aanbod", wait_until="domcontentloaded")
     page.get_by_label("Wachtwoord om aanbod te wijzigen").fill("geheim")
+    assert page.locator('input[type="file"]').count() == 0  # no upload before logging in
     page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text("Ingelogd als redactie").wait_for(timeout=30_000)
     page.locator('input[type="file"]').set_input_files(str(upload))
     page.get_by_text("Controlerapport nieuw_aanbod.csv").wait_for(timeout=30_000)
+    page.get_by_text("2 geaccepteerd").wait_for()
     shot(page, "aanbod_rapport")
     page.get_by_role("button", name="Bevestig: 2 rij(en) opslaan").click()
     page.get_by_text("2 rij(en) opgeslagen.").wait_for(timeout=30_000)
+
     from geo.aanbod import GeoPackageRegister, register_path
 
-    stored = GeoPackageRegister(register_path(data)).list("activiteiten")
-    assert XSS_NAME in set(stored["naam"])  # stored verbatim
+    stored = set(GeoPackageRegister(register_path(data)).list("activiteiten")["naam"])
+    assert {XSS_NAME, TEMPLATE_NAME} <= stored  # stored verbatim, escaped only on output
+
     page.goto(url, wait_until="domcontentloaded")
     frame = map_frame(page)
-    frame.locator("path.leaflet-interactive").first.wait_for(state="attached", timeout=60_000)
-    page.wait_for_timeout(2000)
+    texts = frame.evaluate(OPEN_POPUPS, [XSS_NAME, TEMPLATE_NAME])
+    page.wait_for_timeout(500)
+    shot(page, "kaart_popup_xss")
+    assert len(texts) == 2
+    for found in texts:
+        assert found["images"] == 0
+    assert any(XSS_NAME in found["text"] for found in texts)
+    assert any(TEMPLATE_NAME in found["text"] for found in texts)
     for target in [page, *page.frames]:
         assert target.evaluate("() => window.__xss") is None
-    html = "".join(f.content() for f in page.frames if "st_folium" in (f.url or "") or True)
-    assert 'onerror="window.__xss=1"' not in html.replace("&quot;", "'")
-    shot(page, "kaart_na_upload")
     page.close()

@@ -346,6 +346,19 @@ def test_aanbod_layers_one_cluster_per_soort_with_its_colour():
     assert "Ontmoeting / inloop" in html and "Ouderen (thuiswonend)" in html  # Dutch labels
 
 
+def test_clustered_markers_carry_their_own_popup_and_tooltip():
+    # a marker cluster takes the markers out of their GeoJSON layer, which is then never on
+    # the map: a popup bound to that layer would never open (seen in the browser)
+    m = base_map(tiny_areas())
+    for group in aanbod_layers(activities()):
+        group.add_to(m)
+    html = render_html(m)
+    assert html.count("layer.bindPopup(feature.properties.popup") == 2
+    assert html.count("layer.bindTooltip(feature.properties.tip") == 2
+    assert not re.search(r"geo_json_\w+\.bindPopup\(", html)
+    assert not re.search(r"geo_json_\w+\.bindTooltip\(", html)
+
+
 def test_filter_activities_by_soort_and_doelgroep():
     frame = activities(("a", "b", "c", "d")).assign(
         soort=["ontmoeting", "bewegen", "ontmoeting", "cultuur"],

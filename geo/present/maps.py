@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from folium.plugins import MarkerCluster
+from folium.utilities import JsCode
 
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN, split_keys
 from geo.io.crs import to_display
@@ -484,10 +485,21 @@ def points_layer(
             radius=radius, fill=True, color=colour, fill_color=colour, fill_opacity=0.85, weight=1
         ),
         style_function=lambda _feature: style,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=320),
+        on_each_feature=BIND_POINT_TEXTS,
     ).add_to(target)
     return group
+
+
+BIND_POINT_TEXTS = JsCode(
+    """function (feature, layer) {
+    // bound on each marker, not on the GeoJSON layer: a marker cluster takes the markers out
+    // of that layer, which is then never on the map and could not open its popup or tooltip.
+    // Both texts are escaped in Python (js_text), so they are inert HTML.
+    layer.bindTooltip(feature.properties.tip, {sticky: false});
+    layer.bindPopup(feature.properties.popup, {maxWidth: 320});
+}"""
+)
+"""Leaflet onEachFeature of :func:`points_layer`: the escaped tooltip and popup per marker."""
 
 
 def aanbod_layers(
