@@ -114,6 +114,16 @@ def analysis(choice: dict[str, object], group: str | None = None) -> GapResult:
     )
 
 
+def area_options(dataset: Dataset) -> tuple[list[str], dict[str, str]]:
+    """Focus areas, wijken and buurten to choose from: keys (name or code) and their labels."""
+    options = list(dataset.gebieden)
+    labels = {name: f"{name} (aandachtsgebied)" for name in options}
+    for row in dataset.areas[dataset.areas["niveau"].isin(["wijk", "buurt"])].itertuples():
+        options.append(str(row.code))
+        labels[str(row.code)] = f"{row.naam} ({row.niveau}, {row.code})"
+    return options, labels
+
+
 def demo_banner(dataset: Dataset) -> None:
     """A clear notice on every page when the data is the fictional demo city."""
     if dataset.demo:

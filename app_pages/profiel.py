@@ -5,11 +5,21 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import AGE_LABELS, analysis, current, demo_banner, group_label, md
+from app_pages._common import (
+    AGE_LABELS,
+    analysis,
+    area_options,
+    current,
+    demo_banner,
+    group_label,
+    md,
+)
 from geo.analysis.profile import area_profile
 from geo.errors import DataError
 from geo.present.charts import comparison_chart, count_chart, trend_chart
 from geo.present.format import fmt_int, fmt_num, fmt_pct
+from geo.report import build_report, report_bytes
+from geo.settings import AnalysisSettings
 
 KINDS = {"gebied": "aandachtsgebied", "wijk": "wijk", "buurt": "buurt", "gemeente": "gemeente"}
 
@@ -17,11 +27,7 @@ dataset, aanbod, choice = current()
 st.title("Gebiedsprofiel")
 demo_banner(dataset)
 
-options = list(dataset.gebieden)
-labels = {name: f"{name} (aandachtsgebied)" for name in options}
-for row in dataset.areas[dataset.areas["niveau"].isin(["wijk", "buurt"])].itertuples():
-    options.append(str(row.code))
-    labels[str(row.code)] = f"{row.naam} ({row.niveau}, {row.code})"
+options, labels = area_options(dataset)
 wanted = str(st.query_params.get("gebied", options[0] if options else ""))
 if wanted not in labels:  # a name instead of a code, or another spelling
     match = [o for o in options if wanted.casefold() in (o.casefold(), labels[o].casefold())]
@@ -225,3 +231,46 @@ for note in warnings_ + [md(n) for n in profile["notes"]]:
     st.caption(f"Let op: {note}")
 with st.expander("Bronnen van dit profiel"):
     st.dataframe(pd.DataFrame(profile["sources"]), hide_index=True, width="stretch")
+
+st.subheader("Wijkpropositie")
+st.markdown(
+    f"Een rapport van dit profiel voor **{md(group_label(group))}** om mee te nemen naar "
+    "partners: kerncijfers tegen gemeente en Nederland, trend, behoefte, hiaat met "
+    "toelichting, bereikbaar aanbod, vervoersarmoede en bronnen, met een kaart."
+)
+# a made report belongs to the area, group and data it was made from
+wanted = (choice["stamp"], chosen, group, choice["year"])
+if st.button("Maak wijkpropositie", type="primary", key="profiel_rapport"):
+    bar = st.progress(0.0, text="Wijkpropositie maken…")
+    steps: list[str] = []
+
+    def _step(name: str) -> None:
+        steps.append(name)
+        bar.progress(min(len(steps) / 3, 0.95), text=f"Wijkpropositie: {name}…")
+
+    try:
+        report = build_report(
+            dataset,
+            aanbod.layers,
+            chosen,
+            group=group,
+            settings=AnalysisSettings(year=choice["year"]),  # type: ignore[arg-type]
+            result=analysis(choice),
+            notices=aanbod.notices,
+            progress=_step,
+        )
+        st.session_state["profiel_rapport_bestanden"] = (
+            wanted,
+            [report_bytes(report, "pdf"), report_bytes(report, "html")],
+        )
+    except DataError as exc:
+        st.error(str(exc))
+    bar.empty()
+made = st.session_state.get("profiel_rapport_bestanden")
+if made is not None and made[0] == wanted:
+    pdf, html_ = made[1]
+    one, two = st.columns(2)
+    for column, (data, name, mime), label in ((one, pdf, "PDF"), (two, html_, "HTML")):
+        column.download_button(
+            f"Download {label} ({name})", data, file_name=name, mime=mime, key=f"rapport_{label}"
+        )

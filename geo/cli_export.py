@@ -54,10 +54,17 @@ def export(
     toon_lagen: Annotated[
         bool, typer.Option("--toon-lagen", help="Toon de beschikbare lagen en stop.")
     ] = False,
+    gebied: Annotated[
+        str | None,
+        typer.Option(
+            "--gebied", help="Alleen dit aandachtsgebied, deze wijk of buurt (naam of CBS-code)."
+        ),
+    ] = None,
 ) -> None:
     """Exporteer kaartlagen met bronnen: GeoPackage (QGIS-stijlen), GeoJSON, CSV, Excel, HTML."""
+    from geo.analysis.profile import resolve_area
     from geo.errors import DataError
-    from geo.export import FORMATS, collect_layers, write_export
+    from geo.export import FORMATS, collect_layers, restrict_to_area, write_export
 
     if formaat.lower() not in FORMATS:
         raise DataError("onbekend exportformaat.", value=formaat, hint=f"kies uit: {FORMATS_HELP}.")
@@ -65,9 +72,13 @@ def export(
         raise DataError("geef een doel met --out.", hint="bijvoorbeeld --out wijkkompas.gpkg.")
     groups = _groups(groep)
     dataset, aanbod = _load(data, gemeente)
+    if gebied:
+        resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
     results = [] if zonder_hiaten else _analyses(dataset, aanbod, groups, jaar)
     wanted = _split(lagen)
     bundle = collect_layers(dataset, aanbod, results, year=jaar)
+    if gebied:
+        bundle = restrict_to_area(bundle, dataset, gebied)
     if toon_lagen:
         for name, meta in bundle.meta.items():
             typer.echo(f"{name:<36} {meta.title} ({len(bundle.layers[name])} rijen)")

@@ -14,6 +14,7 @@ PAGES = {
     "hiaten": "Hiaten",
     "profiel": "Gebiedsprofiel",
     "aanbod": "Aanbod",
+    "export": "Export",
     "over": "Over de data",
 }
 
@@ -70,9 +71,42 @@ def test_page_runs_on_utrecht(page: str):
     assert "DEMO" not in texts(at)
 
 
-def test_export_is_not_in_the_navigation_until_it_exists():
-    source = (REPO / "app.py").read_text(encoding="utf-8")
-    assert "export" not in source.lower()
+# -- Export ----------------------------------------------------------------------------------
+def test_export_focus_area_layers_format_and_download():
+    at = app(page="export")
+    no_errors(at)
+    layers = at.dataframe[0].value
+    assert {"buurten", "hiaten_ouderen", "activiteiten"} <= set(layers["Laag"])
+    assert (layers["Bron"].str.len() > 0).all() and (layers["Jaar"].str.len() > 0).any()
+    assert not at.get("download_button")  # nothing is made before the button is pressed
+    at.selectbox(key="export_gebied").set_value("Noordhoek").run()
+    no_errors(at)
+    layers = at.dataframe[0].value.set_index("Laag")
+    assert layers.loc["buurten", "Rijen"] == 5
+    assert "gemeente" not in layers.index
+    assert "Let op: Beperkt tot Noordhoek." in texts(at)
+    at.radio(key="export_formaat").set_value("xlsx").run()
+    at.button(key="export_maak").click().run()
+    no_errors(at)
+    buttons = at.get("download_button")
+    assert len(buttons) == 1
+    assert "noordhoek_DEMO.xlsx" in buttons[0].proto.label
+    # another format makes the old file stale: no download of what was not asked for
+    at.radio(key="export_formaat").set_value("gpkg").run()
+    assert not at.get("download_button")
+
+
+@pytest.mark.shared
+def test_export_utrecht_two_groups_gpkg():
+    at = app(str(UTRECHT), page="export")
+    at.multiselect(key="export_groepen").set_value(["ouderen", "jongvolwassenen"]).run()
+    at.selectbox(key="export_gebied").set_value("Overvecht").run()
+    no_errors(at)
+    layers = set(at.dataframe[0].value["Laag"])
+    assert {"hiaten_ouderen", "hiaten_jongvolwassenen", "hotspots_jongvolwassenen"} <= layers
+    at.button(key="export_maak").click().run()
+    no_errors(at)
+    assert "overvecht.gpkg" in at.get("download_button")[0].proto.label
 
 
 # -- Kaart -----------------------------------------------------------------------------------
@@ -177,6 +211,21 @@ def test_profiel_overvecht_from_a_shared_link():
     assert len(at.get("vega_lite_chart")) >= 2  # comparison and trend
     assert "Doelgroepen" in texts(at)
     assert at.query_params["groep"] == "jongvolwassenen"
+
+
+def test_profiel_makes_the_wijkpropositie_for_the_chosen_area():
+    at = app(page="profiel", gebied="Noordhoek")
+    assert not at.get("download_button")
+    at.button(key="profiel_rapport").click().run()
+    no_errors(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert len(labels) == 2
+    assert any(label.startswith("Download PDF") and "noordhoek" in label for label in labels)
+    assert any(label.startswith("Download HTML") for label in labels)
+    # another area: the old report is not offered for it
+    at.selectbox(key="profiel_gebied").set_value("Molenkwartier").run()
+    no_errors(at)
+    assert not at.get("download_button")
 
 
 def test_profiel_choice_is_written_to_the_url():

@@ -36,6 +36,29 @@ def test_export_gpkg_one_group_with_styles(tmp_path):
     assert meta.loc["hiaten_ouderen", "jaar"] == "2020"
 
 
+def test_export_one_focus_area(tmp_path):
+    out = tmp_path / "noordhoek.gpkg"
+    result = runner.invoke(
+        app,
+        ["export", str(DEMO), "--groep", "ouderen", "--gebied", "Noordhoek", "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Let op: Beperkt tot Noordhoek." in result.output
+    assert len(pyogrio.read_dataframe(out, layer="buurten")) == 5
+    assert "gemeente" not in {str(name) for name, _ in pyogrio.list_layers(out)}
+    meta = read_metadata(out).set_index("laag")
+    assert "Beperkt tot Noordhoek." in meta.loc["buurten", "opmerkingen"]
+
+
+def test_export_unknown_area_fails_before_the_analysis(tmp_path):
+    result = runner.invoke(
+        app, ["export", str(DEMO), "--gebied", "Atlantis", "--out", str(tmp_path / "x.gpkg")]
+    )
+    assert result.exit_code != 0
+    assert "niet gevonden" in str(result.exception)
+    assert not (tmp_path / "x.gpkg").exists()
+
+
 def test_export_csv_zip_dutch_excel_selected_layers(tmp_path):
     out = tmp_path / "demo.zip"
     result = runner.invoke(

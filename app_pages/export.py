@@ -1,0 +1,122 @@
+"""Export: layers for QGIS and Excel (GeoPackage, GeoJSON, CSV, Excel, HTML map) with sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app_pages._common import analysis, area_options, current, demo_banner, md
+from geo.errors import DataError
+from geo.export import FORMATS, collect_layers, export_bytes, restrict_to_area
+from geo.model.figures import INDICATOR_LABELS, LONELINESS
+from geo.settings import GROUP_LABELS, GROUPS
+
+dataset, aanbod, choice = current()
+st.title("Export")
+demo_banner(dataset)
+st.markdown(
+    "Kaartlagen voor QGIS en Excel: gebieden met cijfers, hiaten per doelgroep, hot spots, "
+    "aandachtsgebieden en het aanbod. Elke laag draagt zijn bron, jaar en gebiedsindeling "
+    "mee (in de GeoPackage-metadata, het blad *Bronnen* en de kolom `let_op` bij demodata)."
+)
+
+options, labels = area_options(dataset)
+left, right = st.columns(2)
+gebied = left.selectbox(
+    "Gebied",
+    [None, *options],
+    format_func=lambda o: (
+        f"Heel {dataset.gemeente_naam or 'de gemeente'}" if o is None else labels[o]
+    ),
+    key="export_gebied",
+)
+groups = right.multiselect(
+    "Hiaten voor doelgroep(en)",
+    list(GROUPS),
+    default=[str(choice["group"])],
+    format_func=GROUP_LABELS.get,
+    key="export_groepen",
+)
+indicator = left.selectbox(
+    "Gebieden kleuren naar",
+    list(LONELINESS),
+    format_func=INDICATOR_LABELS.get,
+    key="export_indicator",
+    help="De stijl van de gebiedslagen in QGIS en de HTML-kaart; alle cijfers gaan mee.",
+)
+
+year = choice["year"]
+try:
+    bundle = collect_layers(
+        dataset,
+        aanbod,
+        [analysis(choice, g) for g in groups],
+        indicator=indicator,
+        age=str(choice["age"]),
+        year=int(year) if year is not None else None,  # type: ignore[call-overload]
+    )
+    if gebied is not None:
+        bundle = restrict_to_area(bundle, dataset, gebied)
+except DataError as exc:
+    st.error(str(exc))
+    st.stop()
+
+names = list(bundle.layers)
+chosen = st.multiselect(
+    "Lagen",
+    names,
+    default=names,
+    format_func=lambda n: f"{bundle.meta[n].title} ({len(bundle.layers[n])})",
+    key=f"export_lagen_{gebied}_{'-'.join(groups)}",
+)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Laag": chosen,
+            "Titel": [bundle.meta[n].title for n in chosen],
+            "Rijen": [len(bundle.layers[n]) for n in chosen],
+            "Bron": [bundle.meta[n].source for n in chosen],
+            "Jaar": [bundle.meta[n].year for n in chosen],
+            "Indeling": [bundle.meta[n].vintage for n in chosen],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+formaat = st.radio(
+    "Formaat",
+    list(FORMATS),
+    format_func=lambda f: FORMATS[f][0],
+    horizontal=True,
+    key="export_formaat",
+)
+decimal_comma = st.checkbox(
+    "CSV met ; en decimale komma (Nederlandse Excel)",
+    value=True,
+    key="export_decimaalkomma",
+    disabled=formaat != "csv",
+)
+
+if not chosen:
+    st.info("Kies ten minste één laag.")
+    st.stop()
+# a made file belongs to the choices it was made with; another choice needs a new one
+wanted = (choice["stamp"], gebied, tuple(groups), tuple(chosen), indicator, year, choice["age"])
+wanted += (formaat, decimal_comma)
+if st.button("Maak export", type="primary", key="export_maak"):
+    with st.spinner("Export maken…"):
+        made = export_bytes(bundle.select(chosen), formaat, decimal_comma=decimal_comma)
+    st.session_state["export_bestand"] = (wanted, made)
+stored = st.session_state.get("export_bestand")
+if stored is not None and stored[0] == wanted:
+    data, name, mime = stored[1]
+    st.download_button(
+        f"Download {name} ({len(data) / 1024:,.0f} kB)".replace(",", "."),
+        data,
+        file_name=name,
+        mime=mime,
+        key="export_download",
+    )
+for note in bundle.notes:
+    st.caption(f"Let op: {md(note)}")
