@@ -14,6 +14,7 @@ import csv
 import io
 import sys
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -191,7 +192,7 @@ def _write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
     )
 
 
-def _aggregate(population: gpd.GeoDataFrame) -> list[dict[str, object]]:
+def _aggregate(population: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Rows for gemeente, wijken and buurten with summed counts (kwb layout)."""
     columns = [
         "inwoners",
@@ -208,7 +209,7 @@ def _aggregate(population: gpd.GeoDataFrame) -> list[dict[str, object]]:
         "a_pau",
         "a_opp_ha",
     ]
-    rows: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
     total = population[columns].sum()
     rows.append(
         {
@@ -371,11 +372,11 @@ def _write_rivm(
             )
             values[stem] = round(float(np.clip(value, 1, 95)), 1)
         buurt_values[record.code] = values
-    rows = []
+    rows: list[tuple[str, str, str, dict[str, float | None]]] = []
     weights = population.set_index("code")[weight_col]
     wijk_of = population.set_index("code")["wijkcode"]
 
-    def weighted(codes: list[str]) -> dict[str, float]:
+    def weighted(codes: list[str]) -> dict[str, float | None]:
         w = weights[codes].to_numpy(dtype=float)
         return {
             stem: round(float(np.average([buurt_values[c][stem] for c in codes], weights=w)), 1)
@@ -402,21 +403,23 @@ def _write_rivm(
         rows.append((wijk, GEMEENTE_NAAM, "Wijk", weighted(codes)))
         for code in codes:
             small = weights[code] < (300 if label != "65+" else 60)
-            values = {s: (None if small else v) for s, v in buurt_values[code].items()}
-            rows.append((code, GEMEENTE_NAAM, "Buurt", values))
+            published: dict[str, float | None] = {
+                s: (None if small else v) for s, v in buurt_values[code].items()
+            }
+            rows.append((code, GEMEENTE_NAAM, "Buurt", published))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for number, (code, gemeente, soort, values) in enumerate(rows, start=1000):
+    for row_id, (code, gemeente, soort, shown) in enumerate(rows, start=1000):
         cells = []
         for stem, _ in RIVM_COLUMNS:
             if stem == "SociaalEenzaam" and year == 2016 and label == "65+" and soort == "Land":
                 cells.append("")
                 continue
-            value = values.get(stem)
+            value = shown.get(stem)
             cells.append("." if value is None else f"{value:.1f}")
         writer.writerow(
-            [number, age_code, "MW00000", code, f"{year}JJ00", gemeente, soort, code, *cells]
+            [row_id, age_code, "MW00000", code, f"{year}JJ00", gemeente, soort, code, *cells]
         )
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
