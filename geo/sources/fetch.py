@@ -278,42 +278,27 @@ def _download_osm(
     west, south, east, north = outline.bounds
     bbox = (south, west, north, east)
     url = http.settings.overpass_url
-    report("OpenStreetMap: aanbod", 0.83)
-    rows = overpass.aanbod_from_osm(
-        overpass.overpass_elements(http, overpass.aanbod_query(bbox)), outline
+    layers = (
+        ("aanbod", "aanbod", overpass.aanbod_query, overpass.aanbod_from_osm, 0.83),
+        ("OV-haltes", "ov_haltes", overpass.stops_query, overpass.stops_from_osm, 0.88),
     )
-    name = f"osm_aanbod_{result.gemeente.code}.csv"
-    rows.to_csv(aanbod / name, index=False)
-    result.files.append(
-        _entry(
-            f"aanbod/{name}",
-            "OpenStreetMap via Overpass: aanbod",
-            url,
-            None,
-            None,
-            overpass.LICENCE,
-            _now(),
-            len(rows),
+    for label, key, query, parse, fraction in layers:
+        report(f"OpenStreetMap: {label}", fraction)
+        rows = parse(overpass.overpass_elements(http, query(bbox)), outline)
+        name = f"osm_{key}_{result.gemeente.code}.csv"
+        rows.to_csv(aanbod / name, index=False)
+        result.files.append(
+            _entry(
+                f"aanbod/{name}",
+                f"OpenStreetMap via Overpass: {label}",
+                url,
+                None,
+                None,
+                overpass.LICENCE,
+                _now(),
+                len(rows),
+            )
         )
-    )
-    report("OpenStreetMap: OV-haltes", 0.88)
-    stops = overpass.stops_from_osm(
-        overpass.overpass_elements(http, overpass.stops_query(bbox)), outline
-    )
-    name = f"osm_ov_haltes_{result.gemeente.code}.csv"
-    stops.to_csv(aanbod / name, index=False)
-    result.files.append(
-        _entry(
-            f"aanbod/{name}",
-            "OpenStreetMap via Overpass: OV-haltes",
-            url,
-            None,
-            None,
-            overpass.LICENCE,
-            _now(),
-            len(stops),
-        )
-    )
 
 
 def _import_aanbod(staging: Path, result: FetchResult) -> dict[str, int]:
