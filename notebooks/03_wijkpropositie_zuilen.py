@@ -44,7 +44,7 @@ from IPython.display import Image, display
 from geo.aanbod import load_aanbod
 from geo.analysis.pipeline import analyse
 from geo.analysis.profile import area_profile, resolve_area
-from geo.export import collect_layers, file_name, write_export
+from geo.export import collect_layers, file_name, restrict_to_area, write_export
 from geo.model.dataset import load_dataset
 from geo.present.format import fmt_int, fmt_num, fmt_pct
 from geo.report import build_report, reachable_aanbod, report_file_name, write_report
@@ -230,12 +230,16 @@ display(
 # ### GeoPackage
 #
 # `collect_layers` verzamelt de gebieden met cijfers, de aandachtsgebieden, per doelgroep de
-# hiaten (buurt, wijk, gebied) en hot spots, en het aanbod; `write_export` schrijft ze in één
-# GeoPackage met QGIS-stijlen en een tabel met bronnen. Ook een HTML-kaart die zonder
-# internet werkt (Leaflet zit in het bestand).
+# hiaten (buurt, wijk, gebied) en hot spots, en het aanbod; `restrict_to_area` houdt daarvan
+# alleen over wat in het gebied ligt (de buurten, hun wijk, het aanbod erin). `write_export`
+# schrijft dat in één GeoPackage met QGIS-stijlen en een tabel met bronnen. Ook een
+# HTML-kaart die zonder internet werkt (Leaflet zit in het bestand).
 
 # %%
-bundel = collect_layers(dataset, aanbod, list(resultaten.values()))
+bundel = restrict_to_area(
+    collect_layers(dataset, aanbod, list(resultaten.values())), dataset, GEBIED
+)
+assert set(bundel.layers["buurten"]["code"]) == set(gebied.buurten)
 gpkg = write_export(bundel, UITVOER / file_name(bundel, ".gpkg"), "gpkg")
 kaart = write_export(bundel, UITVOER / file_name(bundel, ".html"), "html")
 lagen = pyogrio.list_layers(gpkg)
