@@ -117,6 +117,7 @@ if stored is not None and stored[0] == wanted:
         file_name=name,
         mime=mime,
         key="export_download",
+        on_click="ignore",  # downloading needs no rerun
     )
 for note in bundle.notes:
     st.caption(f"Let op: {md(note)}")

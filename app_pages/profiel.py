@@ -272,5 +272,10 @@ if made is not None and made[0] == wanted:
     one, two = st.columns(2)
     for column, (data, name, mime), label in ((one, pdf, "PDF"), (two, html_, "HTML")):
         column.download_button(
-            f"Download {label} ({name})", data, file_name=name, mime=mime, key=f"rapport_{label}"
+            f"Download {label} ({name})",
+            data,
+            file_name=name,
+            mime=mime,
+            key=f"rapport_{label}",
+            on_click="ignore",
         )
