@@ -3,7 +3,8 @@
 Starts ``streamlit run app.py`` on a free port with a copy of the demo data, waits for the
 map, switches the indicator, clicks a buurt on the map and sees its profile, logs in and
 uploads an aanbod file, and checks that activities named ``<img src=x onerror=...>`` and
-``${...}`` render as text without running. Screenshots go to ``test-artifacts/``.
+``${...}`` render as text without running, and downloads an export (a GeoPackage that opens).
+Screenshots go to ``test-artifacts/``.
 """
 
 from __future__ import annotations
@@ -264,4 +265,29 @@ def test_upload_as_logged_in_user_and_names_render_as_text(
     assert any(TEMPLATE_NAME in found["text"] for found in texts)
     for target in [page, *page.frames]:
         assert target.evaluate("() => window.__xss") is None
+    page.close()
+
+
+def test_export_download_is_a_real_geopackage(
+    server: tuple[str, Path],
+    browser,  # noqa: ANN001
+    tmp_path: Path,
+) -> None:
+    import pyogrio
+
+    url, _ = server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.goto(f"{url}/export", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Maak export").click(timeout=60_000)
+    button = page.get_by_role("button", name="Download wijkkompas")
+    button.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "wijkkompas_demostad_fictief_demo_DEMO.gpkg"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    layers = {str(name) for name, _ in pyogrio.list_layers(path)}
+    assert {"buurten", "hiaten_ouderen", "activiteiten", "layer_styles"} <= layers
+    assert len(pyogrio.read_dataframe(path, layer="buurten")) == 30
     page.close()
