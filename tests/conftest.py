@@ -17,6 +17,12 @@ UTRECHT = SHARED / "utrecht"
 NL = SHARED / "nl"
 
 
+# No test goes online: the app's connection check (and anything else that reads the PDOK URL
+# from the environment) meets a closed local port unless a test points it at its own server.
+# Set at import, so the app servers the browser tests start inherit it too.
+os.environ.setdefault("WIJKKOMPAS_PDOK_URL", "http://127.0.0.1:9")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip tests marked ``shared`` when ../shared/data is absent (always present in CI)."""
     if SHARED.exists():

@@ -8,7 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, UTRECHT
 from tests.fixtures.sources.fake_services import FakeServices, env_for
 
 
@@ -30,13 +30,28 @@ def test_offline_the_app_says_so_and_uses_the_demo(monkeypatch: pytest.MonkeyPat
     at = run_app()
     assert not at.exception, [e.message for e in at.exception]
     assert at.sidebar.expander[-1].label == "Echte gegevens ophalen"
-    assert "Geen verbinding" not in sidebar_texts(at)  # a page view never goes online
-    at.sidebar.button(key="fetch_start").click()
+    assert "Geen verbinding met de online bronnen" in sidebar_texts(at)
+    assert "gebruikt de demodata" in sidebar_texts(at)
+    assert not [b for b in at.sidebar.button if b.key == "fetch_start"]  # nothing to fetch
+    assert "**DEMO**" in "\n".join(w.value for w in at.warning)
+    at.sidebar.button(key="fetch_recheck").click()
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Geen verbinding met de online bronnen" in sidebar_texts(at)
-    assert "gebruikt de demodata" in sidebar_texts(at)
-    assert "**DEMO**" in "\n".join(w.value for w in at.warning)
+
+
+@pytest.mark.shared
+def test_real_data_folder_never_checks_the_connection(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("WIJKKOMPAS_PDOK_URL", httpserver.url_for("/"))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.session_state["folder"] = str(UTRECHT)
+    at.switch_page("app_pages/over.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not [x for x in at.sidebar.expander if x.label == "Echte gegevens ophalen"]
+    assert len(httpserver.log) == 0
 
 
 def test_online_the_app_fetches_utrecht_and_switches_to_it(
