@@ -147,7 +147,11 @@ FIND_AREA = """
 
 OPEN_POPUPS = """
 async (names) => {
-  // as a user would: zoom to the marker (out of its cluster) and click it
+  // zoom to each named marker (out of its cluster) and open its popup. Every wait is bounded,
+  // so a cluster that never settles fails the test instead of hanging it.
+  const wait = ms => new Promise(r => setTimeout(r, ms));
+  const show = (group, marker) =>
+    Promise.race([new Promise(done => group.zoomToShowLayer(marker, done)), wait(3000)]);
   const found = [];
   for (const id in window.map._layers) {
     const group = window.map._layers[id];
@@ -157,14 +161,12 @@ async (names) => {
       if (!props || !props.tip) continue;
       const tip = new DOMParser().parseFromString(props.tip, "text/html").body.textContent;
       if (!names.includes(tip)) continue;
-      // the cluster may still be animating: retry until the marker is on the map and the
-      // click has opened its popup
       window.map.closePopup();
       let popup = null;
-      for (let attempt = 0; attempt < 20 && popup === null; attempt++) {
-        if (!marker._map) await new Promise(done => group.zoomToShowLayer(marker, done));
-        marker.fire("click", {latlng: marker.getLatLng()});
-        await new Promise(r => setTimeout(r, 250));
+      for (let attempt = 0; attempt < 10 && popup === null; attempt++) {
+        if (!marker._map) await show(group, marker);
+        marker.openPopup();
+        await wait(300);
         popup = document.querySelector(".leaflet-popup-content");
       }
       if (popup === null) { found.push({text: "", images: -1}); continue; }
@@ -172,6 +174,31 @@ async (names) => {
     }
   }
   return found;
+}
+"""
+
+
+SHOW_MARKER = """
+async (name) => {
+  // where the named marker is once its cluster has opened (container pixels), or null
+  const wait = ms => new Promise(r => setTimeout(r, ms));
+  for (const id in window.map._layers) {
+    const group = window.map._layers[id];
+    if (!(group instanceof L.MarkerClusterGroup)) continue;
+    for (const marker of group.getLayers()) {
+      const props = marker.feature && marker.feature.properties;
+      if (!props || !props.tip) continue;
+      if (new DOMParser().parseFromString(props.tip, "text/html").body.textContent !== name) {
+        continue;
+      }
+      window.map.closePopup();
+      await Promise.race([new Promise(done => group.zoomToShowLayer(marker, done)), wait(3000)]);
+      await wait(800);
+      const point = window.map.latLngToContainerPoint(marker.getLatLng());
+      return {x: point.x, y: point.y};
+    }
+  }
+  return null;
 }
 """
 
@@ -263,6 +290,15 @@ def test_upload_as_logged_in_user_and_names_render_as_text(
         assert found["images"] == 0
     assert any(XSS_NAME in found["text"] for found in texts)
     assert any(TEMPLATE_NAME in found["text"] for found in texts)
+    # and with the mouse: a click on the marker opens its popup, the name still as text
+    point = frame.evaluate(SHOW_MARKER, XSS_NAME)
+    assert point is not None
+    box = page.locator(MAP).first.bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    popup = page.frame_locator(MAP).first.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=15_000)
+    assert XSS_NAME in popup.text_content()
+    assert popup.locator("img").count() == 0
     for target in [page, *page.frames]:
         assert target.evaluate("() => window.__xss") is None
     page.close()
