@@ -18,6 +18,7 @@ import streamlit as st
 from geo.aanbod import Aanbod, load_aanbod
 from geo.analysis.pipeline import GapResult, analyse
 from geo.errors import DataError
+from geo.export import ExportBundle, collect_layers, restrict_to_area
 from geo.model.dataset import Dataset, load_dataset, resolve_data_dir
 from geo.present.safe_text import neutralise_formula
 from geo.settings import GROUP_LABELS, AnalysisSettings
@@ -65,10 +66,33 @@ def cached_analysis(
     return analyse(dataset, aanbod.layers, group=group, settings=AnalysisSettings(year=year))
 
 
+@st.cache_data(show_spinner="Exportlagen verzamelen…", max_entries=8)
+def cached_bundle(
+    folder: str,
+    gemeente: str | None,
+    stamp: str,
+    groups: tuple[str, ...],
+    year: int | None,
+    indicator: str,
+    age: str,
+    gebied: str | None,
+) -> ExportBundle:
+    """The export layers of a folder (whole gemeente or one area), cached on the choices.
+
+    Choosing layers or a format on the Export page reruns it; the bundle is not rebuilt.
+    """
+    dataset = cached_dataset(folder, gemeente, stamp)
+    aanbod = cached_aanbod(folder, gemeente, stamp)
+    results = [cached_analysis(folder, gemeente, stamp, g, year) for g in groups]
+    bundle = collect_layers(dataset, aanbod, results, indicator=indicator, age=age, year=year)
+    return bundle if gebied is None else restrict_to_area(bundle, dataset, gebied)
+
+
 def clear_caches() -> None:
     """Forget loaded data (after the aanbod changed)."""
     cached_aanbod.clear()
     cached_analysis.clear()
+    cached_bundle.clear()
 
 
 def state() -> dict[str, object]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import analysis, area_options, current, demo_banner, md
+from app_pages._common import area_options, cached_bundle, current, demo_banner, md
 from geo.errors import DataError
-from geo.export import FORMATS, collect_layers, export_bytes, restrict_to_area
+from geo.export import FORMATS, export_bytes
 from geo.model.figures import INDICATOR_LABELS, LONELINESS
 from geo.settings import GROUP_LABELS, GROUPS
 
@@ -47,16 +47,16 @@ indicator = left.selectbox(
 
 year = choice["year"]
 try:
-    bundle = collect_layers(
-        dataset,
-        aanbod,
-        [analysis(choice, g) for g in groups],
-        indicator=indicator,
-        age=str(choice["age"]),
-        year=int(year) if year is not None else None,  # type: ignore[call-overload]
+    bundle = cached_bundle(
+        str(choice["folder"]),
+        choice["gemeente"],  # type: ignore[arg-type]
+        str(choice["stamp"]),
+        tuple(groups),
+        int(year) if year is not None else None,  # type: ignore[call-overload]
+        indicator,
+        str(choice["age"]),
+        gebied,
     )
-    if gebied is not None:
-        bundle = restrict_to_area(bundle, dataset, gebied)
 except DataError as exc:
     st.error(str(exc))
     st.stop()
