@@ -145,62 +145,66 @@ FIND_AREA = """
 """
 
 
-OPEN_POPUPS = """
-async (names) => {
-  // zoom to each named marker (out of its cluster) and open its popup. Every wait is bounded,
-  // so a cluster that never settles fails the test instead of hanging it.
+NAMED_MARKERS = """
+  // helpers shared by the scripts below; every wait is bounded, so a cluster that never
+  // settles fails the test instead of hanging it
   const wait = ms => new Promise(r => setTimeout(r, ms));
   const show = (group, marker) =>
     Promise.race([new Promise(done => group.zoomToShowLayer(marker, done)), wait(3000)]);
-  const found = [];
-  for (const id in window.map._layers) {
-    const group = window.map._layers[id];
-    if (!(group instanceof L.MarkerClusterGroup)) continue;
-    for (const marker of group.getLayers()) {
-      const props = marker.feature && marker.feature.properties;
-      if (!props || !props.tip) continue;
-      const tip = new DOMParser().parseFromString(props.tip, "text/html").body.textContent;
-      if (!names.includes(tip)) continue;
-      window.map.closePopup();
-      let popup = null;
-      for (let attempt = 0; attempt < 10 && popup === null; attempt++) {
-        if (!marker._map) await show(group, marker);
-        marker.openPopup();
-        await wait(300);
-        popup = document.querySelector(".leaflet-popup-content");
+  // [cluster, marker] of every clustered marker whose tooltip text is one of the names
+  const named = names => {
+    const found = [];
+    for (const id in window.map._layers) {
+      const group = window.map._layers[id];
+      if (!(group instanceof L.MarkerClusterGroup)) continue;
+      for (const marker of group.getLayers()) {
+        const props = marker.feature && marker.feature.properties;
+        if (!props || !props.tip) continue;
+        const tip = new DOMParser().parseFromString(props.tip, "text/html").body.textContent;
+        if (names.includes(tip)) found.push([group, marker]);
       }
-      if (popup === null) { found.push({text: "", images: -1}); continue; }
-      found.push({text: popup.textContent, images: popup.querySelectorAll("img").length});
     }
+    return found;
+  };
+"""
+
+OPEN_POPUPS = (
+    "async (names) => {"
+    + NAMED_MARKERS
+    + """
+  // zoom to each named marker (out of its cluster) and open its popup
+  const found = [];
+  for (const [group, marker] of named(names)) {
+    window.map.closePopup();
+    let popup = null;
+    for (let attempt = 0; attempt < 10 && popup === null; attempt++) {
+      if (!marker._map) await show(group, marker);
+      marker.openPopup();
+      await wait(300);
+      popup = document.querySelector(".leaflet-popup-content");
+    }
+    if (popup === null) { found.push({text: "", images: -1}); continue; }
+    found.push({text: popup.textContent, images: popup.querySelectorAll("img").length});
   }
   return found;
-}
-"""
+}"""
+)
 
-
-SHOW_MARKER = """
-async (name) => {
+SHOW_MARKER = (
+    "async (name) => {"
+    + NAMED_MARKERS
+    + """
   // where the named marker is once its cluster has opened (container pixels), or null
-  const wait = ms => new Promise(r => setTimeout(r, ms));
-  for (const id in window.map._layers) {
-    const group = window.map._layers[id];
-    if (!(group instanceof L.MarkerClusterGroup)) continue;
-    for (const marker of group.getLayers()) {
-      const props = marker.feature && marker.feature.properties;
-      if (!props || !props.tip) continue;
-      if (new DOMParser().parseFromString(props.tip, "text/html").body.textContent !== name) {
-        continue;
-      }
-      window.map.closePopup();
-      await Promise.race([new Promise(done => group.zoomToShowLayer(marker, done)), wait(3000)]);
-      await wait(800);
-      const point = window.map.latLngToContainerPoint(marker.getLatLng());
-      return {x: point.x, y: point.y};
-    }
+  for (const [group, marker] of named([name])) {
+    window.map.closePopup();
+    await show(group, marker);
+    await wait(800);
+    const point = window.map.latLngToContainerPoint(marker.getLatLng());
+    return {x: point.x, y: point.y};
   }
   return null;
-}
-"""
+}"""
+)
 
 
 def test_map_indicator_click_opens_profile(server: tuple[str, Path], browser) -> None:  # noqa: ANN001
