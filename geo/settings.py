@@ -87,7 +87,30 @@ class AnalysisSettings:
     permutations
         Conditional permutations for local Moran's I (Gi* uses its analytical z-score).
     seed
-        Random seed for permutations (reproducible hot spots).
+        Random seed for permutations (reproducible hot spots) and for the Monte Carlo of the
+        gap certainty (reproducible labels).
+    certainty_draws
+        Monte Carlo draws behind ``rank_low``/``rank_high`` and the certainty label of every
+        buurt, wijk and focus area (:mod:`geo.analysis.uncertainty`).
+    certainty_top
+        ``(level, N)``: a row is ``robuust`` when it is among the N largest gaps of its level
+        in at least :attr:`certainty_robust_share` of the draws (10 buurten, 3 wijken, 3 focus
+        areas).
+    certainty_robust_share, certainty_possible_share
+        Share of draws in the top N for ``robuust`` (0.9) and for ``mogelijk`` (0.1); less is
+        ``niet onderscheidend``.
+    certainty_range
+        Central share of the drawn ranks reported as ``rank_low``-``rank_high`` (0.9: the 5th
+        to the 95th percentile).
+    rate_margin_defaults
+        ``(upper limit of the group size, half-width in percentage points)``, ascending: the
+        assumed 95 % interval of a RIVM rate where the edition publishes none (50090NED) or a
+        buurt borrows its wijk's rate. A rough rule with the order of magnitude of the
+        intervals in 50120NED (a wijk ±3, a small buurt ±7-9 points); the group size is the
+        focus group's residents in the area.
+    estimated_population_cv
+        Coefficient of variation of a group population that is an estimate (young adults,
+        single and migrant elderly; counts derived from whole-number percentages), not a count.
     """
 
     year: int | None = None
@@ -131,6 +154,19 @@ class AnalysisSettings:
     fdr_alpha: float = 0.05
     permutations: int = 999
     seed: int = 20231
+    certainty_draws: int = 1000
+    certainty_top: tuple[tuple[str, int], ...] = (("buurt", 10), ("wijk", 3), ("gebied", 3))
+    certainty_robust_share: float = 0.9
+    certainty_possible_share: float = 0.1
+    certainty_range: float = 0.9
+    rate_margin_defaults: tuple[tuple[float, float], ...] = (
+        (100.0, 9.0),
+        (500.0, 7.0),
+        (2500.0, 5.0),
+        (10000.0, 4.0),
+        (float("inf"), 3.0),
+    )
+    estimated_population_cv: float = 0.15
 
     def __post_init__(self) -> None:
         """Refuse settings that would silently give nonsense (Dutch message: users set these)."""
@@ -150,12 +186,32 @@ class AnalysisSettings:
             problems.append(f"permutaties {self.permutations} (minstens 19)")
         if min(w for _, w in self.transport_weights) < 0:
             problems.append("gewichten van vervoersarmoede mogen niet negatief zijn")
+        if self.certainty_draws < 20:
+            problems.append(f"trekkingen {self.certainty_draws} (minstens 20)")
+        if not 0 < self.certainty_possible_share <= self.certainty_robust_share <= 1:
+            problems.append("zekerheidsgrenzen: 0 < 'mogelijk' <= 'robuust' <= 1")
+        if not 0 < self.certainty_range < 1:
+            problems.append(f"rangbereik {self.certainty_range} (tussen 0 en 1)")
+        if min(n for _, n in self.certainty_top) < 1:
+            problems.append("top N van de zekerheid: minstens 1")
+        margins = self.rate_margin_defaults
+        if not margins or min(m for _, m in margins) < 0 or margins[-1][0] != float("inf"):
+            problems.append(
+                "standaardmarges: niet negatief, en de laatste grens is oneindig (float('inf'))"
+            )
+        if self.estimated_population_cv < 0:
+            problems.append(f"variatiecoëfficiënt {self.estimated_population_cv} (minstens 0)")
         if problems:
             raise ValueError("Ongeldige analyse-instellingen: " + "; ".join(problems) + ".")
 
     def catchment(self, group: str) -> float:
         """Catchment radius (m) of a focus group."""
         return dict(self.catchment_m)[group]
+
+    def certainty_top_for(self, niveau: str) -> int:
+        """N of the top N for a level's certainty label (the buurt value for unknown levels)."""
+        tops = dict(self.certainty_top)
+        return int(tops.get(niveau, tops.get("buurt", 10)))
 
     def minutes(self, metres: float) -> float:
         """Walking minutes for a distance at :attr:`walking_speed_kmh`."""

@@ -17,6 +17,7 @@ from geo.analysis.need import estimate_need, latest_year, population_year
 from geo.analysis.populations import estimate_populations
 from geo.analysis.reach import has_shape, reachable_offer, suitable_activities
 from geo.analysis.transport import transport_poverty
+from geo.analysis.uncertainty import CERTAINTY_COLUMNS, gap_certainty
 from geo.errors import DataError
 from geo.model.dataset import Dataset
 from geo.settings import GROUPS, AnalysisSettings
@@ -220,6 +221,9 @@ def analyse(
     wijken = _units(dataset, scored, need, group, "wijk", size)
     gebieden = _units(dataset, scored, need, group, "gebied", size)
     gemeente = _units(dataset, scored, need, group, "gemeente", size)
+    scored, wijken, gebieden = _with_certainty(
+        dataset, scored, wijken, gebieden, year=year, settings=settings
+    )
     if hotspots:
         step("hot spots")
     spots = (
@@ -290,6 +294,33 @@ def _units(
     niveau: str,
     min_group_size: int = 50,
 ) -> gpd.GeoDataFrame:
+    members, names, geometry = unit_members(dataset, scored, niveau)
+    units = aggregate_gaps(
+        scored, members, niveau=niveau, names=names, group=group, min_group_size=min_group_size
+    )
+    if units.empty:
+        return gpd.GeoDataFrame(units, geometry=[], crs=scored.crs)
+    if niveau in ("wijk", "gemeente"):
+        own = need[(need["group"] == group) & (need["niveau"] == niveau)].set_index("code")
+        units["population_published"] = units["code"].map(own["population"])
+        units["lonely_rate_published"] = units["code"].map(own["lonely_rate"])
+        units["severely_lonely_rate_published"] = units["code"].map(own["severely_lonely_rate"])
+        units["lonely_published"] = units["code"].map(own["lonely"])
+        units["severely_lonely_published"] = units["code"].map(own["severely_lonely"])
+    units["geometry"] = units["code"].map(geometry)
+    return gpd.GeoDataFrame(units, geometry="geometry", crs=scored.crs)
+
+
+def unit_members(
+    dataset: Dataset, scored: pd.DataFrame, niveau: str
+) -> tuple[dict[str, list[str]], dict[str, str], dict[str, object]]:
+    """Member buurt codes, names and shapes of the wijken, focus areas or gemeente.
+
+    Returns
+    -------
+    members, names, geometry
+        Unit code (the name for focus areas) -> buurt codes, display name, shape.
+    """
     areas = dataset.areas
     if niveau == "wijk":
         wijken = areas[areas["niveau"] == "wijk"]
@@ -308,20 +339,32 @@ def _units(
         members = {name: g.buurt_codes(areas) for name, g in dataset.gebieden.items()}
         names = {name: name for name in members}
         geometry = {name: g.geometry(areas) for name, g in dataset.gebieden.items()}
-    units = aggregate_gaps(
-        scored, members, niveau=niveau, names=names, group=group, min_group_size=min_group_size
-    )
-    if units.empty:
-        return gpd.GeoDataFrame(units, geometry=[], crs=scored.crs)
-    if niveau in ("wijk", "gemeente"):
-        own = need[(need["group"] == group) & (need["niveau"] == niveau)].set_index("code")
-        units["population_published"] = units["code"].map(own["population"])
-        units["lonely_rate_published"] = units["code"].map(own["lonely_rate"])
-        units["severely_lonely_rate_published"] = units["code"].map(own["severely_lonely_rate"])
-        units["lonely_published"] = units["code"].map(own["lonely"])
-        units["severely_lonely_published"] = units["code"].map(own["severely_lonely"])
-    units["geometry"] = units["code"].map(geometry)
-    return gpd.GeoDataFrame(units, geometry="geometry", crs=scored.crs)
+    return members, names, geometry
+
+
+def _with_certainty(
+    dataset: Dataset,
+    scored: gpd.GeoDataFrame,
+    wijken: gpd.GeoDataFrame,
+    gebieden: gpd.GeoDataFrame,
+    *,
+    year: int,
+    settings: AnalysisSettings,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Add ``rank_low``, ``rank_high``, ``top_share`` and ``certainty`` (Monte Carlo)."""
+    units = {
+        niveau: (frame, unit_members(dataset, scored, niveau)[0])
+        for niveau, frame in (("wijk", wijken), ("gebied", gebieden))
+    }
+    found = gap_certainty(scored, units, dataset.figures, year=year, settings=settings)
+    frames = {"buurt": scored, "wijk": wijken, "gebied": gebieden}
+    out = []
+    for niveau, frame in frames.items():
+        frame = frame.copy()
+        for column in CERTAINTY_COLUMNS:
+            frame[column] = found[niveau][column].to_numpy() if len(frame) else []
+        out.append(frame)
+    return out[0], out[1], out[2]
 
 
 def _hotspots(scored: gpd.GeoDataFrame, settings: AnalysisSettings) -> gpd.GeoDataFrame:
@@ -370,6 +413,10 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
                 "rate_from": _text(row.get("rate_from")),
                 "population_estimated": _text(row.get("population_estimated")),
                 "unreliable": bool(row.get("unreliable", False)),
+                "rank_low": _whole(row.get("rank_low")),
+                "rank_high": _whole(row.get("rank_high")),
+                "top_share": _clean(row.get("top_share")),
+                "certainty": _text(row.get("certainty")),
             }
         )
     return rows
@@ -377,6 +424,11 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
 
 def _text(value: object) -> str | None:
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+
+def _whole(value: object) -> int | None:
+    number = _clean(value)
+    return None if number is None else int(number)
 
 
 def _clean(value: object) -> float | None:
