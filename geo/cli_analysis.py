@@ -67,6 +67,7 @@ def hiaten(
 ) -> None:
     """Toon waar veel eenzamen van een doelgroep wonen en weinig passend aanbod is."""
     from geo.analysis.pipeline import analyse, summarise_result
+    from geo.analysis.uncertainty import certainty_sentence, certainty_text
     from geo.errors import DataError
     from geo.present.format import fmt_int, fmt_num
     from geo.settings import GROUP_LABELS, AnalysisSettings
@@ -111,6 +112,8 @@ def hiaten(
                 "rows": rows,
                 "buurten_zonder_aanbod": _no_offer(result),
                 "notes": result.notes + aanbod.notices,
+                "certainty_explanation": certainty_sentence(niveau, result.settings),
+                **result.offer,
             }
         )
         return
@@ -122,7 +125,8 @@ def hiaten(
     for row in rows[:top]:
         typer.echo(
             f"{row['rank']:>3}. {row['naam']} ({row['code']}): hiaatscore "
-            f"{fmt_num(row['gap_score'], 0)}, {fmt_int(row['lonely'])} eenzamen"
+            f"{fmt_num(row['gap_score'], 0)}, {fmt_int(row['lonely'])} eenzamen; "
+            f"{certainty_text(row)}"
         )
         if row.get("lonely_published") is not None:
             typer.echo(
@@ -130,6 +134,9 @@ def hiaten(
                 f"eenzaam, {fmt_int(row['severely_lonely_published'])} ernstig eenzaam"
             )
         typer.echo(f"     {row['reason']}")
+    typer.echo(certainty_sentence(niveau, result.settings))
+    for note in result.offer.get("offer_notes", []):  # type: ignore[attr-defined]
+        typer.echo(f"Let op, aanbod: {note}")
     empty = _no_offer(result)
     if empty:
         names = ", ".join(f"{b['naam']} ({fmt_int(b['lonely'])})" for b in empty[:10])
@@ -137,8 +144,10 @@ def hiaten(
         typer.echo(
             f"Buurten waar niets passends binnen bereik is ({len(empty)}; eenzamen): {names}{more}"
         )
+    offer_notes = set(result.offer.get("offer_notes", []))  # type: ignore[call-overload]
     for note in result.notes + aanbod.notices:
-        typer.echo(f"Let op: {note}")
+        if note not in offer_notes:
+            typer.echo(f"Let op: {note}")
     if out is not None:
         typer.echo(f"Tabel geschreven naar {out}")
 
@@ -244,6 +253,11 @@ def _print_profile(profile: dict[str, Any]) -> None:
             f"\nHiaat ({profile['group_label']}): score {fmt_num(gap.get('gap_score'), 0)}"
             f", rang {gap.get('rank')}\n  {gap.get('reason')}"
         )
+        if gap.get("certainty"):
+            from geo.analysis.uncertainty import certainty_text
+
+            label = certainty_text(gap)
+            typer.echo(f"  {label[:1].upper()}{label[1:]}. {profile['certainty_explanation']}")
     transport = profile["transport"]
     if transport:
         typer.echo(

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.aanbod.schema import COLUMNS, LAYERS
+from geo.analysis.completeness import offer_completeness
 from geo.analysis.gaps import aggregate_gaps, score_gaps
 from geo.analysis.hotspots import MIN_AREAS, hot_spots, spatial_weights
 from geo.analysis.need import estimate_need, latest_year, population_year
@@ -47,6 +48,11 @@ class GapResult:
         All need rows (every group, every level) for profiles and exports.
     notes
         What the user should know (fallbacks, unreliable groups, missing layers).
+    offer
+        How complete the offer is for the group
+        (:func:`~geo.analysis.completeness.offer_completeness`: ``offer_complete``,
+        ``offer_missing_soorten``, ``offer_single_source_soorten``, ``offer_soorten``,
+        ``offer_notes``); its notes are also in ``notes``.
     """
 
     group: str
@@ -60,6 +66,12 @@ class GapResult:
     hotspots: gpd.GeoDataFrame
     need: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    offer: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def offer_complete(self) -> bool:
+        """False when a soort that counts for the group has no or only one-source offer."""
+        return bool(self.offer.get("offer_complete", True))
 
     def level(self, niveau: str) -> pd.DataFrame:
         """Ranked rows of one level (``buurt``, ``wijk``, ``gebied``, ``gemeente``)."""
@@ -156,6 +168,8 @@ def analyse(
             "Geen aanbod (activiteiten) in deze dataset: alle buurten tellen als "
             "'geen passend aanbod'."
         )
+    completeness = offer_completeness(layers["activiteiten"], group=group)
+    notes.extend(completeness["offer_notes"])  # type: ignore[arg-type]
     step = progress or (lambda _name: None)
     step("behoefte")
     year = latest_year(dataset, settings)
@@ -271,6 +285,7 @@ def analyse(
         hotspots=spots,
         need=need,
         notes=notes,
+        offer=completeness,
     )
 
 

@@ -14,6 +14,7 @@ from geo.analysis.context import compare, target_2026, trend
 from geo.analysis.pipeline import GapResult, analyse
 from geo.analysis.reach import has_shape, suitable_activities
 from geo.analysis.transport import COMPONENT_LABELS
+from geo.analysis.uncertainty import certainty_sentence
 from geo.errors import DataError
 from geo.model.dataset import Dataset
 from geo.settings import GROUP_LABELS, GROUPS, AnalysisSettings
@@ -106,9 +107,12 @@ def area_profile(
         ``area``, ``figures`` (against gemeente and Nederland, with source, year, vintage and
         status), ``trend``, ``target``, ``populations`` (per group, with method), ``need``,
         ``offer`` (reachable aanbod by soort), ``nearest`` (Welzijn op recept, Buurtmobiel),
-        ``transport``, ``gap``, ``no_offer_buurten``, ``flags`` (suppressed figures, buurten
+        ``transport``, ``gap`` (with ``rank_low``/``rank_high``/``certainty`` for buurten, wijken
+        and focus areas), ``no_offer_buurten``, ``flags`` (suppressed figures, buurten
         with a borrowed rate, buurten where the group is too small, buurten without a shape),
-        ``sources``, ``notes``.
+        ``sources``, ``notes``, ``certainty_explanation`` and the offer completeness keys
+        (``offer_complete``, ``offer_missing_soorten``, ``offer_single_source_soorten``,
+        ``offer_soorten``, ``offer_notes``; :mod:`geo.analysis.completeness`).
 
     Examples
     --------
@@ -161,6 +165,10 @@ def area_profile(
         "flags": _flags(result, area, figures),
         "sources": _sources(dataset, result),
         "notes": result.notes,
+        "certainty_explanation": (
+            certainty_sentence(area.kind, result.settings) if area.kind != "gemeente" else None
+        ),
+        **result.offer,
     }
 
 

@@ -317,7 +317,7 @@ def certainty_text(row: dict[str, object]) -> str:
 
 
 def _interval_sd(buurten: pd.DataFrame, figures: pd.DataFrame, year: int) -> np.ndarray:
-    """Standard deviation from the published interval of the rate each buurt uses (NaN where there is none)."""
+    """Sd (points) from the published interval of the rate each buurt uses (NaN: none)."""
     out = np.full(len(buurten), np.nan)
     if "lower" not in figures.columns or "upper" not in figures.columns or buurten.empty:
         return out

@@ -7,6 +7,7 @@ from typing import Any
 
 import geo
 from geo.aanbod.schema import SOORTEN
+from geo.analysis.uncertainty import certainty_text
 from geo.export.attribution import attributions
 from geo.present.format import fmt_int, fmt_num
 from geo.report.context import (
@@ -57,32 +58,53 @@ def gap(ctx: ReportContext) -> Section:
                 ),
             )
         )
+        if gap.get("certainty"):
+            blocks.append(
+                Paragraph(
+                    f"Hoe zeker is deze rang? {certainty_text(gap).capitalize()}. "
+                    f"{ctx.profile.get('certainty_explanation') or ''}",
+                    kind="note",
+                )
+            )
     else:
         blocks.append(Paragraph("Geen hiaatscore voor dit gebied.", kind="note"))
+    for note in ctx.profile.get("offer_notes") or []:
+        blocks.append(Paragraph(str(note), kind="warning"))
     members = ctx.members.sort_values("rank").head(MAX_BUURT_ROWS)
     if len(ctx.members) > 1:
         rows = tuple(
             (
-                str(r.naam),
-                fmt_int(r.lonely),
-                fmt_int(r.unserved),
-                fmt_int(r.reachable),
-                fmt_num(r.gap_score, 0),
-                str(r.reason),
+                str(r["naam"]),
+                fmt_int(r["lonely"]),
+                fmt_int(r["unserved"]),
+                fmt_int(r["reachable"]),
+                fmt_num(r["gap_score"], 0),
+                certainty_text(r),
+                str(r["reason"]),
             )
-            for r in members.itertuples()
+            for r in members.to_dict(orient="records")
         )
         blocks.append(
             Table(
-                headers=("Buurt", "Eenzamen", "Zonder aanbod", "Bereikbaar", "Hiaat", "Waarom"),
+                headers=(
+                    "Buurt",
+                    "Eenzamen",
+                    "Zonder aanbod",
+                    "Bereikbaar",
+                    "Hiaat",
+                    "Zekerheid",
+                    "Waarom",
+                ),
                 rows=rows,
-                widths=(2.1, 1.3, 1.3, 1.4, 1.0, 4.6),
-                numeric=(False, True, True, True, True, False),
+                widths=(2.0, 1.2, 1.2, 1.2, 0.9, 1.6, 3.9),
+                numeric=(False, True, True, True, True, False, False),
                 caption=(
                     f"Buurten van {ctx.naam} naar hiaat (grootste eerst"
                     + (f", de eerste {MAX_BUURT_ROWS}" if len(ctx.members) > MAX_BUURT_ROWS else "")
                     + "). Bereikbaar: passende activiteiten binnen "
-                    f"{fmt_int(ctx.catchment)} m."
+                    f"{fmt_int(ctx.catchment)} m. Zekerheid: onder de "
+                    f"{ctx.result.settings.certainty_top_for('buurt')} grootste hiaten van alle "
+                    "buurten van de gemeente."
                 ),
             )
         )
@@ -167,7 +189,37 @@ def aanbod(ctx: ReportContext) -> Section:
         )
     if extra:
         blocks.append(Bullets(tuple(extra)))
+    blocks.extend(completeness(ctx))
     return Section("aanbod", "Bereikbaar aanbod", tuple(blocks), new_page=True)
+
+
+def completeness(ctx: ReportContext) -> list[Any]:
+    """How complete the aanbod is: per soort that counts for the group, rows and sources."""
+    soorten = [r for r in ctx.profile.get("offer_soorten") or [] if r["status"] != "telt niet"]
+    if not soorten:
+        return []
+    rows = tuple(
+        (
+            str(r["label"]).split(" (")[0],
+            fmt_int(r["activiteiten"]),
+            fmt_int(r["passend"]),
+            ", ".join(r["bronnen"]) or "-",
+            str(r["status"]),
+        )
+        for r in soorten
+    )
+    return [
+        Table(
+            headers=("Soort", "Activiteiten", f"Passend voor {ctx.noun}", "Bronnen", "Dekking"),
+            rows=rows,
+            widths=(2.6, 1.3, 1.6, 3.6, 1.5),
+            numeric=(False, True, True, False, False),
+            caption=(
+                "Volledigheid van het aanbod in de hele gemeente: activiteiten per soort die "
+                f"voor {ctx.noun} telt, en uit welke bestanden ze komen."
+            ),
+        )
+    ]
 
 
 def no_offer(ctx: ReportContext) -> Section:
