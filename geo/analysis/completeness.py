@@ -25,6 +25,7 @@ JSON keys (``hiaten --json`` and ``profiel --json``, top level):
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -77,7 +78,7 @@ def offer_completeness(activities: gpd.GeoDataFrame | None, *, group: str) -> di
     frame = activities if activities is not None else gpd.GeoDataFrame()
     wanted = GROUP_SOORTEN[group]
     suitable = suitable_activities(frame, group) if len(frame) else frame
-    rows = []
+    rows: list[dict[str, Any]] = []
     for soort, label in SOORTEN.items():
         mine = _of_soort(frame, soort)
         fitting = _of_soort(suitable, soort)
