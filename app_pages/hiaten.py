@@ -18,6 +18,7 @@ from app_pages._common import (
     group_label,
     md,
 )
+from geo.analysis.uncertainty import certainty_sentence
 from geo.present.format import fmt_int, fmt_num, fmt_pct
 from geo.present.maps import (
     base_map,
@@ -25,6 +26,7 @@ from geo.present.maps import (
     bivariate_legend_html,
     clicked_area,
     outline_layer,
+    with_offer_notes,
 )
 
 LEVELS = {"buurt": "Buurt", "wijk": "Wijk", "gebied": "Aandachtsgebied"}
@@ -40,6 +42,9 @@ COLUMNS = {  # column -> (Dutch heading, formatter for the screen)
     "unserved": ("Zonder passend aanbod", fmt_int),
     "transport_index": ("Vervoersarmoede (0-1)", lambda v: fmt_num(v, 2)),
     "gap_score": ("Hiaatscore", fmt_int),
+    "certainty": ("Zekerheid", None),
+    "rank_low": ("Rang van", None),
+    "rank_high": ("Rang tot", None),
     "reason": ("Toelichting", None),
 }
 
@@ -62,6 +67,8 @@ if frame.empty:
     )
     st.stop()
 
+for note in result.offer.get("offer_notes", []):
+    st.warning(md(note), icon=":material/database:")
 table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
 present = [c for c in COLUMNS if c in table.columns]
 shown = pd.DataFrame(
@@ -84,7 +91,10 @@ st.download_button(
 st.caption(
     f"RIVM {result.year} × CBS-bevolking {result.population_year}. Hiaatscore: eenzamen "
     "zonder (naar verhouding) passend aanbod binnen bereik, verhoogd met de "
-    "vervoersarmoede. " + " ".join(md(n) for n in result.notes)
+    "vervoersarmoede. "
+    + md(certainty_sentence(niveau, result.settings))
+    + " "
+    + " ".join(md(n) for n in result.notes if n not in result.offer.get("offer_notes", []))
 )
 
 st.subheader("Kaart: eenzamen × aanbod")
@@ -99,6 +109,7 @@ m = base_map(result.buurten)
 layer, legend = bivariate(
     shapes, need="lonely", offer="reachable_offer", title="Eenzamen × bereikbaar aanbod"
 )
+legend = with_offer_notes(legend, result.offer)
 layer.add_to(m)
 clusters = result.clusters
 if show_spots and len(clusters):

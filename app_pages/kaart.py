@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from app_pages._common import AGE_LABELS, PROFILE_PAGE, analysis, current, demo_banner, md
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
+from geo.analysis.completeness import offer_completeness
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
 from geo.present.maps import (
     aanbod_layers,
@@ -23,6 +24,7 @@ from geo.present.maps import (
     outline_layer,
     points_layer,
     soort_legend,
+    with_offer_notes,
 )
 
 LAYERS = {
@@ -144,7 +146,8 @@ if "buurtmobiel" in layers and len(aanbod.layers["buurtmobiel"]):
 if "aanbod" in layers and len(activities):
     for group in aanbod_layers(activities, soorten=soorten, doelgroepen=doelgroepen):
         group.add_to(m)
-    legends.append(soort_legend(soorten))
+    offer = offer_completeness(aanbod.layers["activiteiten"], group=str(choice["group"]))
+    legends.append(with_offer_notes(soort_legend(soorten), offer))
 if "lief_en_leed" in layers and len(aanbod.layers["lief_en_leed"]):
     streets = aanbod.layers["lief_en_leed"].copy()
     centres = dataset.areas.set_index("code").geometry.representative_point()

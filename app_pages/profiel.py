@@ -15,6 +15,7 @@ from app_pages._common import (
     md,
 )
 from geo.analysis.profile import area_profile
+from geo.analysis.uncertainty import certainty_text
 from geo.errors import DataError
 from geo.present.charts import comparison_chart, count_chart, trend_chart
 from geo.present.format import fmt_int, fmt_num, fmt_pct
@@ -81,7 +82,13 @@ if len(mine):
     two.metric(f"Eenzame {md(group_label(group))}", fmt_int(mine["lonely"].iloc[0]))
     three.metric("Waarvan ernstig eenzaam", fmt_int(mine["severely_lonely"].iloc[0]))
 if gap:
-    four.metric("Hiaatscore (rang)", f"{fmt_int(gap.get('gap_score'))} ({gap.get('rank', '–')})")
+    four.metric(
+        "Hiaatscore (rang)",
+        f"{fmt_int(gap.get('gap_score'))} ({gap.get('rank', '–')})",
+        help=profile.get("certainty_explanation"),
+    )
+    if gap.get("certainty"):
+        four.caption(f"Zekerheid: {md(certainty_text(gap))}")
 
 st.subheader("Eenzaamheid tegen gemeente en Nederland")
 if len(figures):
@@ -143,6 +150,8 @@ if len(need):
     )
 
 st.subheader(f"Aanbod voor {md(group_label(group))}")
+for note in profile.get("offer_notes") or []:
+    st.warning(md(note), icon=":material/database:")
 offer = profile["offer"]
 left, right = st.columns([3, 2])
 with left:
@@ -180,6 +189,8 @@ with right:
         )
 if gap.get("reason"):
     st.caption(f"Waarom deze hiaatscore: {md(gap['reason'])}")
+if gap.get("certainty"):
+    st.caption(md(str(profile.get("certainty_explanation") or "")))
 
 transport = profile["transport"]
 if transport:
@@ -227,7 +238,8 @@ if flags["unreliable_buurten"]:
     warnings_.append(f"{len(flags['unreliable_buurten'])} buurt(en) met een kleine doelgroep")
 if flags["buurten_zonder_vorm"]:
     warnings_.append(f"{len(flags['buurten_zonder_vorm'])} buurt(en) zonder grens")
-for note in warnings_ + [md(n) for n in profile["notes"]]:
+shown_offer = set(profile.get("offer_notes") or [])
+for note in warnings_ + [md(n) for n in profile["notes"] if n not in shown_offer]:
     st.caption(f"Let op: {note}")
 with st.expander("Bronnen van dit profiel"):
     st.dataframe(pd.DataFrame(profile["sources"]), hide_index=True, width="stretch")

@@ -198,6 +198,23 @@ def test_hiaten_table_group_level_and_download():
     no_errors(at)
 
 
+@pytest.mark.shared
+def test_hiaten_on_utrecht_says_certainty_and_that_the_offer_is_incomplete():
+    at = app(str(UTRECHT), page="hiaten")
+    no_errors(at)
+    at.radio(key="hiaten_niveau").set_value("wijk").run()
+    no_errors(at)
+    table = at.dataframe[0].value.set_index("Gebied")
+    assert table.loc["Vleuten-De Meern", "Zekerheid"] == "robuust"
+    assert table.loc["Binnenstad", "Zekerheid"] == "niet onderscheidend"
+    assert table.loc["Overvecht", ["Rang van", "Rang tot"]].tolist() == [2, 2]
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Het aanbod bevat geen ontmoetingsplekken" in warnings
+    assert "dit hiaat zegt iets over de gegevens, niet over de wijk" in warnings
+    assert "3 grootste hiaten van de wijken" in texts(at)
+    assert "Let op: Het aanbod bevat geen ontmoetingsplekken" in html(at)  # the map legend
+
+
 # -- Gebiedsprofiel --------------------------------------------------------------------------
 @pytest.mark.shared
 def test_profiel_overvecht_from_a_shared_link():
@@ -211,6 +228,8 @@ def test_profiel_overvecht_from_a_shared_link():
     assert len(at.get("vega_lite_chart")) >= 2  # comparison and trend
     assert "Doelgroepen" in texts(at)
     assert at.query_params["groep"] == "jongvolwassenen"
+    assert any("geen ontmoetingsplekken" in w.value for w in at.warning)
+    assert "Zekerheid: robuust (rang 1)" in texts(at)
 
 
 def test_profiel_makes_the_wijkpropositie_for_the_chosen_area():

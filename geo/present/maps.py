@@ -19,7 +19,7 @@ import json
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import folium
 import geopandas as gpd
@@ -645,6 +645,19 @@ def legend_html(legend: Legend) -> str:
         for n in legend.notes
     )
     return f'<div style="font-size:14px"><b>{html_text(legend.title)}</b>{rows}{notes}</div>'
+
+
+def with_offer_notes(legend: Legend, offer: Mapping[str, object]) -> Legend:
+    """The legend with the offer-completeness warnings (``GapResult.offer``) as notes.
+
+    Examples
+    --------
+    >>> legend = Legend("Eenzamen × aanbod", ())
+    >>> with_offer_notes(legend, {"offer_notes": ["Het aanbod bevat geen ..."]}).notes
+    ('Let op: Het aanbod bevat geen ...',)
+    """
+    notes = [f"Let op: {n}" for n in offer.get("offer_notes") or []]  # type: ignore[attr-defined]
+    return replace(legend, notes=(*legend.notes, *notes)) if notes else legend
 
 
 def bivariate_legend_html(legend: Legend) -> str:
