@@ -76,15 +76,19 @@ def cached_bundle(
     indicator: str,
     age: str,
     gebied: str | None,
+    suppress: bool = True,
 ) -> ExportBundle:
     """The export layers of a folder (whole gemeente or one area), cached on the choices.
 
     Choosing layers or a format on the Export page reruns it; the bundle is not rebuilt.
+    ``suppress``: small numbers suppressed and rounded (default) or exact (internal use).
     """
     dataset = cached_dataset(folder, gemeente, stamp)
     aanbod = cached_aanbod(folder, gemeente, stamp)
     results = [cached_analysis(folder, gemeente, stamp, g, year) for g in groups]
-    bundle = collect_layers(dataset, aanbod, results, indicator=indicator, age=age, year=year)
+    bundle = collect_layers(
+        dataset, aanbod, results, indicator=indicator, age=age, year=year, suppress=suppress
+    )
     return bundle if gebied is None else restrict_to_area(bundle, dataset, gebied)
 
 

@@ -45,6 +45,19 @@ indicator = left.selectbox(
     help="De stijl van de gebiedslagen in QGIS en de HTML-kaart; alle cijfers gaan mee.",
 )
 
+suppress = left.toggle(
+    "Kleine aantallen beschermen",
+    value=True,
+    key="export_onderdrukking",
+    help="Aantallen onder de 50 inwoners weglaten en andere aantallen afronden op 5 (kolom "
+    "'onderdrukking'). Zet dit alleen uit voor intern gebruik; de keuze staat in de metadata.",
+)
+if not suppress:
+    st.warning(
+        "Exacte aantallen, ook van minder dan 50 inwoners: alleen voor intern gebruik. "
+        "De export vermeldt dit in de metadata.",
+        icon=":material/lock_open:",
+    )
 year = choice["year"]
 try:
     bundle = cached_bundle(
@@ -56,6 +69,7 @@ try:
         indicator,
         str(choice["age"]),
         gebied,
+        suppress,
     )
 except DataError as exc:
     st.error(str(exc))
@@ -103,7 +117,7 @@ if not chosen:
     st.stop()
 # a made file belongs to the choices it was made with; another choice needs a new one
 wanted = (choice["stamp"], gebied, tuple(groups), tuple(chosen), indicator, year, choice["age"])
-wanted += (formaat, decimal_comma)
+wanted += (formaat, decimal_comma, suppress)
 if st.button("Maak export", type="primary", key="export_maak"):
     with st.spinner("Export maken…"):
         made = export_bytes(bundle.select(chosen), formaat, decimal_comma=decimal_comma)

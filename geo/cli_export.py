@@ -60,6 +60,14 @@ def export(
             "--gebied", help="Alleen dit aandachtsgebied, deze wijk of buurt (naam of CBS-code)."
         ),
     ] = None,
+    geen_onderdrukking: Annotated[
+        bool,
+        typer.Option(
+            "--geen-onderdrukking",
+            help="Exacte aantallen, ook onder de 50 inwoners (alleen intern gebruik; staat in de "
+            "metadata). Standaard worden kleine aantallen weggelaten en afgerond op 5.",
+        ),
+    ] = False,
 ) -> None:
     """Exporteer kaartlagen met bronnen: GeoPackage (QGIS-stijlen), GeoJSON, CSV, Excel, HTML."""
     from geo.analysis.profile import resolve_area
@@ -76,7 +84,7 @@ def export(
         resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
     results = [] if zonder_hiaten else _analyses(dataset, aanbod, groups, jaar)
     wanted = _split(lagen)
-    bundle = collect_layers(dataset, aanbod, results, year=jaar)
+    bundle = collect_layers(dataset, aanbod, results, year=jaar, suppress=not geen_onderdrukking)
     if gebied:
         bundle = restrict_to_area(bundle, dataset, gebied)
     if toon_lagen:
@@ -92,6 +100,7 @@ def export(
         "Lagen: " + ", ".join(f"{name} ({len(frame)})" for name, frame in bundle.layers.items())
     )
     typer.echo("Bronnen, jaren en grensindelingen staan in de metadata van de export.")
+    typer.echo(f"Kleine aantallen: {bundle.suppression}.")
     for note in bundle.notes:
         typer.echo(f"Let op: {note}")
 

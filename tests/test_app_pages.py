@@ -96,6 +96,27 @@ def test_export_focus_area_layers_format_and_download():
     assert not at.get("download_button")
 
 
+def test_export_suppresses_small_numbers_unless_switched_off():
+    import io
+
+    from openpyxl import load_workbook
+
+    from geo.export.suppression import EXACT_TEXT, SUPPRESSED_TEXT
+
+    at = app(page="export")
+    assert at.toggle(key="export_onderdrukking").value is True
+    at.radio(key="export_formaat").set_value("xlsx").run()
+    for on, expected in ((True, SUPPRESSED_TEXT), (False, EXACT_TEXT)):
+        at.toggle(key="export_onderdrukking").set_value(on).run()
+        assert any("intern gebruik" in w.value for w in at.warning) is not on
+        at.button(key="export_maak").click().run()
+        no_errors(at)
+        data = at.session_state["export_bestand"][1][0]
+        book = load_workbook(io.BytesIO(data))
+        bronnen = " ".join(str(c.value) for r in book["Bronnen"].iter_rows() for c in r if c.value)
+        assert expected in bronnen
+
+
 @pytest.mark.shared
 def test_export_utrecht_two_groups_gpkg():
     at = app(str(UTRECHT), page="export")

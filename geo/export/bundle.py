@@ -88,6 +88,9 @@ class ExportBundle:
         Export time (UTC).
     version
         Wijkkompas version.
+    suppression
+        How small numbers were treated (:mod:`geo.export.suppression`): suppressed and
+        rounded (the default) or exported exactly for internal use; in every metadata table.
     """
 
     layers: dict[str, gpd.GeoDataFrame]
@@ -98,6 +101,7 @@ class ExportBundle:
     notes: list[str] = field(default_factory=list)
     created: datetime = field(default_factory=lambda: datetime.now(UTC).replace(microsecond=0))
     version: str = geo.__version__
+    suppression: str = ""
 
     def __post_init__(self) -> None:
         """Check the layers at the boundary: names, types, CRS, metadata."""
@@ -180,6 +184,7 @@ class ExportBundle:
                     "rijen": len(frame),
                     "dataset": self.titel,
                     "demo": DEMO_LABEL if self.demo else "",
+                    "onderdrukking": self.suppression,
                     "exporttijd": self.created.isoformat(),
                     "wijkkompas_versie": self.version,
                 }
@@ -198,6 +203,7 @@ METADATA_LABELS = {
     "rijen": "Rijen",
     "dataset": "Dataset",
     "demo": "Demo",
+    "onderdrukking": "Kleine aantallen",
     "exporttijd": "Exporttijd (UTC)",
     "wijkkompas_versie": "Wijkkompas-versie",
 }

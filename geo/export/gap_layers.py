@@ -7,6 +7,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geo.analysis.uncertainty import certainty_sentence
 from geo.export._frames import rename, rivm_source, rivm_vintage, tidy, vintages
 from geo.export.bundle import LayerMeta
 from geo.export.labels import COLUMN_LABELS, HIATEN_COLUMNS, UNIT_COLUMNS
@@ -51,10 +52,10 @@ def gap_layers(dataset: Dataset, result: Any) -> dict[str, tuple[gpd.GeoDataFram
     vintage = vintages(dataset.areas, rivm_vintage(dataset))
     out: dict[str, tuple[gpd.GeoDataFrame, LayerMeta]] = {}
     short = GROUP_SHORT_SHEET.get(group, group)[:16]
-    for level, suffix, mapping, title in (
-        (result.buurten, "", HIATEN_COLUMNS, "buurt"),
-        (result.wijken, "_wijken", UNIT_COLUMNS, "wijk"),
-        (result.gebieden, "_gebieden", UNIT_COLUMNS, "aandachtsgebied"),
+    for level, suffix, mapping, title, niveau in (
+        (result.buurten, "", HIATEN_COLUMNS, "buurt", "buurt"),
+        (result.wijken, "_wijken", UNIT_COLUMNS, "wijk", "wijk"),
+        (result.gebieden, "_gebieden", UNIT_COLUMNS, "aandachtsgebied", "gebied"),
     ):
         if level is None or len(level) == 0:
             continue
@@ -72,7 +73,7 @@ def gap_layers(dataset: Dataset, result: Any) -> dict[str, tuple[gpd.GeoDataFram
                 source=source,
                 year=str(result.year),
                 vintage=vintage,
-                method=method,
+                method=f"{method} {certainty_sentence(niveau, settings)}",
                 style=style,
                 labels=labels,
                 notes=tuple(result.notes),

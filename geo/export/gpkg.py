@@ -103,6 +103,7 @@ def _write(bundle: ExportBundle, path: Path) -> None:
                 "methode": meta.method,
                 "opmerkingen": "; ".join(meta.notes),
                 "dataset": bundle.label,
+                "onderdrukking": bundle.suppression,
                 "exporttijd": bundle.created.isoformat(),
                 "wijkkompas_versie": bundle.version,
             },

@@ -31,6 +31,10 @@ HIATEN_COLUMNS = {
     "transport_index": "vervoersarmoede",
     "gap_score": "hiaatscore",
     "rank": "rang",
+    "rank_low": "rang_van",
+    "rank_high": "rang_tot",
+    "top_share": "kans_top",
+    "certainty": "zekerheid",
     "reason": "reden",
 }
 """Gap analysis (buurt rows) -> export columns, in export order."""
@@ -58,6 +62,10 @@ UNIT_COLUMNS = {
     "transport_index": "vervoersarmoede",
     "gap_score": "hiaatscore",
     "rank": "rang",
+    "rank_low": "rang_van",
+    "rank_high": "rang_tot",
+    "top_share": "kans_top",
+    "certainty": "zekerheid",
     "reason": "reden",
 }
 """Gap analysis (wijk and focus-area rows) -> export columns."""
@@ -104,7 +112,12 @@ COLUMN_LABELS = {
     "vervoersarmoede": "Vervoersarmoede-index (0-1)",
     "hiaatscore": "Hiaatscore",
     "rang": "Rang (1 = grootste hiaat)",
+    "rang_van": "Rang van (90 %-bereik)",
+    "rang_tot": "Rang tot (90 %-bereik)",
+    "kans_top": "Aandeel trekkingen in de top (0-1)",
+    "zekerheid": "Zekerheid (robuust, mogelijk, niet onderscheidend)",
     "reden": "Toelichting",
+    "onderdrukking": "Onderdrukt of afgerond (kleine aantallen)",
     "aantal_buurten_zonder_aanbod": "Buurten zonder passend aanbod",
     "buurten_zonder_aanbod": "Buurten zonder passend aanbod",
     "buurten_zonder_vorm": "Buurten zonder vorm",

@@ -22,6 +22,7 @@ from geo.export.bundle import DEMO_LABEL, ExportBundle, LayerMeta
 from geo.export.gap_layers import gap_layers
 from geo.export.labels import COLUMN_LABELS, figure_label
 from geo.export.styles import LayerStyle, graduated, single
+from geo.export.suppression import exact_numbers, suppress_small_numbers
 from geo.io.crs import RD
 from geo.model.dataset import Dataset
 from geo.model.figures import LONELINESS, NOT_PUBLISHED, label
@@ -66,6 +67,7 @@ def collect_layers(
     age: str = "18+",
     year: int | None = None,
     lagen: Iterable[str] | None = None,
+    suppress: bool = True,
 ) -> ExportBundle:
     """All export layers of a dataset: areas with figures, focus areas, gaps, hot spots, aanbod.
 
@@ -84,6 +86,10 @@ def collect_layers(
         of the latest year.
     lagen
         Only these layers (names as in the bundle), in this order.
+    suppress
+        Suppress counts under 50 residents and round the others to 5
+        (:func:`~geo.export.suppression.suppress_small_numbers`, the default); False exports
+        exact numbers for internal use. Either way the choice is in the metadata.
 
     Returns
     -------
@@ -136,6 +142,7 @@ def collect_layers(
         sources=sources,
         notes=[*notes, *dataset.notices],
     )
+    bundle = suppress_small_numbers(bundle) if suppress else exact_numbers(bundle)
     logger.info("export: %s", {name: len(frame) for name, frame in layers.items()})
     return bundle.select(lagen)
 

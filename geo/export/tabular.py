@@ -183,6 +183,8 @@ def readme(bundle: ExportBundle) -> str:
     lines = [f"Wijkkompas-export: {bundle.label}", ""]
     lines.append(f"Geëxporteerd: {bundle.created.isoformat()} (UTC), Wijkkompas {bundle.version}")
     lines.append("Coördinaten: RD New (EPSG:28992); GeoJSON in WGS84 (EPSG:4326).")
+    if bundle.suppression:
+        lines.append(f"Kleine aantallen: {bundle.suppression}.")
     lines.append("")
     for name, meta in bundle.meta.items():
         if name not in bundle.layers:
@@ -296,6 +298,8 @@ def _write_sources(sheet, bundle: ExportBundle, sheet_names: dict[str, str]) -> 
     sheet.append(
         [f"Geëxporteerd op {bundle.created.isoformat()} (UTC) met Wijkkompas {bundle.version}."]
     )
+    if bundle.suppression:
+        sheet.append([f"Kleine aantallen: {bundle.suppression}."])
     sheet.append([])
     sheet.append(["Lagen"])
     sheet.cell(sheet.max_row, 1).font = bold
