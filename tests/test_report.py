@@ -281,6 +281,43 @@ def test_rapport_cli_overvecht_pdf_has_the_real_figures(utrecht_dir, tmp_path, m
     assert "47,0 %" in joined  # Nederland
     assert "DEMO" not in joined
     assert "Gemeente Utrecht" in joined and "CC BY 4.0" in joined
+    flat = " ".join(joined.split())
+    assert "Het aanbod bevat geen ontmoetingsplekken" in flat
+    assert "dit hiaat zegt iets over de gegevens, niet over de wijk" in flat
+    assert "Hoe zeker is deze rang? Robuust (rang 1)." in flat
+
+
+def test_report_gap_section_certainty_and_completeness(demo_dataset, demo_aanbod, demo_result):
+    from geo.report.document import Paragraph
+
+    hiaat = build_report(
+        demo_dataset, demo_aanbod.layers, "Noordhoek", group="ouderen", result=demo_result
+    ).section("hiaat")
+    texts = [b.text for b in hiaat.blocks if isinstance(b, Paragraph)]
+    assert any(t.startswith("Hoe zeker is deze rang?") and "grootste hiaten" in t for t in texts)
+    table = next(b for b in hiaat.blocks if isinstance(b, Table) and b.headers[0] == "Buurt")
+    assert table.headers[5] == "Zekerheid"
+    assert all(
+        row[5].split(" (")[0] in ("robuust", "mogelijk", "niet onderscheidend")
+        for row in table.rows
+    )
+    assert not any("bevat geen" in t for t in texts)  # the demo offer is complete
+    layers = dict(demo_aanbod.layers)
+    acts = layers["activiteiten"]
+    layers["activiteiten"] = acts[acts["soort"] != "ontmoeting"]
+    report = build_report(demo_dataset, layers, "Noordhoek", group="ouderen")
+    warnings = [
+        b.text
+        for b in report.section("hiaat").blocks
+        if isinstance(b, Paragraph) and b.kind == "warning"
+    ]
+    assert warnings == [
+        "Het aanbod bevat geen ontmoetingsplekken: dit hiaat zegt iets over de gegevens, "
+        "niet over de wijk."
+    ]
+    coverage = [b for b in report.section("aanbod").blocks if isinstance(b, Table)][-1]
+    assert coverage.headers[-1] == "Dekking"
+    assert dict((r[0], r[-1]) for r in coverage.rows)["Ontmoeting / inloop"] == "geen"
 
 
 def test_build_report_reports_progress(demo_dataset, demo_aanbod, demo_result):

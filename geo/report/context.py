@@ -57,6 +57,11 @@ class ReportContext:
             f"Grenzen: {self.boundary_source()} ({self.vintage}); eenzamen: RIVM "
             f"{self.result.year} × CBS {self.result.population_year}; aanbod: Wijkkompas"
             + (" · DEMO" if self.dataset.demo else "")
+            + (
+                " · aanbod onvolledig: zie 'Hiaat en redenen'"
+                if self.profile.get("offer_complete") is False
+                else ""
+            )
         )
         png = area_map(
             self.result.buurten,
