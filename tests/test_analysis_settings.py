@@ -17,6 +17,10 @@ def test_defaults_of_the_issue():
     assert settings.shrinkage is False and settings.decay == "steps"
     assert sum(w for _, w in settings.transport_weights) == pytest.approx(1.0)
     assert {group for group, _ in settings.catchment_m} == set(GROUPS)
+    # gap certainty: 1,000 draws, top 10 buurten / 3 wijken / 3 focus areas, 90 % and 10 %
+    assert settings.certainty_draws == 1000
+    assert [settings.certainty_top_for(n) for n in ("buurt", "wijk", "gebied")] == [10, 3, 3]
+    assert (settings.certainty_robust_share, settings.certainty_possible_share) == (0.9, 0.1)
 
 
 def test_frozen_and_copied_with_changes():
@@ -35,6 +39,12 @@ def test_frozen_and_copied_with_changes():
         ({"catchment_m": (("ouderen", 500.0),)}, "reikwijdte"),
         ({"fdr_alpha": 1.5}, "FDR-alfa"),
         ({"permutations": 0}, "permutaties"),
+        ({"certainty_draws": 5}, "trekkingen"),
+        ({"certainty_possible_share": 0.95}, "zekerheidsgrenzen"),
+        ({"certainty_range": 1.0}, "rangbereik"),
+        ({"certainty_top": (("buurt", 0),)}, "top N"),
+        ({"rate_margin_defaults": ((100.0, 5.0),)}, "standaardmarges"),
+        ({"estimated_population_cv": -0.1}, "variatiecoëfficiënt"),
     ],
 )
 def test_nonsense_is_refused_in_dutch(changes: dict[str, object], message: str):

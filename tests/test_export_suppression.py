@@ -37,6 +37,7 @@ def small_bundle() -> ExportBundle:
             "naam": ["Noord", "Zuid"],
             "inwoners": [1234.0, 40.0],
             "inwoners_65_plus": [57.0, 12.0],
+            "eenpersoonshuishoudens": [np.nan, 60.0],
             "eenzaam_65plus_2020": [41.3, np.nan],
             "niet_gepubliceerd": ["", "Eenzaam 65+ 2020"],
         },
@@ -76,9 +77,10 @@ def test_suppression_rules_by_hand():
     assert areas["inwoners_65_plus"].tolist()[0] == 55
     assert areas["eenzaam_65plus_2020"].tolist()[0] == 41.3  # rates stay
     assert areas["onderdrukking"].tolist() == [
-        "afgerond op 5: inwoners, inwoners_65_plus",
+        "afgerond op 5: inwoners, inwoners_65_plus; "
+        "geen CBS-cijfer (niet gepubliceerd of onbekend): eenpersoonshuishoudens",
         "onderdrukt (minder dan 50): inwoners, inwoners_65_plus; "
-        "niet gepubliceerd: Eenzaam 65+ 2020",
+        "afgerond op 5: eenpersoonshuishoudens; niet gepubliceerd: Eenzaam 65+ 2020",
     ]
     gaps = safe.layers["hiaten_ouderen"]
     assert gaps.loc[0, ["inwoners_doelgroep", "eenzamen", "hiaatscore"]].tolist() == [205, 85, 80]
@@ -87,7 +89,7 @@ def test_suppression_rules_by_hand():
     assert gaps.loc[1, "eenzaam_pct"] == 50.0 and gaps.loc[1, "rang"] == 2
     assert gaps["onderdrukking"].iloc[1] == (
         "onderdrukt (minder dan 50 in de doelgroep): inwoners_doelgroep, eenzamen, hiaatscore; "
-        "buurtcijfer: percentage van de wijk"
+        "buurtcijfer niet gepubliceerd: percentage van de wijk"
     )
     assert safe.suppression == SUPPRESSED_TEXT
     assert small_bundle().layers["buurten"]["inwoners"].iloc[1] == 40  # input unchanged

@@ -107,14 +107,27 @@ def suppress_layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = frame.copy()
     suppressed = pd.DataFrame(index=frame.index)
     rounded = pd.DataFrame(index=frame.index)
+    missing = pd.DataFrame(index=frame.index)
     for column in counts:
         values = pd.to_numeric(frame[column], errors="coerce").astype(float)
         small = (values < THRESHOLD).to_numpy()
         suppressed[column] = small
         rounded[column] = values.notna().to_numpy() & ~small
+        missing[column] = values.isna().to_numpy()
         out[column] = np.where(small, np.nan, round_to_five(values.to_numpy()))
-    published = out["niet_gepubliceerd"] if "niet_gepubliceerd" in out else None
-    out[COLUMN] = _texts(suppressed, rounded, published)
+    rivm = (
+        out["niet_gepubliceerd"].astype(str).replace("nan", "").tolist()
+        if "niet_gepubliceerd" in out
+        else [""] * len(out)
+    )
+    extra = []
+    for position, figures in enumerate(rivm):
+        parts = [f"niet gepubliceerd: {figures}"] if figures else []
+        empty = [c for c in counts if missing[c].iloc[position]]
+        if empty:
+            parts.append(f"geen CBS-cijfer (niet gepubliceerd of onbekend): {', '.join(empty)}")
+        extra.append("; ".join(parts))
+    out[COLUMN] = _texts(suppressed, rounded, extra)
     return _before_geometry(out)
 
 
@@ -142,27 +155,27 @@ def _gap_layer(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         suppressed[column] = small & values.notna().to_numpy()
         rounded[column] = ~small & values.notna().to_numpy()
         out[column] = np.where(small, np.nan, round_to_five(values.to_numpy()))
-    borrowed = None
+    extra = [""] * len(out)
     if "cijfer_van" in out:
-        source = out["cijfer_van"].astype(str).str.split(" ").str[0]
-        borrowed = np.where(
-            source.isin(["wijk", "gemeente"]),
-            "buurtcijfer: percentage van de " + source,
-            "",
-        )
-        borrowed = pd.Series(borrowed, index=out.index)
-    out[COLUMN] = _texts(suppressed, rounded, borrowed, small_note=True)
+        source = out["cijfer_van"].astype(str).str.split(" ").str[0].tolist()
+        extra = [
+            f"buurtcijfer niet gepubliceerd: percentage van de {s}"
+            if s in ("wijk", "gemeente")
+            else ""
+            for s in source
+        ]
+    out[COLUMN] = _texts(suppressed, rounded, extra, small_note=True)
     return _before_geometry(out)
 
 
 def _texts(
     suppressed: pd.DataFrame,
     rounded: pd.DataFrame,
-    published: pd.Series | None,
+    extra: list[str],
     *,
     small_note: bool = False,
 ) -> list[str]:
-    """Per row: ``onderdrukt (...): a, b; afgerond op 5: c; niet gepubliceerd: ...``."""
+    """Per row: ``onderdrukt (...): a, b; afgerond op 5: c`` and the row's ``extra`` text."""
     reason = (
         f"onderdrukt (minder dan {THRESHOLD} in de doelgroep)"
         if small_note
@@ -177,11 +190,8 @@ def _texts(
         shown = [c for c in rounded.columns if rounded[c].iloc[position]]
         if shown:
             parts.append(f"afgerond op {ROUND_TO}: {', '.join(shown)}")
-        if published is not None:
-            text = str(published.iloc[position] or "")
-            if text and text != "nan":
-                label = "" if text.startswith("buurtcijfer") else "niet gepubliceerd: "
-                parts.append(label + text)
+        if extra[position]:
+            parts.append(extra[position])
         texts.append("; ".join(parts))
     return texts
 
