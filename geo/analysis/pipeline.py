@@ -37,7 +37,9 @@ class GapResult:
     group, year, population_year, settings
         What was analysed, with which assumptions.
     buurten
-        Per buurt (GeoDataFrame, EPSG:28992): need, offer, transport poverty, gap, rank, reason.
+        Per buurt (GeoDataFrame, EPSG:28992): need, offer, transport poverty, gap, rank, reason,
+        and the certainty of the rank (``rank_low``, ``rank_high``, ``top_share``,
+        ``certainty``; :mod:`geo.analysis.uncertainty`) — wijken and focus areas too.
     wijken, gebieden, gemeente
         The same summed per wijk, focus area and for the gemeente (people summed, rates
         recomputed); wijken and the gemeente also carry their own published RIVM estimate
