@@ -5,9 +5,14 @@
 child process passes to :func:`~geo.aanbod.backends.open_register` (``spec.open()``) to reach
 the same register. A backend that cannot start is skipped with a reason, never mocked.
 
-To add a backend, add its name to :data:`BACKENDS` and a maker to :data:`MAKERS`:
-``maker(request, folder) -> RegisterSpec`` creates fresh, empty storage (``folder`` is a new
-empty directory that may hold files) — e.g. a new database on a throwaway cluster.
+To add a backend, add its name to :data:`BACKENDS` and functions to the dicts:
+
+* :data:`MAKERS`: ``maker(request, folder) -> RegisterSpec`` creates fresh, empty storage
+  (``folder`` is a new empty directory that may hold files), e.g. a new database;
+* :data:`RAW`: ``raw(spec) -> bytes``, everything the backend stored, as bytes (the tests
+  check that no password is stored in plain text);
+* :data:`INTEGRITY`: ``check(spec) -> None``, the backend's own consistency check, which
+  raises ``AssertionError`` on a damaged store (after a process was killed mid-change).
 """
 
 from __future__ import annotations
@@ -46,8 +51,34 @@ def _gpkg(request: pytest.FixtureRequest, folder: Path) -> RegisterSpec:
     return RegisterSpec(backend="gpkg", data_dir=str(folder), database_url="")
 
 
+def _gpkg_raw(spec: RegisterSpec) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(Path(spec.data_dir).rglob("*")) if p.is_file())
+
+
+def _gpkg_integrity(spec: RegisterSpec) -> None:
+    import sqlite3
+
+    import pyogrio
+
+    from geo.aanbod.backends import register_path
+
+    path = register_path(spec.data_dir)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        for laag in ("activiteiten", "buurtmobiel"):
+            located = connection.execute(
+                f"SELECT count(*) FROM {laag} WHERE geom IS NOT NULL"
+            ).fetchone()[0]
+            indexed = connection.execute(f"SELECT count(*) FROM rtree_{laag}_geom").fetchone()[0]
+            assert located == indexed, f"R-tree van {laag}: {indexed} van {located} rijen"
+    for laag in ("activiteiten", "history"):
+        pyogrio.read_dataframe(path, layer=laag)  # GDAL opens every layer
+
+
 BACKENDS = ["gpkg"]
 MAKERS: dict[str, Maker] = {"gpkg": _gpkg}
+RAW: dict[str, Callable[[RegisterSpec], bytes]] = {"gpkg": _gpkg_raw}
+INTEGRITY: dict[str, Callable[[RegisterSpec], None]] = {"gpkg": _gpkg_integrity}
 
 
 class RegisterFactory:
@@ -68,6 +99,14 @@ class RegisterFactory:
     def __call__(self) -> AanbodRegister:
         """A fresh, empty register."""
         return self.new().open()
+
+    def raw(self, spec: RegisterSpec) -> bytes:
+        """Everything the backend stored for ``spec``, as bytes."""
+        return RAW[self.backend](spec)
+
+    def check_integrity(self, spec: RegisterSpec) -> None:
+        """The backend's own consistency check of the register ``spec`` names."""
+        INTEGRITY[self.backend](spec)
 
 
 @pytest.fixture(params=BACKENDS)
