@@ -1,12 +1,10 @@
-"""The aanbod register: one GeoPackage per dataset with every layer and a history of changes.
+"""The aanbod register interface, and the helpers every backend shares.
 
-Writes are atomic: the whole register is written to a temporary file in the same folder,
-flushed to disk and renamed over the old one, so a crash or an exception mid-write leaves the
-previous register untouched and readable. Every change is recorded (when, by whom, what, the
-old values) and the last change can be undone.
-
-The register sits behind :class:`AanbodRegister` so that a server database can back it later
-(several partners editing at once) without changing its callers.
+:class:`AanbodRegister` is what Wijkkompas needs from a store of aanbod: every layer, a
+history of changes (when, by whom, what, the old values), undo, a ``versie`` per row, and
+accounts. Backends: :class:`~geo.aanbod.register_gpkg.GeoPackageRegister` (a file per data
+folder) and ``geo.aanbod.register_pg.PostgisRegister`` (a server);
+:func:`~geo.aanbod.backends.open_register` chooses. Every change is one transaction.
 """
 
 from __future__ import annotations
