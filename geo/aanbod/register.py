@@ -13,7 +13,7 @@ import builtins
 import json
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -120,6 +120,28 @@ class AanbodRegister(ABC):
         PermissionDeniedError
             A redacteur adding a row for another organisation (nothing stored).
         """
+
+    def add_layers(
+        self,
+        frames: Mapping[str, gpd.GeoDataFrame],
+        *,
+        user: str | Account | None = None,
+        wor_deelnemers: pd.DataFrame | None = None,
+    ) -> dict[str, builtins.list[str]]:
+        """Store new rows of several layers; returns the new ids per layer.
+
+        Backends that can (the GeoPackage) make this one transaction and one undoable change;
+        this default stores one change per layer. ``wor_deelnemers`` go with
+        ``welzijn_op_recept``.
+        """
+        out: dict[str, builtins.list[str]] = {}
+        layers = dict(frames)
+        if wor_deelnemers is not None and len(wor_deelnemers):
+            layers.setdefault("welzijn_op_recept", empty_layer("welzijn_op_recept"))
+        for laag, frame in layers.items():
+            extra = wor_deelnemers if laag == "welzijn_op_recept" else None
+            out[laag] = self.add(laag, frame, user=user, wor_deelnemers=extra)
+        return out
 
     @abstractmethod
     def update(
@@ -329,7 +351,8 @@ def _describe(events: pd.DataFrame) -> str:
         "verwijderd": "verwijderd uit",
         "gewijzigd": "gewijzigd in",
     }.get(str(first["actie"]), str(first["actie"]))
-    return f"{count} rij(en) {verb} {first['laag']}"
+    layers = [str(laag) for laag in dict.fromkeys(events["laag"]) if laag != "wor_deelnemers"]
+    return f"{count} rij(en) {verb} {', '.join(layers) or first['laag']}"
 
 
 def _now() -> str:
