@@ -40,6 +40,9 @@ def test_first_import_takes_the_269_sports_locations_in(utrecht_copy: Path, tmp_
         "naam;soort;organisatie;x;y\nComputercursus;training;Bibliotheek;136900;455900\n",
         encoding="utf-8",
     )
+    dry = wijkkompas("aanbod", "import", str(new), "--data", str(utrecht_copy), "--dry-run")
+    assert dry.returncode == 0 and "Niets opgeslagen" in dry.stdout
+    assert not (utrecht_copy / "aanbod" / "register.gpkg").exists()
     done = wijkkompas("aanbod", "import", str(new), "--data", str(utrecht_copy), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
