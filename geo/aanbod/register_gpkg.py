@@ -337,6 +337,8 @@ class GeoPackageRegister(AanbodRegister):
         try:
             connection.execute("BEGIN")
             yield connection
+        except sqlite3.DatabaseError as exc:
+            raise self._unreadable(exc) from exc
         finally:
             if connection.in_transaction:
                 connection.execute("COMMIT")
@@ -363,12 +365,29 @@ class GeoPackageRegister(AanbodRegister):
             yield connection
             self._before_commit()
             connection.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise self._unreadable(exc) from exc
             raise
         finally:
             connection.close()
+
+    def _unreadable(self, exc: sqlite3.DatabaseError) -> DataError:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return DataError(
+                f"het register is bezet: een andere wijziging duurde langer dan "
+                f"{_gpkg.BUSY_TIMEOUT_S:.0f} s; er is niets gewijzigd.",
+                file=self.path,
+                hint="probeer het zo opnieuw.",
+            )
+        return DataError(
+            f"het register is geen leesbaar GeoPackage ({exc}); er is niets gewijzigd.",
+            file=self.path,
+            hint="zet een reservekopie terug, of verplaats het bestand en importeer opnieuw "
+            "(de partnerbestanden in de map worden dan weer overgenomen).",
+        )
 
     def _before_commit(self) -> None:
         """Hook inside every write transaction, just before the commit (tests inject faults)."""
