@@ -16,12 +16,25 @@ aanbod_app = typer.Typer(
 app.add_typer(aanbod_app, name="aanbod")
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Datamap (standaard data/).")]
+GebruikerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--gebruiker",
+        help="Wie de wijziging doet (naam in de geschiedenis; standaard $USER). De CLI werkt "
+        "met de rechten van wie bij de bestanden of de database kan.",
+    ),
+]
 LaagOpt = Annotated[
     str | None,
     typer.Option(
         "--laag", help="activiteiten, lief-en-leed, welzijn-op-recept, buurtmobiel of ov-haltes."
     ),
 ]
+
+
+def actor(gebruiker: str | None) -> str | None:
+    """The name written in the history for a CLI change: ``--gebruiker``, else ``$USER``."""
+    return gebruiker or os.environ.get("USER") or None
 
 
 @aanbod_app.command("import")
@@ -33,26 +46,32 @@ def import_command(
     as_json: JsonOpt = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Alleen controleren.")] = False,
     blad: Annotated[str | None, typer.Option("--blad", help="Excel-tabblad.")] = None,
-    gebruiker: Annotated[str | None, typer.Option("--gebruiker", help="Wie importeert.")] = None,
+    gebruiker: GebruikerOpt = None,
 ) -> None:
     """Lees een partnerbestand, toon het controlerapport en sla geaccepteerde rijen op."""
-    from geo.aanbod import GeoPackageRegister, import_file, register_path
+    from geo.aanbod import import_file, open_register
+    from geo.aanbod.partners import adopt_partner_files
+    from geo.aanbod.read import load_aanbod
     from geo.model.dataset import load_dataset, resolve_data_dir
 
     folder = resolve_data_dir(data)
     dataset = load_dataset(folder, gemeente=gemeente)
-    register = GeoPackageRegister(register_path(folder))
+    register = open_register(folder)
     sheet: str | int | None = int(blad) if blad is not None and blad.isdigit() else blad
     probe = import_file(file, laag=laag, areas=dataset.areas, sheet=sheet)
-    result = import_file(
-        file, laag=probe.laag, areas=dataset.areas, sheet=sheet, existing=register.list(probe.laag)
-    )
+    adoption = None
+    if dry_run or register.exists:
+        existing = load_aanbod(folder, areas=dataset.areas).layers[probe.laag]
+    else:  # the first change creates the register: the folder's partner files go in first
+        adoption = adopt_partner_files(folder, register, areas=dataset.areas, user=actor(gebruiker))
+        existing = register.list(probe.laag)
+    result = import_file(file, laag=probe.laag, areas=dataset.areas, sheet=sheet, existing=existing)
     stored: list[str] = []
     if not dry_run:
         stored = register.add(
             result.laag,
             result.frame,
-            user=gebruiker or os.environ.get("USER"),
+            user=actor(gebruiker),
             wor_deelnemers=result.wor_deelnemers,
         )
     counts = result.counts
@@ -64,9 +83,27 @@ def import_command(
                 "stored": len(stored),
                 "rows": result.report[["row", "status", "reason"]].to_dict(orient="records"),
                 "notices": result.notices,
+                "partnerbestanden": None
+                if adoption is None
+                else {
+                    "counts": adoption.counts,
+                    "reports": {
+                        name: report[["row", "status", "reason"]].to_dict(orient="records")
+                        for name, report in adoption.reports.items()
+                    },
+                    "message": adoption.message,
+                },
             }
         )
         return
+    if adoption is not None:
+        typer.echo(adoption.message)
+        for notice in adoption.notices:
+            if notice.startswith("niet gelezen"):
+                typer.echo(f"  {notice}")
+        for name, report in adoption.reports.items():
+            for row in report[report["status"] != "geaccepteerd"].head(5).itertuples():
+                typer.echo(f"  {name} rij {row.row}: {row.status}: {row.reason}")
     typer.echo(
         f"{file.name} -> laag {result.laag}: {counts['accepted']} geaccepteerd, "
         f"{counts['warnings']} met waarschuwing, {counts['rejected']} afgewezen"
@@ -78,7 +115,7 @@ def import_command(
     typer.echo(
         "Niets opgeslagen (--dry-run)."
         if dry_run
-        else f"{len(stored)} locatie(s) opgeslagen in {register.path}."
+        else f"{len(stored)} locatie(s) opgeslagen in {register.location}."
     )
 
 
@@ -120,24 +157,22 @@ def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = 
 
 
 @aanbod_app.command("undo")
-def undo_command(
-    data: DataOpt = None, gebruiker: Annotated[str | None, typer.Option("--gebruiker")] = None
-) -> None:
+def undo_command(data: DataOpt = None, gebruiker: GebruikerOpt = None) -> None:
     """Maak de laatste wijziging (of import) ongedaan."""
-    from geo.aanbod import GeoPackageRegister, register_path
+    from geo.aanbod import open_register
     from geo.model.dataset import resolve_data_dir
 
-    register = GeoPackageRegister(register_path(resolve_data_dir(data)))
-    typer.echo(register.undo(user=gebruiker or os.environ.get("USER")))
+    register = open_register(resolve_data_dir(data))
+    typer.echo(register.undo(user=actor(gebruiker)))
 
 
 @aanbod_app.command("history")
 def history_command(data: DataOpt = None, as_json: JsonOpt = False) -> None:
     """Toon de geschiedenis van wijzigingen."""
-    from geo.aanbod import GeoPackageRegister, register_path
+    from geo.aanbod import open_register
     from geo.model.dataset import resolve_data_dir
 
-    history = GeoPackageRegister(register_path(resolve_data_dir(data))).history()
+    history = open_register(resolve_data_dir(data)).history()
     if as_json:
         echo_json(history.to_dict(orient="records"))
         return
@@ -149,7 +184,7 @@ def history_command(data: DataOpt = None, as_json: JsonOpt = False) -> None:
 def geocode_command(
     data: DataOpt = None,
     as_json: JsonOpt = False,
-    gebruiker: Annotated[str | None, typer.Option("--gebruiker", help="Wie geocodeert.")] = None,
+    gebruiker: GebruikerOpt = None,
 ) -> None:
     """Zoek de locatie van niet-gelokaliseerd aanbod op bij de PDOK Locatieserver."""
     from geo.cli_fetch import progress_bar
@@ -157,9 +192,7 @@ def geocode_command(
     from geo.sources.geocode import geocode_register
 
     with progress_bar("Geocoderen") as progress:
-        result = geocode_register(
-            resolve_data_dir(data), user=gebruiker or os.environ.get("USER"), progress=progress
-        )
+        result = geocode_register(resolve_data_dir(data), user=actor(gebruiker), progress=progress)
     if as_json:
         echo_json({"counts": result.counts, "rows": result.rows})
         return
