@@ -1,0 +1,394 @@
+"""The walking network: a scipy CSR graph in metres, snapping, bounded multi-source paths.
+
+Nodes are the OSM nodes where ways meet or end; an edge is the stretch of a way between two
+such nodes, with its real length along the way's vertices (EPSG:28992). Parallel edges keep
+the shortest. The graph is built once per extract and cached outside the data folder
+(:mod:`geo.analysis._network_cache`, keyed by the file's content hash and
+:data:`FORMAT_VERSION`).
+
+:meth:`WalkNetwork.pairs` answers the same question as
+:func:`geo.analysis.reach.straight_pairs`: which (demand, supply) pairs lie within the demand
+point's catchment, now over the streets — snap distance of both ends plus the shortest path,
+from ``scipy.sparse.csgraph.dijkstra`` run from the activities with ``limit=``, in batches so
+that the dense distance rows stay within a memory budget.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import dijkstra
+from scipy.spatial import cKDTree
+
+from geo.analysis import _network_cache
+from geo.io.osm import (
+    DEFAULT_FERRY_SPEED_KMH,
+    JSON_SUFFIXES,
+    PBF_SUFFIXES,
+    XML_SUFFIXES,
+    WalkWays,
+    ways_from_file,
+)
+
+logger = logging.getLogger(__name__)
+
+NETWORK_DIR = "netwerk"
+"""The folder of a dataset that holds the OSM extract."""
+
+FORMAT_VERSION = _network_cache.FORMAT_VERSION
+
+MIN_EDGE_M = 0.01
+"""Edges between distinct nodes at the same position still cost this much (scipy's csgraph
+would otherwise see no edge)."""
+
+BATCH_BYTES = 64 * 2**20
+"""Memory budget of one Dijkstra batch (the dense rows ``sources × nodes`` of float64)."""
+
+
+@dataclass(frozen=True)
+class WalkNetwork:
+    """Walking network in EPSG:28992: CSR adjacency of edge lengths in metres.
+
+    Attributes
+    ----------
+    graph
+        ``(n, n)`` edge lengths in metres; symmetric (walking has no one-way streets).
+    node_xy
+        ``(n, 2)`` RD New coordinates of the nodes (m).
+    source
+        Where it comes from, e.g. ``"OpenStreetMap (utrecht.osm.pbf, sha256 ab12…)"``.
+    """
+
+    graph: sparse.csr_array
+    node_xy: np.ndarray
+    source: str
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return int(self.node_xy.shape[0])
+
+    @property
+    def n_edges(self) -> int:
+        """Number of undirected edges."""
+        return int(self.graph.nnz // 2)
+
+    def snap(self, xy: np.ndarray, *, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest node per point and the snap distance (m); -1 / inf beyond max_snap_m or NaN xy.
+
+        Examples
+        --------
+        >>> net = network_from_edges(np.array([[0.0, 0.0], [100.0, 0.0]]), [0], [1], [100.0])
+        >>> node, dist = net.snap(np.array([[90.0, 5.0], [50.0, 400.0]]), max_snap_m=250)
+        >>> node.tolist(), dist.round(2).tolist()
+        ([1, -1], [11.18, inf])
+        """
+        points = np.asarray(xy, dtype=float).reshape(-1, 2)
+        node = np.full(len(points), -1, dtype=np.int64)
+        dist = np.full(len(points), np.inf)
+        located = np.isfinite(points).all(axis=1)
+        if self.n_nodes == 0 or not located.any():
+            return node, dist
+        found_d, found_i = self._tree().query(
+            points[located], distance_upper_bound=max_snap_m, workers=-1
+        )
+        ok = np.isfinite(found_d)
+        rows = np.flatnonzero(located)
+        node[rows[ok]] = found_i[ok]
+        dist[rows[ok]] = found_d[ok]
+        return node, dist
+
+    def pairs(
+        self,
+        demand_xy: np.ndarray,
+        supply_xy: np.ndarray,
+        catchment: np.ndarray,
+        *,
+        max_snap_m: float,
+        batch_bytes: int = BATCH_BYTES,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(demand index, supply index, distance m) with distance <= catchment[demand index].
+
+        The distance is the snap distance of the demand point + the shortest path between the
+        two snapped nodes + the snap distance of the activity. Same contract as
+        :func:`geo.analysis.reach.straight_pairs`; points that cannot be snapped get no pairs.
+
+        Parameters
+        ----------
+        demand_xy, supply_xy
+            RD New coordinates, shape (n, 2); NaN for an unknown place.
+        catchment
+            Per demand point, the largest distance counted (m).
+        max_snap_m
+            Points farther than this from the network are not on it.
+        batch_bytes
+            Memory budget of one batch of Dijkstra rows.
+
+        Examples
+        --------
+        >>> net = network_from_edges(np.array([[0.0, 0.0], [100.0, 0.0], [100.0, 100.0]]),
+        ...                          [0, 1], [1, 2], [100.0, 100.0])
+        >>> d, s, m = net.pairs(np.array([[0.0, 0.0]]), np.array([[100.0, 110.0]]),
+        ...                     np.array([250.0]), max_snap_m=50)
+        >>> d.tolist(), s.tolist(), m.tolist()
+        ([0], [0], [210.0])
+        """
+        demand_xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
+        supply_xy = np.asarray(supply_xy, dtype=float).reshape(-1, 2)
+        catchment = np.broadcast_to(np.asarray(catchment, dtype=float), (len(demand_xy),))
+        empty = np.array([], dtype=np.int64)
+        d_node, d_snap = self.snap(demand_xy, max_snap_m=max_snap_m)
+        s_node, s_snap = self.snap(supply_xy, max_snap_m=max_snap_m)
+        d_rows = np.flatnonzero((d_node >= 0) & np.isfinite(catchment))
+        s_rows = np.flatnonzero(s_node >= 0)
+        if len(d_rows) == 0 or len(s_rows) == 0:
+            return empty, empty, np.array([], dtype=float)
+        limit = float(catchment[d_rows].max() - d_snap[d_rows].min())
+        if limit < 0:
+            return empty, empty, np.array([], dtype=float)
+        sources, s_of_source = np.unique(s_node[s_rows], return_inverse=True)
+        targets, d_of_target = np.unique(d_node[d_rows], return_inverse=True)
+        # points per unique node, in CSR form: the points of node k are order[start[k]:start[k+1]]
+        s_order, s_start = _group(s_of_source, len(sources))
+        d_order, d_start = _group(d_of_target, len(targets))
+        batch = max(1, int(batch_bytes // (8 * max(self.n_nodes, 1))))
+        parts_d, parts_s, parts_m = [empty], [empty], [np.array([], dtype=float)]
+        for first in range(0, len(sources), batch):
+            rows = sources[first : first + batch]
+            dist = dijkstra(self.graph, directed=True, indices=rows, limit=limit)
+            sub = dist[:, targets]
+            src_k, tgt_k = np.nonzero(np.isfinite(sub))
+            path = sub[src_k, tgt_k]
+            src_k = src_k + first
+            # expand node pairs to point pairs
+            n_s = s_start[src_k + 1] - s_start[src_k]
+            n_d = d_start[tgt_k + 1] - d_start[tgt_k]
+            reps = n_s * n_d
+            if reps.sum() == 0:
+                continue
+            pair = np.repeat(np.arange(len(src_k)), reps)
+            within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+            s_pos = s_start[src_k[pair]] + within // n_d[pair]
+            d_pos = d_start[tgt_k[pair]] + within % n_d[pair]
+            supply_idx = s_rows[s_order[s_pos]]
+            demand_idx = d_rows[d_order[d_pos]]
+            total = d_snap[demand_idx] + path[pair] + s_snap[supply_idx]
+            keep = total <= catchment[demand_idx]
+            parts_d.append(demand_idx[keep])
+            parts_s.append(supply_idx[keep])
+            parts_m.append(total[keep])
+        demand_idx = np.concatenate(parts_d)
+        supply_idx = np.concatenate(parts_s)
+        distance = np.concatenate(parts_m)
+        order = np.lexsort((supply_idx, demand_idx))
+        return demand_idx[order], supply_idx[order], distance[order]
+
+    def _tree(self) -> cKDTree:
+        tree = self.__dict__.get("_kdtree")
+        if tree is None:
+            tree = cKDTree(self.node_xy)
+            object.__setattr__(self, "_kdtree", tree)
+        return tree
+
+
+def network_from_edges(
+    node_xy: np.ndarray,
+    u: np.ndarray | list[int],
+    v: np.ndarray | list[int],
+    length: np.ndarray | list[float],
+    *,
+    source: str = "",
+) -> WalkNetwork:
+    """A network from undirected edges ``u[i] — v[i]`` of ``length[i]`` metres.
+
+    Parallel edges keep the shortest; self-loops are dropped.
+
+    Examples
+    --------
+    >>> net = network_from_edges(np.zeros((2, 2)), [0, 1], [1, 0], [5.0, 3.0])
+    >>> net.graph.toarray().tolist()
+    [[0.0, 3.0], [3.0, 0.0]]
+    """
+    node_xy = np.asarray(node_xy, dtype=float).reshape(-1, 2)
+    u = np.asarray(u, dtype=np.int64)
+    v = np.asarray(v, dtype=np.int64)
+    length = np.maximum(np.asarray(length, dtype=float), MIN_EDGE_M)
+    keep = u != v
+    u, v, length = u[keep], v[keep], length[keep]
+    rows = np.concatenate([u, v])
+    cols = np.concatenate([v, u])
+    weight = np.concatenate([length, length])
+    order = np.lexsort((weight, cols, rows))
+    rows, cols, weight = rows[order], cols[order], weight[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    n = len(node_xy)
+    graph = sparse.csr_array((weight[first], (rows[first], cols[first])), shape=(n, n))
+    graph.sort_indices()
+    return WalkNetwork(graph=graph, node_xy=node_xy, source=source)
+
+
+def network_from_ways(ways: WalkWays, *, source: str = "") -> WalkNetwork:
+    """The junction graph of walkable ways: nodes where ways meet or end, real edge lengths.
+
+    Examples
+    --------
+    >>> from geo.io.osm import WalkWays
+    >>> ways = WalkWays(node_id=np.array([1, 2, 3, 2, 4]),
+    ...                 xy=np.array([[0, 0], [3, 0], [3, 4], [3, 0], [6, 0.0]]),
+    ...                 way_start=np.array([0, 3, 5]), fixed_cost=np.array([np.nan, np.nan]),
+    ...                 counts={})
+    >>> net = network_from_ways(ways)
+    >>> net.n_nodes, net.n_edges, sorted(net.graph.data.tolist())
+    (4, 3, [3.0, 3.0, 3.0, 3.0, 4.0, 4.0])
+    """
+    ids = ways.node_id
+    m = len(ids)
+    if m == 0:
+        return network_from_edges(np.empty((0, 2)), [], [], [], source=source)
+    way_of = np.repeat(np.arange(ways.n_ways), np.diff(ways.way_start))
+    first = np.zeros(m, dtype=bool)
+    first[ways.way_start[:-1]] = True
+    last = np.zeros(m, dtype=bool)
+    last[ways.way_start[1:] - 1] = True
+    unique_ids, inverse, count = np.unique(ids, return_inverse=True, return_counts=True)
+    is_node = (count[inverse] >= 2) | first | last
+    # length along the way up to every vertex
+    step = np.zeros(m)
+    step[1:] = np.hypot(*(ways.xy[1:] - ways.xy[:-1]).T)
+    step[first] = 0.0
+    along = np.cumsum(step)
+    kept = np.flatnonzero(is_node)
+    same_way = way_of[kept[1:]] == way_of[kept[:-1]]
+    a, b = kept[:-1][same_way], kept[1:][same_way]
+    length = along[b] - along[a]
+    fixed = ways.fixed_cost[way_of[a]]
+    ferry = np.isfinite(fixed)
+    if ferry.any():  # a ferry costs its stated time, spread over its stretches
+        way_length = along[ways.way_start[1:] - 1] - along[ways.way_start[:-1]]
+        share = length[ferry] / np.maximum(way_length[way_of[a[ferry]]], MIN_EDGE_M)
+        length[ferry] = fixed[ferry] * share
+    # compact node numbering: only ids that are graph nodes
+    node_ids, node_index = np.unique(inverse[kept], return_inverse=True)
+    position = np.empty(len(unique_ids), dtype=np.int64)
+    position[node_ids] = np.arange(len(node_ids))
+    xy = np.empty((len(node_ids), 2))
+    xy[node_index] = ways.xy[kept]
+    u = position[inverse[a]]
+    v = position[inverse[b]]
+    network = network_from_edges(xy, u, v, length, source=source)
+    logger.info(
+        "loopnetwerk: %d knopen, %d verbindingen uit %d wegen",
+        network.n_nodes,
+        network.n_edges,
+        ways.n_ways,
+    )
+    return network
+
+
+def network_from_file(
+    path: str | Path,
+    *,
+    cache_dir: Path | None = None,
+    ferry_speed_kmh: float = DEFAULT_FERRY_SPEED_KMH,
+) -> WalkNetwork:
+    """The walking network of an OSM extract, from the cache when it was built before.
+
+    Parameters
+    ----------
+    path
+        ``.osm.pbf``, ``.osm`` (OSM XML) or Overpass ``.json``.
+    cache_dir
+        Where built graphs are kept; default :func:`default_cache_dir` (never the data
+        folder). A corrupt cache file is a warning and a rebuild.
+    ferry_speed_kmh
+        Speed at which a ferry's stated minutes become metres.
+
+    Returns
+    -------
+    WalkNetwork
+
+    Raises
+    ------
+    DataError
+        When the file is not a readable OSM extract or holds no walkable way.
+
+    Examples
+    --------
+    >>> net = network_from_file("data/utrecht/netwerk/utrecht.osm.pbf")  # doctest: +SKIP
+    >>> net.source  # doctest: +SKIP
+    'OpenStreetMap (utrecht.osm.pbf, sha256 3f2a91c0…)'
+    """
+    path = Path(path)
+    digest = _network_cache.file_digest(path)
+    key = _network_cache.cache_key(digest, ferry_speed_kmh)
+    folder = default_cache_dir() if cache_dir is None else Path(cache_dir)
+    cached = _network_cache.load(folder, key)
+    source = f"OpenStreetMap ({path.name}, sha256 {digest[:8]}…)"
+    if cached is not None:
+        graph, node_xy = cached
+        logger.info("loopnetwerk uit de cache: %s (%d knopen)", path.name, len(node_xy))
+        return WalkNetwork(graph=graph, node_xy=node_xy, source=source)
+    ways = ways_from_file(path, ferry_speed_kmh=ferry_speed_kmh)
+    network = network_from_ways(ways, source=source)
+    _network_cache.store(folder, key, network.graph, network.node_xy)
+    return network
+
+
+def network_from_folder(
+    data_dir: str | Path,
+    *,
+    cache_dir: Path | None = None,
+    ferry_speed_kmh: float = DEFAULT_FERRY_SPEED_KMH,
+) -> WalkNetwork | None:
+    """The network in data_dir/netwerk/ (first .osm.pbf, .osm or Overpass .json), or None."""
+    path = network_file(data_dir)
+    if path is None:
+        return None
+    return network_from_file(path, cache_dir=cache_dir, ferry_speed_kmh=ferry_speed_kmh)
+
+
+def network_file(data_dir: str | Path) -> Path | None:
+    """The extract :func:`network_from_folder` reads: PBF before XML before JSON, by name."""
+    folder = Path(data_dir) / NETWORK_DIR
+    if not folder.is_dir():
+        return None
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    for suffixes in (PBF_SUFFIXES, XML_SUFFIXES, JSON_SUFFIXES):
+        for candidate in files:
+            if candidate.name.lower().endswith(suffixes):
+                return candidate
+    return None
+
+
+def default_cache_dir() -> Path:
+    """The folder of cached graphs: ``netwerk/`` in the user cache.
+
+    ``WIJKKOMPAS_CACHE_DIR``, else ``$XDG_CACHE_HOME/wijkkompas``, else
+    ``~/.cache/wijkkompas``; never inside a data folder.
+    """
+    return _network_cache.default_cache_dir()
+
+
+def _group(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(labels, kind="stable")
+    start = np.zeros(n + 1, dtype=np.int64)
+    start[1:] = np.cumsum(np.bincount(labels, minlength=n))
+    return order, start
+
+
+__all__ = [
+    "FORMAT_VERSION",
+    "NETWORK_DIR",
+    "WalkNetwork",
+    "default_cache_dir",
+    "network_file",
+    "network_from_edges",
+    "network_from_file",
+    "network_from_folder",
+    "network_from_ways",
+]
