@@ -20,6 +20,19 @@ AantallenOpt = Annotated[
     ),
 ]
 JaarOpt = Annotated[int | None, typer.Option("--jaar", help="RIVM-jaar (standaard het laatste).")]
+RollatorOpt = Annotated[
+    bool,
+    typer.Option(
+        "--rollator", help="Ouderen lopen langzamer (rollator, 2,5 km/u): kleinere reikwijdte."
+    ),
+]
+HemelsbreedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--hemelsbreed",
+        help="Negeer het loopnetwerk in netwerk/: afstand hemelsbreed × omrijfactor.",
+    ),
+]
 
 
 @dataclass
@@ -55,6 +68,8 @@ def hiaten(
     gemeente: GemeenteOpt = None,
     jaar: JaarOpt = None,
     aantallen: AantallenOpt = None,
+    rollator: RollatorOpt = False,
+    hemelsbreed: HemelsbreedOpt = False,
     out: Annotated[Path | None, typer.Option("--out", help="Schrijf de tabel als CSV.")] = None,
     as_json: JsonOpt = False,
     top: Annotated[int, typer.Option("--top", help="Aantal rijen in de tekstuitvoer.")] = 15,
@@ -80,8 +95,9 @@ def hiaten(
         dataset,
         aanbod.layers,
         group=groep,
-        settings=AnalysisSettings(year=jaar),
+        settings=AnalysisSettings(year=jaar, rollator=rollator),
         overrides=_overrides(aantallen),
+        network=None if hemelsbreed else "auto",
     )
     rows = summarise_result(result, niveau)
     keys = {
@@ -108,6 +124,9 @@ def hiaten(
                 "year": result.year,
                 "population_year": result.population_year,
                 "demo": dataset.demo,
+                "distance_method": result.distance_method,
+                "demand_source": result.demand_source,
+                "method": result.method,
                 "rows": rows,
                 "buurten_zonder_aanbod": _no_offer(result),
                 "notes": result.notes + aanbod.notices,
@@ -119,6 +138,7 @@ def hiaten(
         f"Hiaten voor {GROUP_LABELS[groep]} per {niveau} — RIVM {result.year}, "
         f"CBS-bevolking {result.population_year}{demo}"
     )
+    typer.echo(f"Methode: {result.method['description']}")
     for row in rows[:top]:
         typer.echo(
             f"{row['rank']:>3}. {row['naam']} ({row['code']}): hiaatscore "
@@ -179,6 +199,8 @@ def profiel(
     gemeente: GemeenteOpt = None,
     jaar: JaarOpt = None,
     aantallen: AantallenOpt = None,
+    rollator: RollatorOpt = False,
+    hemelsbreed: HemelsbreedOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Alles over één gebied: cijfers tegen gemeente en Nederland, trend, doelgroepen, aanbod."""
@@ -191,14 +213,22 @@ def profiel(
         raise DataError("geef een gebied met --gebied.", hint="bijvoorbeeld --gebied Overvecht.")
     dataset, aanbod = _load(data, gemeente)
     resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
-    settings = AnalysisSettings(year=jaar)
+    settings = AnalysisSettings(year=jaar, rollator=rollator)
     result = analyse(
-        dataset, aanbod.layers, group=groep, settings=settings, overrides=_overrides(aantallen)
+        dataset,
+        aanbod.layers,
+        group=groep,
+        settings=settings,
+        overrides=_overrides(aantallen),
+        network=None if hemelsbreed else "auto",
     )
     profile = area_profile(
         dataset, aanbod.layers, gebied, group=groep, settings=settings, result=result
     )
     profile["notes"] = [*profile["notes"], *aanbod.notices]  # type: ignore[misc]
+    profile["distance_method"] = result.distance_method
+    profile["demand_source"] = result.demand_source
+    profile["method"] = result.method
     if as_json:
         echo_json(profile)
         return

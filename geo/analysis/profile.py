@@ -280,6 +280,9 @@ def _offer(
     return {
         "by_soort_max_per_buurt": by_soort,
         "suitable_inside_area": inside,
+        "covered_lonely": float(buurten["covered_lonely"].sum())
+        if "covered_lonely" in buurten and len(buurten)
+        else None,
         "reachable_offer": float(
             (buurten["access"] * buurten["lonely"].fillna(0)).sum()
             / max(buurten["lonely"].fillna(0).sum(), 1e-9)
