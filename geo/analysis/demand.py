@@ -14,8 +14,8 @@ source gives its demand points:
 A focus group's people in a buurt are spread over its points by the best available weight:
 the group's own age band in the squares (65+ for the elderly groups, 15-24 and 25-44 with
 the settings' shares for young adults), else the residents, else equal per point. The parts
-of a buurt add up to the buurt total exactly (the rounding remainder goes to the largest
-point), so summing points back to buurt, wijk or focus area changes no total.
+of a buurt add up to the buurt total exactly (the last point takes the total minus the
+others), so summing points back to buurt, wijk or focus area changes no total.
 
 A data folder may hold the files in ``bevolking/`` (:data:`DEMAND_DIR`); they are
 recognised by their columns, not their names.
@@ -162,10 +162,21 @@ class DemandPoints:
         totals = np.asarray(totals, dtype=float)
         share = self.shares(group, settings)
         parts = totals[self.buurt] * share
-        anchor = _largest_per_group(self.buurt, share, self.n_buurten)
+        n = self.n_buurten
+        # the last point of a buurt takes the total minus the others, summed in point order
+        # (so that a sum in point order gives the buurt total back exactly)
+        last = np.full(n, -1, dtype=int)
+        np.maximum.at(last, self.buurt, np.arange(len(self.buurt)))
+        others = np.ones(len(self.buurt), dtype=bool)
+        others[last[last >= 0]] = False
+        before = np.bincount(self.buurt[others], weights=parts[others], minlength=n)
+        rest = totals - before
+        fits = (last >= 0) & (rest >= 0)
+        parts[last[fits]] = rest[fits]
+        anchor = _largest_per_group(self.buurt, share, n)
         has_point = anchor >= 0
-        for _ in range(4):  # the remainder of floating-point rounding goes to the largest point
-            got = np.bincount(self.buurt, weights=parts, minlength=self.n_buurten)
+        for _ in range(4):  # fallback: the remainder of rounding goes to the largest point
+            got = np.bincount(self.buurt, weights=parts, minlength=n)
             diff = np.where(has_point, totals - got, 0.0)
             if not np.any(diff):
                 break
