@@ -273,8 +273,9 @@ def aggregate_gaps(
         out[column] = sums[column].astype(int)
     out["unreliable"] = out["population"] < min_group_size
     out["catchment_m"] = grouped["catchment_m"].min().astype(float)
-    if "catchment_text" in part:
-        out["catchment_text"] = part.groupby("unit", sort=False)["catchment_text"].min()
+    if "catchment_text" in part:  # the text of the smallest catchment, as catchment_m
+        smallest = part.sort_values("catchment_m", kind="stable").groupby("unit", sort=False)
+        out["catchment_text"] = smallest["catchment_text"].first()
     out = out.reindex([unit for unit in members if unit in out.index])
     out.insert(0, "group", group)
     out.insert(0, "niveau", niveau)
