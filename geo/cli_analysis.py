@@ -138,7 +138,6 @@ def hiaten(
         f"Hiaten voor {GROUP_LABELS[groep]} per {niveau} — RIVM {result.year}, "
         f"CBS-bevolking {result.population_year}{demo}"
     )
-    typer.echo(f"Methode: {result.method['description']}")
     for row in rows[:top]:
         typer.echo(
             f"{row['rank']:>3}. {row['naam']} ({row['code']}): hiaatscore "
@@ -157,6 +156,7 @@ def hiaten(
         typer.echo(
             f"Buurten waar niets passends binnen bereik is ({len(empty)}; eenzamen): {names}{more}"
         )
+    typer.echo(f"Methode: {result.method['description']}")
     for note in result.notes + aanbod.notices:
         typer.echo(f"Let op: {note}")
     if out is not None:

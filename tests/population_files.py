@@ -28,9 +28,10 @@ def square_rows(
         inwoners = values.get("inwoners", 0)
         old = values.get("65plus", 0)
         band = SECRET if inwoners == SECRET else 0
+        east, north = int(origin[0] + x) // 100, int(origin[1] + y) // 100
         rows.append(
             {
-                "crs28992res100m": f"E{int(origin[0] + x) // 100:04d}N{int(origin[1] + y) // 100:04d}",
+                "crs28992res100m": f"E{east:04d}N{north:04d}",
                 "aantal_inwoners": inwoners,
                 "aantal_mannen": SECRET if inwoners == SECRET else inwoners // 2,
                 "aantal_inwoners_0_tot_15_jaar": values.get("0_15", band),
