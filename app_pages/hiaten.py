@@ -97,7 +97,11 @@ show_spots = st.toggle(
 shapes = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
 m = base_map(result.buurten)
 layer, legend = bivariate(
-    shapes, need="lonely", offer="reachable_offer", title="Eenzamen × bereikbaar aanbod"
+    shapes,
+    need="lonely",
+    offer="reachable_offer",
+    title="Eenzamen × bereikbaar aanbod",
+    method=result.method.get("legend"),
 )
 layer.add_to(m)
 clusters = result.clusters

@@ -78,3 +78,23 @@ def per_buurt_mean(points: DemandPoints, share: np.ndarray, values: np.ndarray) 
         points.buurt, weights=share * np.where(known, values, 0.0), minlength=points.n_buurten
     )
     return np.divide(total, weight, out=np.full(points.n_buurten, np.nan), where=weight > 0)
+
+
+def buurt_pairs(
+    buurten: gpd.GeoDataFrame, points: DemandPoints, weighted: Pairs, supply: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Per buurt the suitable activities within reach of any of its points, and how far.
+
+    ``code``, ``activity`` (the index label in the activiteiten layer) and ``afstand_m``
+    (the shortest distance from one of the buurt's demand points, by the method used).
+    """
+    frame = pd.DataFrame(
+        {
+            "code": buurten["code"].to_numpy()[points.buurt[weighted.demand]],
+            "supply": weighted.supply,
+            "afstand_m": weighted.distance,
+        }
+    )
+    best = frame.groupby(["code", "supply"], as_index=False, sort=True)["afstand_m"].min()
+    best.insert(1, "activity", supply.index.to_numpy()[best.pop("supply").to_numpy()])
+    return best

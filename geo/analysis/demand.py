@@ -50,7 +50,7 @@ DEMAND_SOURCES = ("vierkanten", "adressen", "buurtmiddelpunt")
 DEMAND_LABELS = {
     "vierkanten": "CBS-vierkanten van 100 m",
     "adressen": "BAG-adressen (woningen)",
-    "buurtmiddelpunt": "één punt per buurt (buurtmiddelpunt)",
+    "buurtmiddelpunt": "één punt per buurt",
 }
 """Dutch description of each demand source (legend, report, export metadata)."""
 

@@ -23,7 +23,7 @@ from geo.analysis.demand import (
 from geo.analysis.reach import WalkNetworkLike
 from geo.errors import DataError
 from geo.model.dataset import Dataset
-from geo.present.format import fmt_int
+from geo.present.format import fmt_int, fmt_num
 from geo.settings import AnalysisSettings
 
 
@@ -69,14 +69,17 @@ def method_info(
     distance = str(offer.attrs.get("distance_method", "hemelsbreed"))
     demand = str(offer.attrs.get("demand_source", "buurtmiddelpunt"))
     catchment = settings.catchment(group, distance)
+    speed = f"{fmt_num(settings.speed(group), 1)} km/u"
     if distance == "netwerk":
         how = (
             f"over het loopnetwerk ({getattr(network, 'source', 'straatnetwerk')}), "
-            f"{settings.catchment_text(group, distance)} bij "
-            f"{settings.speed(group):g} km/u".replace(".", ",")
+            f"{settings.catchment_text(group, distance)} bij {speed}"
         )
     else:
-        how = f"hemelsbreed × omrijfactor {settings.detour_factor:g}".replace(".", ",")
+        how = (
+            f"hemelsbreed × omrijfactor {fmt_num(settings.detour_factor, 1)}, "
+            f"{settings.catchment_text(group, distance)}"
+        )
     return {
         "distance_method": distance,
         "demand_source": demand,
@@ -89,6 +92,11 @@ def method_info(
         "network_source": getattr(network, "source", None),
         "demand_detail": points.source if points is not None else "buurtgrenzen",
         "description": f"Afstand {how}; vraag uit {DEMAND_LABELS[demand]}.",
+        "legend": (
+            f"afstand: {distance} ({settings.catchment_text(group, distance)}"
+            + (f" bij {speed}" if distance == "netwerk" else "")
+            + f"); vraag: {demand} ({DEMAND_LABELS[demand]})"
+        ),
         "unsnapped": int(offer.attrs.get("unsnapped", 0)),
     }
 

@@ -65,7 +65,10 @@ class GapResult:
         (the best source used for any buurt; per buurt in ``buurten["demand_source"]``).
     method
         The method in words and numbers for legends, reports and export metadata
-        (:func:`method_info`).
+        (:func:`~geo.analysis.method.method_info`).
+    reach_pairs
+        Per buurt the suitable activities within reach (``code``, ``activity`` = index label
+        in the activiteiten layer, ``afstand_m`` by the method used), for reports.
     """
 
     group: str
@@ -82,6 +85,7 @@ class GapResult:
     distance_method: str = "hemelsbreed"
     demand_source: str = "buurtmiddelpunt"
     method: dict[str, Any] = field(default_factory=dict)
+    reach_pairs: pd.DataFrame | None = None
 
     def level(self, niveau: str) -> pd.DataFrame:
         """Ranked rows of one level (``buurt``, ``wijk``, ``gebied``, ``gemeente``)."""
@@ -310,6 +314,7 @@ def analyse(
         distance_method=str(method["distance_method"]),
         demand_source=str(method["demand_source"]),
         method=method,
+        reach_pairs=offer.attrs.get("pairs"),
     )
 
 

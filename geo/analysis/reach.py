@@ -29,7 +29,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.aanbod.schema import GROUP_DOELGROEPEN, GROUP_SOORTEN, split_keys
-from geo.analysis._reach_points import anchor_points, per_buurt_mean, to_buurten
+from geo.analysis._reach_points import anchor_points, buurt_pairs, per_buurt_mean, to_buurten
 from geo.analysis.demand import DemandPoints, demand_points_from
 from geo.settings import ELDERLY, AnalysisSettings
 
@@ -445,7 +445,10 @@ def reachable_offer(
     out["nearest_m"] = per_buurt_mean(points, share, _nearest(points.xy, supply_xy, settings))
     out = out[[*OFFER_COLUMNS, *[c for c in out.columns if c not in OFFER_COLUMNS]]]
     out.attrs.update(
-        distance_method=method, demand_source=points.demand_source, unsnapped=unsnapped
+        distance_method=method,
+        demand_source=points.demand_source,
+        unsnapped=unsnapped,
+        pairs=buurt_pairs(buurten, points, weighted, supply_frame),
     )
     logger.info(
         "bereik %s (%s, %s): %d vraagpunten, %d paren, %d buurten zonder passend aanbod",
