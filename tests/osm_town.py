@@ -161,3 +161,31 @@ def write_overpass(path: Path, ways: list[Way], *, geom: bool = True) -> Path:
 def points(*local: tuple[float, float]) -> np.ndarray:
     """Town metres -> RD New array."""
     return np.array([rd(x, y) for x, y in local])
+
+
+_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+
+
+def grid_answer(bbox: tuple[float, float, float, float], spacing_m: float = 150.0) -> dict:
+    """Overpass ``out geom;`` JSON of a street grid filling ``bbox`` = (south, west, north, east).
+
+    What the local stand-in of Overpass answers to the walking-network query: residential
+    streets every ``spacing_m`` metres (RD New), plus one motorway the reader must drop.
+    """
+    south, west, north, east = bbox
+    x0, y0 = _TO_RD.transform(west, south)
+    x1, y1 = _TO_RD.transform(east, north)
+    xs = np.arange(np.ceil(x0 / spacing_m) * spacing_m, x1, spacing_m)
+    ys = np.arange(np.ceil(y0 / spacing_m) * spacing_m, y1, spacing_m)
+    ways: list[Way] = []
+    for y in ys:
+        ways.append(({"highway": "residential"}, [(x - ORIGIN[0], y - ORIGIN[1]) for x in xs]))
+    for x in xs:
+        ways.append(({"highway": "residential"}, [(x - ORIGIN[0], y - ORIGIN[1]) for y in ys]))
+    ways.append(
+        (
+            {"highway": "motorway"},
+            [(xs[0] - ORIGIN[0], ys[0] - ORIGIN[1]), (xs[-1] - ORIGIN[0], ys[-1] - ORIGIN[1])],
+        )
+    )
+    return overpass_answer(ways)

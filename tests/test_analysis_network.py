@@ -77,3 +77,123 @@ def test_snap_cap_and_distance():
     assert node.tolist() == [0, -1, -1]
     assert dist[0] == pytest.approx(np.hypot(10, 30))
     assert np.isinf(dist[1:]).all()
+
+
+def _random_network(seed, n=120, k=260):
+    rng = np.random.default_rng(seed)
+    xy = rng.uniform(0, 2000, (n, 2))
+    u = rng.integers(0, n, k)
+    v = rng.integers(0, n, k)
+    # a length at least the straight line (a street is never shorter than the crow flies)
+    length = np.hypot(*(xy[u] - xy[v]).T) * rng.uniform(1.0, 1.5, k)
+    return xy, u, v, length
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_pairs_equal_networkx_dijkstra(seed):
+    nx = pytest.importorskip("networkx")
+    xy, u, v, length = _random_network(seed)
+    net = network_from_edges(xy, u, v, length)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(xy)))
+    for a, b, w in zip(u.tolist(), v.tolist(), length.tolist(), strict=True):
+        if a != b and (not graph.has_edge(a, b) or graph[a][b]["weight"] > w):
+            graph.add_edge(a, b, weight=w)
+    rng = np.random.default_rng(100 + seed)
+    demand = rng.uniform(0, 2000, (200, 2))
+    supply = rng.uniform(0, 2000, (40, 2))
+    catchment = rng.choice([400.0, 700.0, 1200.0], len(demand))
+    d, s, m = net.pairs(demand, supply, catchment, max_snap_m=150, batch_bytes=8 * 120 * 3)
+    d_node, d_snap = net.snap(demand, max_snap_m=150)
+    s_node, s_snap = net.snap(supply, max_snap_m=150)
+    expected = {}
+    for i in range(len(demand)):
+        if d_node[i] < 0:
+            continue
+        lengths = nx.single_source_dijkstra_path_length(graph, int(d_node[i]), weight="weight")
+        for j in range(len(supply)):
+            if s_node[j] >= 0 and int(s_node[j]) in lengths:
+                total = d_snap[i] + lengths[int(s_node[j])] + s_snap[j]
+                if total <= catchment[i]:
+                    expected[(i, j)] = total
+    assert len(expected) > 20  # the comparison is not empty
+    got = {(i, j): dist for i, j, dist in zip(d.tolist(), s.tolist(), m.tolist(), strict=True)}
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, abs=1e-9)
+    assert (np.diff(d) >= 0).all()  # sorted by demand point, then activity
+
+
+def test_pairs_edge_cases():
+    net = network_from_edges(np.array([[0.0, 0.0], [100.0, 0.0]]), [0], [1], [100.0])
+    empty = net.pairs(np.empty((0, 2)), np.array([[0.0, 0.0]]), np.empty(0), max_snap_m=10)
+    assert all(len(part) == 0 for part in empty)
+    # a demand point off the network and one without a place get no pairs
+    d, s, m = net.pairs(
+        np.array([[0.0, 500.0], [np.nan, np.nan], [0.0, 0.0]]),
+        np.array([[100.0, 0.0], [100.0, 3.0]]),
+        np.full(3, 150.0),
+        max_snap_m=10,
+    )
+    assert d.tolist() == [2, 2] and s.tolist() == [0, 1]
+    assert m.tolist() == pytest.approx([100.0, 103.0])
+    # the snap distances count against the catchment: 100 + 3 > 102
+    d, s, m = net.pairs(
+        np.array([[0.0, 0.0]]), np.array([[100.0, 3.0]]), np.array([102.0]), max_snap_m=10
+    )
+    assert len(d) == 0
+
+
+def test_parallel_ways_keep_the_shortest():
+    net = network_from_edges(
+        np.array([[0.0, 0.0], [100.0, 0.0]]), [0, 1, 0], [1, 0, 1], [180.0, 120.0, 150.0]
+    )
+    assert net.graph[0, 1] == 120.0 and net.graph[1, 0] == 120.0
+    assert net.n_edges == 1
+
+
+def test_an_edge_shorter_than_the_crow_flies_is_not_cut_off_by_the_tiles():
+    # a ferry of 3 km that costs 300 m (its minutes at walking speed) between two streets
+    xy = np.array([[0.0, 0.0], [100.0, 0.0], [3100.0, 0.0], [3200.0, 0.0]])
+    net = network_from_edges(xy, [0, 1, 2], [1, 2, 3], [100.0, 300.0, 100.0])
+    d, s, m = net.pairs(xy[[0]], xy[[3]], np.array([600.0]), max_snap_m=10)
+    assert d.tolist() == [0] and m.tolist() == pytest.approx([500.0])
+
+
+def test_spread_out_activities_match_one_dijkstra_on_the_whole_graph():
+    from scipy.sparse.csgraph import dijkstra
+
+    side, spacing = 60, 50.0  # a 3 km grid; activities far apart land in different tiles
+    ii, jj = np.meshgrid(np.arange(side), np.arange(side), indexing="ij")
+    xy = np.column_stack([jj.ravel() * spacing, ii.ravel() * spacing])
+    ids = ii * side + jj
+    u = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
+    v = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
+    rng = np.random.default_rng(9)
+    length = spacing * rng.uniform(1.0, 1.3, len(u))
+    net = network_from_edges(xy, u, v, length)
+    supply = rng.uniform(0, 2950, (30, 2)).round(-1)
+    demand = rng.uniform(0, 2950, (300, 2)).round(-1)
+    d, s, m = net.pairs(demand, supply, np.full(300, 700.0), max_snap_m=40)
+    d_node, d_snap = net.snap(demand, max_snap_m=40)
+    s_node, s_snap = net.snap(supply, max_snap_m=40)
+    full = dijkstra(net.graph, indices=s_node)  # every source over the whole graph
+    total = d_snap[None, :] + full[:, d_node] + s_snap[:, None]
+    js, is_ = np.nonzero(total <= 700.0)
+    order = np.lexsort((js, is_))
+    assert d.tolist() == is_[order].tolist() and s.tolist() == js[order].tolist()
+    np.testing.assert_allclose(m, total[js[order], is_[order]], atol=1e-9)
+    assert len(d) > 100
+
+
+def test_threads_give_the_same_pairs():
+    xy, u, v, length = _random_network(11, n=400, k=1200)
+    net = network_from_edges(xy, u, v, length)
+    rng = np.random.default_rng(5)
+    demand = rng.uniform(0, 2000, (300, 2))
+    supply = rng.uniform(0, 2000, (60, 2))
+    one = net.pairs(demand, supply, np.full(300, 300.0), max_snap_m=100, workers=1)
+    two = net.pairs(demand, supply, np.full(300, 300.0), max_snap_m=100, workers=2)
+    assert len(one[0]) > 50
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_array_equal(a, b)

@@ -21,10 +21,9 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
-from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from geo.analysis import _network_cache
+from geo.analysis import _network_cache, _network_paths
 from geo.io.osm import (
     DEFAULT_FERRY_SPEED_KMH,
     JSON_SUFFIXES,
@@ -47,6 +46,10 @@ would otherwise see no edge)."""
 
 BATCH_BYTES = 64 * 2**20
 """Memory budget of one Dijkstra batch (the dense rows ``sources × nodes`` of float64)."""
+
+
+MAX_WORKERS = 4
+"""Most threads one :meth:`WalkNetwork.pairs` call uses (a server serves several users)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class WalkNetwork:
         *,
         max_snap_m: float,
         batch_bytes: int = BATCH_BYTES,
+        workers: int = 1,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(demand index, supply index, distance m) with distance <= catchment[demand index].
 
@@ -126,7 +130,11 @@ class WalkNetwork:
         max_snap_m
             Points farther than this from the network are not on it.
         batch_bytes
-            Memory budget of one batch of Dijkstra rows.
+            Memory budget of one batch of Dijkstra rows (per worker).
+        workers
+            Threads for the shortest paths (scipy's Dijkstra releases the GIL); default 1.
+            On the shared 2-core development machine 2 threads were not faster (see
+            ``benchmarks/RESULTS.md``); on a dedicated multi-core server they can be.
 
         Examples
         --------
@@ -155,15 +163,17 @@ class WalkNetwork:
         # points per unique node, in CSR form: the points of node k are order[start[k]:start[k+1]]
         s_order, s_start = _group(s_of_source, len(sources))
         d_order, d_start = _group(d_of_target, len(targets))
-        batch = max(1, int(batch_bytes // (8 * max(self.n_nodes, 1))))
         parts_d, parts_s, parts_m = [empty], [empty], [np.array([], dtype=float)]
-        for first in range(0, len(sources), batch):
-            rows = sources[first : first + batch]
-            dist = dijkstra(self.graph, directed=True, indices=rows, limit=limit)
-            sub = dist[:, targets]
-            src_k, tgt_k = np.nonzero(np.isfinite(sub))
-            path = sub[src_k, tgt_k]
-            src_k = src_k + first
+        for src_k, tgt_k, path in _network_paths.node_paths(
+            self.graph,
+            self.node_xy,
+            sources,
+            targets,
+            limit,
+            ratio=self._stretch(),
+            batch_bytes=batch_bytes,
+            workers=min(max(workers, 1), MAX_WORKERS),
+        ):
             # expand node pairs to point pairs
             n_s = s_start[src_k + 1] - s_start[src_k]
             n_d = d_start[tgt_k + 1] - d_start[tgt_k]
@@ -186,6 +196,13 @@ class WalkNetwork:
         distance = np.concatenate(parts_m)
         order = np.lexsort((supply_idx, demand_idx))
         return demand_idx[order], supply_idx[order], distance[order]
+
+    def _stretch(self) -> float:
+        value = self.__dict__.get("_stretch_ratio")
+        if value is None:
+            value = _network_paths.stretch(self.graph, self.node_xy)
+            object.__setattr__(self, "_stretch_ratio", value)
+        return float(value)
 
     def _tree(self) -> cKDTree:
         tree = self.__dict__.get("_kdtree")

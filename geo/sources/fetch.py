@@ -2,7 +2,8 @@
 
 Everything is downloaded into a temporary folder inside the target, checked by loading it as
 a dataset, the OpenStreetMap aanbod is imported into a new register there, and only then are
-``wijken/``, ``aanbod/``, ``bronnen.json`` and ``dataset.toml`` moved into place. When anything
+``wijken/``, ``aanbod/``, ``netwerk/`` (the walking network, unless ``osm=False``),
+``bronnen.json`` and ``dataset.toml`` moved into place. When anything
 fails the temporary folder is removed and the target is as it was.
 """
 
@@ -22,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.sources import cbs, overpass, pdok, vierkanten
+from geo.sources import cbs, network, overpass, pdok, vierkanten
 from geo.sources._http import NOTHING_CHANGED, HttpClient, SourceError
 from geo.sources.pdok import Gemeente
 from geo.sources.settings import KWB_TABLES, NABIJHEID_TABLES, RIVM_TABLES, SourceSettings
@@ -106,7 +107,8 @@ def fetch_gemeente(
     refresh
         Ignore the HTTP cache.
     osm
-        Also fetch aanbod and OV-haltes from OpenStreetMap.
+        Also fetch aanbod, OV-haltes and the walking network (``netwerk/``, see
+        :mod:`geo.sources.network`) from OpenStreetMap.
     progress
         ``progress(step, fraction)`` with a Dutch step text and 0..1 overall.
     client
@@ -170,7 +172,7 @@ def fetch_gemeente(
 def _check_target(folder: Path, replace_existing: bool) -> None:
     occupied = [
         name
-        for name in ("wijken", "aanbod")
+        for name in ("wijken", "aanbod", network.NETWORK_DIR)
         if (folder / name).is_dir() and any((folder / name).iterdir())
     ]
     if occupied and not replace_existing:
@@ -263,6 +265,9 @@ def _download(
     _download_squares(http, layers["buurten"].geojson, staging / "bevolking", result)
     if osm:
         _download_osm(http, layers["buurten"].geojson, aanbod, result, report)
+        report("OpenStreetMap: loopnetwerk", 0.89)
+        entry = network.fetch_network(http, layers["buurten"].geojson, staging, gemeente.code)
+        result.files.append(entry)
     return result
 
 
@@ -383,7 +388,11 @@ def _write_manifest(staging: Path, result: FetchResult) -> None:
 
 def _move_into_place(staging: Path, folder: Path) -> Path | None:
     """Rename the staged items over the folder's; the old ones go to ``.vorige-ophaling/``."""
-    names = ("wijken", "aanbod", MANIFEST, "dataset.toml")
+    names = [
+        name
+        for name in ("wijken", "aanbod", network.NETWORK_DIR, MANIFEST, "dataset.toml")
+        if (staging / name).exists()
+    ]
     existing = [name for name in names if (folder / name).exists()]
     backup: Path | None = None
     if existing:
