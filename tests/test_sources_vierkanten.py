@@ -82,7 +82,7 @@ def test_fetched_squares_make_the_demand_source(
     assert hiaten.exit_code == 0, hiaten.output
     answer = json.loads(hiaten.stdout)
     assert answer["demand_source"] == "vierkanten"
-    assert answer["distance_method"] == "hemelsbreed"  # no netwerk/ in this folder
+    assert answer["distance_method"] == "netwerk"  # fetch also wrote netwerk/ (a street grid)
     overvecht = next(r for r in answer["rows"] if r["code"] == "WK034403")
     assert overvecht["population"] == 4825  # the need is unchanged: CBS 2023 65-plussers
     assert 0 <= overvecht["covered_lonely"] <= overvecht["lonely"]
