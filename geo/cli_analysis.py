@@ -226,9 +226,6 @@ def profiel(
         dataset, aanbod.layers, gebied, group=groep, settings=settings, result=result
     )
     profile["notes"] = [*profile["notes"], *aanbod.notices]  # type: ignore[misc]
-    profile["distance_method"] = result.distance_method
-    profile["demand_source"] = result.demand_source
-    profile["method"] = result.method
     if as_json:
         echo_json(profile)
         return

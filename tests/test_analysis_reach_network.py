@@ -246,3 +246,41 @@ def test_hiaten_on_demo_says_hemelsbreed_and_buurtmiddelpunt():
     )
     slow = _json("hiaten", str(DEMO), "--rollator")
     assert slow["method"]["catchment_m"] == pytest.approx(500 * 2.5 / 3.6)
+
+
+def test_report_and_legend_state_the_network_method(
+    folder_with_network: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from geo.aanbod import load_aanbod
+    from geo.analysis.pipeline import analyse
+    from geo.model.dataset import load_dataset
+    from geo.present.maps import bivariate, bivariate_legend_html
+    from geo.report import build_report, reachable_aanbod
+    from geo.report.document import Paragraph
+
+    monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path / "cache"))
+    dataset = load_dataset(folder_with_network)
+    aanbod = load_aanbod(folder_with_network, areas=dataset.areas)
+    result = analyse(dataset, aanbod.layers, group="ouderen", hotspots=False)
+    assert result.reach_pairs is not None and len(result.reach_pairs)
+    report = build_report(dataset, aanbod.layers, "Markt", group="ouderen", result=result)
+    texts = [b.text for b in report.section("hiaat").blocks if isinstance(b, Paragraph)]
+    method = next(t for t in texts if t.startswith("Methode"))
+    assert "10 minuten lopen" in method and "distance_method: netwerk" in method
+    assert "demand_source: vierkanten" in method
+    # the reachable aanbod of the report is the analysis' own: over the streets, ≤ catchment
+    codes = result.buurten["code"].tolist()
+    listed = reachable_aanbod(result, aanbod.layers["activiteiten"], codes)
+    pairs = result.reach_pairs
+    assert len(listed) == pairs["activity"].nunique()
+    assert listed["afstand_m"].max() <= result.buurten["catchment_m"].max()
+    _layer, legend = bivariate(
+        result.buurten,
+        need="lonely",
+        offer="reachable_offer",
+        title="Eenzamen × aanbod",
+        method=result.method["legend"],
+    )
+    html = bivariate_legend_html(legend)
+    assert "afstand: netwerk (10 minuten lopen bij 3,6 km/u)" in html
+    assert "vraag: vierkanten (CBS-vierkanten van 100 m)" in html

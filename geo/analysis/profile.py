@@ -108,7 +108,8 @@ def area_profile(
         ``offer`` (reachable aanbod by soort), ``nearest`` (Welzijn op recept, Buurtmobiel),
         ``transport``, ``gap``, ``no_offer_buurten``, ``flags`` (suppressed figures, buurten
         with a borrowed rate, buurten where the group is too small, buurten without a shape),
-        ``sources``, ``notes``.
+        ``sources``, ``notes``, ``distance_method`` (``netwerk``/``hemelsbreed``),
+        ``demand_source`` (``vierkanten``/``adressen``/``buurtmiddelpunt``), ``method``.
 
     Examples
     --------
@@ -161,6 +162,9 @@ def area_profile(
         "flags": _flags(result, area, figures),
         "sources": _sources(dataset, result),
         "notes": result.notes,
+        "distance_method": result.distance_method,
+        "demand_source": result.demand_source,
+        "method": result.method,
     }
 
 
