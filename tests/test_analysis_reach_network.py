@@ -284,3 +284,25 @@ def test_report_and_legend_state_the_network_method(
     html = bivariate_legend_html(legend)
     assert "afstand: netwerk (10 minuten lopen bij 3,6 km/u)" in html
     assert "vraag: vierkanten (CBS-vierkanten van 100 m)" in html
+
+
+def test_points_beyond_max_snap_get_no_network_reach_and_are_counted(town):
+    # one buurt in the town, one 1 km south of it (no street within 250 m)
+    buurten = gpd.GeoDataFrame(
+        {"code": ["BU09990101", "BU09990102"]},
+        geometry=[_local_box(0, 0, 100, 100), _local_box(0, -1100, 100, -1000)],
+        crs="EPSG:28992",
+    )
+    need = pd.DataFrame(
+        {
+            "code": ["BU09990101", "BU09990102"],
+            "group": "ouderen",
+            "niveau": "buurt",
+            "lonely": [10.0, 10.0],
+        }
+    )
+    activities = pd.concat([_activity_at(100, 100), _activity_at(3000, 3000)], ignore_index=True)
+    offer = reachable_offer(buurten, need, activities, group="ouderen", network=town)
+    assert offer.attrs["unsnapped"] == 1 and offer.attrs["unsnapped_supply"] == 1
+    assert offer["covered_lonely"].tolist() == [10.0, 0.0]
+    assert offer["reachable"].tolist() == [1, 0]

@@ -98,6 +98,7 @@ def method_info(
             + f"); vraag: {demand} ({DEMAND_LABELS[demand]})"
         ),
         "unsnapped": int(offer.attrs.get("unsnapped", 0)),
+        "unsnapped_supply": int(offer.attrs.get("unsnapped_supply", 0)),
     }
 
 
@@ -114,6 +115,11 @@ def method_notes(method: dict[str, Any], offer: pd.DataFrame) -> list[str]:
         notes.append(
             f"{method['unsnapped']} vraagpunt(en) verder dan {method['max_snap_m']:g} m van het "
             "loopnetwerk: daar geen bereik (telt als geen passend aanbod)."
+        )
+    if method["unsnapped_supply"]:
+        notes.append(
+            f"{method['unsnapped_supply']} passende activiteit(en) verder dan "
+            f"{method['max_snap_m']:g} m van het loopnetwerk: voor niemand bereikbaar."
         )
     return notes
 

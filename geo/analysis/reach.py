@@ -393,7 +393,9 @@ def reachable_offer(
         of the buurt's points), ``reachable_<soort>`` per soort, ``nearest_m``
         (share-weighted, straight line × detour), ``catchment_m``, ``buurtmobiel``,
         ``demand_source`` and ``demand_points``. ``attrs`` holds ``distance_method``,
-        ``demand_source`` and ``unsnapped`` (demand points too far from the network).
+        ``demand_source``, ``unsnapped`` and ``unsnapped_supply`` (demand points and
+        activities too far from the network) and ``pairs`` (per buurt the activities in
+        reach, :func:`~geo.analysis._reach_points.buurt_pairs`).
 
     Examples
     --------
@@ -425,12 +427,14 @@ def reachable_offer(
     )
     wider = max(base, settings.buurtmobiel_catchment_m)
     catchment = np.where(served_by != "", wider, base).astype(float)
-    unsnapped = 0
+    unsnapped = unsnapped_supply = 0
     if network is not None:
         pairs = network.pairs(points.xy, supply_xy, catchment, max_snap_m=settings.max_snap_m)
         located = np.isfinite(points.xy).all(axis=1)
         _, snap = network.snap(points.xy[located], max_snap_m=settings.max_snap_m)
+        _, supply_snap = network.snap(supply_xy, max_snap_m=settings.max_snap_m)
         unsnapped = int((~np.isfinite(snap)).sum())
+        unsnapped_supply = int((~np.isfinite(supply_snap)).sum())
     elif graph is not None:
         pairs = network_pairs(points.xy, supply_xy, catchment, graph)
     else:
@@ -448,6 +452,7 @@ def reachable_offer(
         distance_method=method,
         demand_source=points.demand_source,
         unsnapped=unsnapped,
+        unsnapped_supply=unsnapped_supply,
         pairs=buurt_pairs(buurten, points, weighted, supply_frame),
     )
     logger.info(
