@@ -306,3 +306,32 @@ def test_points_beyond_max_snap_get_no_network_reach_and_are_counted(town):
     assert offer.attrs["unsnapped"] == 1 and offer.attrs["unsnapped_supply"] == 1
     assert offer["covered_lonely"].tolist() == [10.0, 0.0]
     assert offer["reachable"].tolist() == [1, 0]
+
+
+def test_bag_addresses_make_the_demand_points_without_squares(tmp_path: Path):
+    from geo.aanbod import load_aanbod
+    from geo.analysis.pipeline import analyse
+    from geo.model.dataset import load_dataset
+    from tests.population_files import ORIGIN, write_addresses
+
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder)
+    dataset = load_dataset(folder)
+    buurten = dataset.level("buurt").reset_index(drop=True)
+    inside = buurten.geometry.iloc[:3].representative_point()
+    homes = [
+        (p.x - ORIGIN[0] + dx, p.y - ORIGIN[1], doel)
+        for p in inside
+        for dx, doel in ((0.0, "woonfunctie"), (1.0, "woonfunctie"), (2.0, "kantoorfunctie"))
+    ]
+    write_addresses(folder / "bevolking" / "bag_verblijfsobjecten.csv", homes)
+    aanbod = load_aanbod(folder, areas=dataset.areas)
+    result = analyse(dataset, aanbod.layers, group="ouderen", hotspots=False)
+    assert (result.distance_method, result.demand_source) == ("hemelsbreed", "adressen")
+    by_code = result.buurten.set_index("code")
+    first = buurten["code"].iloc[:3]
+    assert by_code.loc[first, "demand_source"].tolist() == ["adressen"] * 3
+    assert by_code.loc[first, "demand_points"].tolist() == [2, 2, 2]  # the offices left out
+    rest = by_code.drop(index=first)
+    assert set(rest["demand_source"]) == {"buurtmiddelpunt"}
+    assert any("3 buurt(en) adressen" in n for n in result.notes)
