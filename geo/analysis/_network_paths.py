@@ -52,6 +52,7 @@ def point_pairs(
     # points per unique node, CSR-like: the points of node k are order[start[k]:start[k + 1]]
     s_order, s_start = _group(s_of_source, len(sources))
     d_order, d_start = _group(d_of_target, len(targets))
+    one_point_per_node = len(sources) == len(s_rows) and len(targets) == len(d_rows)
     parts_d, parts_s, parts_m = [empty], [empty], [np.array([], dtype=float)]
     for src_k, tgt_k, path in node_paths(
         graph,
@@ -63,18 +64,21 @@ def point_pairs(
         batch_bytes=batch_bytes,
         workers=workers,
     ):
-        n_s = s_start[src_k + 1] - s_start[src_k]
-        n_d = d_start[tgt_k + 1] - d_start[tgt_k]
-        reps = n_s * n_d
-        if reps.sum() == 0:
-            continue
-        pair = np.repeat(np.arange(len(src_k)), reps)
-        within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-        s_pos = s_start[src_k[pair]] + within // n_d[pair]
-        d_pos = d_start[tgt_k[pair]] + within % n_d[pair]
-        supply_idx = s_rows[s_order[s_pos]]
-        demand_idx = d_rows[d_order[d_pos]]
-        total = d_snap[demand_idx] + path[pair] + s_snap[supply_idx]
+        if one_point_per_node:  # snapped onto streets: every point has a node of its own
+            supply_idx = s_rows[s_order[src_k]]
+            demand_idx = d_rows[d_order[tgt_k]]
+            total = d_snap[demand_idx] + path + s_snap[supply_idx]
+        else:  # expand node pairs to point pairs
+            n_s = s_start[src_k + 1] - s_start[src_k]
+            n_d = d_start[tgt_k + 1] - d_start[tgt_k]
+            reps = n_s * n_d
+            pair = np.repeat(np.arange(len(src_k)), reps)
+            within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+            s_pos = s_start[src_k[pair]] + within // n_d[pair]
+            d_pos = d_start[tgt_k[pair]] + within % n_d[pair]
+            supply_idx = s_rows[s_order[s_pos]]
+            demand_idx = d_rows[d_order[d_pos]]
+            total = d_snap[demand_idx] + path[pair] + s_snap[supply_idx]
         keep = total <= catchment[demand_idx]
         parts_d.append(demand_idx[keep])
         parts_s.append(supply_idx[keep])
