@@ -60,7 +60,13 @@ class Streets:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The arrays by name (for the cache)."""
-        return {f"streets_{k}": getattr(self, k) for k in self.__dataclass_fields__}
+        out = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if value.dtype.kind == "i":  # node and edge numbers fit in int32 (as in the CSR)
+                value = value.astype(np.int32)
+            out[f"streets_{name}"] = value
+        return out
 
     @classmethod
     def from_arrays(cls, data: dict[str, np.ndarray]) -> Streets:

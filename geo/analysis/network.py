@@ -53,9 +53,12 @@ MAX_WORKERS = 4
 """Most threads one :meth:`WalkNetwork.pairs` call uses (a server serves several users)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WalkNetwork:
     """Walking network in EPSG:28992: CSR adjacency of edge lengths in metres.
+
+    Immutable; compared and hashed by identity (the arrays are large), so it can be cached
+    (``st.cache_resource``) and shared between users of one server.
 
     Attributes
     ----------
