@@ -103,7 +103,9 @@ def test_pairs_equal_networkx_dijkstra(seed):
     demand = rng.uniform(0, 2000, (200, 2))
     supply = rng.uniform(0, 2000, (40, 2))
     catchment = rng.choice([400.0, 700.0, 1200.0], len(demand))
-    d, s, m = net.pairs(demand, supply, catchment, max_snap_m=150, batch_bytes=8 * 120 * 3)
+    d, s, m = net.pairs(
+        demand, supply, catchment, max_snap_m=150, batch_bytes=8 * 120 * 3, snap_to="node"
+    )
     d_node, d_snap = net.snap(demand, max_snap_m=150)
     s_node, s_snap = net.snap(supply, max_snap_m=150)
     expected = {}
@@ -174,7 +176,7 @@ def test_spread_out_activities_match_one_dijkstra_on_the_whole_graph():
     net = network_from_edges(xy, u, v, length)
     supply = rng.uniform(0, 2950, (30, 2)).round(-1)
     demand = rng.uniform(0, 2950, (300, 2)).round(-1)
-    d, s, m = net.pairs(demand, supply, np.full(300, 700.0), max_snap_m=40)
+    d, s, m = net.pairs(demand, supply, np.full(300, 700.0), max_snap_m=40, snap_to="node")
     d_node, d_snap = net.snap(demand, max_snap_m=40)
     s_node, s_snap = net.snap(supply, max_snap_m=40)
     full = dijkstra(net.graph, indices=s_node)  # every source over the whole graph
@@ -192,8 +194,108 @@ def test_threads_give_the_same_pairs():
     rng = np.random.default_rng(5)
     demand = rng.uniform(0, 2000, (300, 2))
     supply = rng.uniform(0, 2000, (60, 2))
-    one = net.pairs(demand, supply, np.full(300, 300.0), max_snap_m=100, workers=1)
-    two = net.pairs(demand, supply, np.full(300, 300.0), max_snap_m=100, workers=2)
+    one = net.pairs(demand, supply, np.full(300, 600.0), max_snap_m=100, workers=1)
+    two = net.pairs(demand, supply, np.full(300, 600.0), max_snap_m=100, workers=2)
     assert len(one[0]) > 50
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def _nearest_on_segments(a, b, point):
+    """Brute force: distance and position 0..1 of ``point`` to every segment a[i]-b[i]."""
+    ab = b - a
+    t = np.clip(((point - a) * ab).sum(axis=1) / (ab**2).sum(axis=1), 0, 1)
+    return np.hypot(*(point - (a + t[:, None] * ab)).T), t
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23, 24])
+def test_street_snapping_equals_networkx_on_split_edges(seed):
+    nx = pytest.importorskip("networkx")
+    xy, u, v, length = _random_network(seed, n=80, k=160)
+    net = network_from_edges(xy, u, v, length)
+    upper = [(a, b, w) for (a, b), w in net.graph.todok().items() if a < b]
+    a_xy = np.array([xy[a] for a, _b, _w in upper])
+    b_xy = np.array([xy[b] for _a, b, _w in upper])
+    rng = np.random.default_rng(seed)
+    demand = rng.uniform(0, 2000, (70, 2))
+    supply = rng.uniform(0, 2000, (20, 2))
+    catchment = np.full(len(demand), 900.0)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(upper)
+    snapped = {}  # point -> (virtual node, snap distance)
+    on_edge: dict[int, list[tuple[float, object]]] = {}
+    for kind, places in (("d", demand), ("s", supply)):
+        for i, point in enumerate(places):
+            dist, t = _nearest_on_segments(a_xy, b_xy, point)
+            e = int(np.argmin(dist))
+            if dist[e] <= 120:
+                snapped[(kind, i)] = ((kind, i), float(dist[e]))
+                on_edge.setdefault(e, []).append((float(t[e]) * upper[e][2], (kind, i)))
+    for e, members in on_edge.items():
+        a, b, w = upper[e]
+        chain = [(0.0, a), *sorted(members, key=lambda m: m[0]), (w, b)]
+        for (pos0, n0), (pos1, n1) in zip(chain[:-1], chain[1:], strict=True):
+            graph.add_edge(n0, n1, weight=pos1 - pos0)
+    expected = {}
+    for i in range(len(demand)):
+        if ("d", i) not in snapped:
+            continue
+        lengths = nx.single_source_dijkstra_path_length(graph, ("d", i), weight="weight")
+        for j in range(len(supply)):
+            if ("s", j) in snapped and ("s", j) in lengths:
+                total = snapped[("d", i)][1] + lengths[("s", j)] + snapped[("s", j)][1]
+                if total <= catchment[i]:
+                    expected[(i, j)] = total
+    d, s, m = net.pairs(demand, supply, catchment, max_snap_m=120)
+    got = {(i, j): dist for i, j, dist in zip(d.tolist(), s.tolist(), m.tolist(), strict=True)}
+    assert len(expected) > 10
+    assert got.keys() == expected.keys()
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, abs=1e-9)
+
+
+def test_two_points_on_one_street_reach_each_other_along_it():
+    # one 1 km street between two junctions: node snapping would send both to an end
+    net = network_from_edges(np.array([[0.0, 0.0], [1000.0, 0.0]]), [0], [1], [1000.0])
+    d, s, m = net.pairs(
+        np.array([[450.0, 10.0]]), np.array([[550.0, -20.0]]), np.array([300.0]), max_snap_m=50
+    )
+    assert m.tolist() == pytest.approx([10 + 100 + 20])
+    assert (
+        len(
+            net.pairs(
+                np.array([[450.0, 10.0]]),
+                np.array([[550.0, -20.0]]),
+                np.array([300.0]),
+                max_snap_m=50,
+                snap_to="node",
+            )[0]
+        )
+        == 0
+    )
+    where, dist = net.snap_to_street(np.array([[450.0, 10.0], [450.0, 80.0]]), max_snap_m=50)
+    assert where[0].tolist() == [450.0, 0.0] and dist[0] == 10.0
+    assert np.isnan(where[1]).all() and np.isinf(dist[1])
+
+
+def test_points_snap_onto_the_shape_of_a_way(tmp_path):
+    # one footway bending at (0, 300): junctions only at its ends
+    ways = [
+        ({"highway": "footway"}, [(0.0, 0.0), (0.0, 300.0), (400.0, 300.0)]),
+        ({"route": "ferry", "duration": "PT2M"}, [(400.0, 300.0), (400.0, 900.0)]),
+        ({"highway": "footway"}, [(400.0, 900.0), (600.0, 900.0)]),
+    ]
+    path = write_pbf(tmp_path / "bocht.osm.pbf", ways)
+    for _run in range(2):  # built, then from the cache with the shapes
+        net = network_from_file(path, cache_dir=tmp_path / "cache")
+        assert net.n_nodes == 4
+        d, s, m = net.pairs(
+            points((200, 310)), points((0, 0), (600, 900)), np.array([1000.0]), max_snap_m=50
+        )
+        # 10 m to the way, 200 m back to the bend, 300 m down; the ferry (2 min at 3.6 km/h
+        # = 120 m) and 200 m to the other activity
+        assert s.tolist() == [0, 1]
+        assert m.tolist() == pytest.approx([10 + 200 + 300, 10 + 200 + 120 + 200], abs=0.05)
+        # nobody is snapped onto the ferry in mid-river
+        where, dist = net.snap_to_street(points((420, 600)), max_snap_m=250)
+        assert np.isinf(dist[0])

@@ -131,3 +131,31 @@ def test_network_query_asks_for_walkable_ways_with_geometry():
     assert '"footway' not in query and "footway|" in query and "steps" in query
     assert '["foot"~"^(designated|official|permissive|yes)$"]' in query
     assert '["route"="ferry"]["duration"]' in query
+
+
+def test_cli_fetch_lists_the_network_and_zonder_osm_skips_it(
+    services: FakeServices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+    from tests.fixtures.sources.fake_services import env_for
+
+    for key, value in env_for(services.server, tmp_path / "cache").items():
+        monkeypatch.setenv(key, value)
+    runner = CliRunner()
+    with_osm = runner.invoke(
+        app, ["fetch", "-g", "GM0344", "--data", str(tmp_path / "a"), "--json"]
+    )
+    assert with_osm.exit_code == 0, with_osm.output
+    files = {e["bestand"] for e in json.loads(with_osm.stdout)["bestanden"]}
+    assert "netwerk/osm_netwerk_GM0344.json" in files
+    without = runner.invoke(
+        app, ["fetch", "-g", "GM0344", "--data", str(tmp_path / "b"), "--zonder-osm", "--json"]
+    )
+    assert without.exit_code == 0, without.output
+    assert not any(
+        f.startswith("netwerk/")
+        for f in (e["bestand"] for e in json.loads(without.stdout)["bestanden"])
+    )
+    assert not (tmp_path / "b" / "netwerk").exists()

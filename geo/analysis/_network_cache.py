@@ -15,13 +15,14 @@ import tempfile
 import warnings
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3
 """Raise when the graph built from the same file would differ (tag rules, node choice)."""
 
 SUBFOLDER = "netwerk"
@@ -54,8 +55,13 @@ def cache_key(digest: str, ferry_speed_kmh: float) -> str:
     return f"{digest[:40]}-f{ferry_speed_kmh:g}-v{FORMAT_VERSION}"
 
 
-def load(folder: Path, key: str) -> tuple[sparse.csr_array, np.ndarray] | None:
-    """The cached graph and node coordinates, or None (missing, or corrupt: warned, removed)."""
+def load(
+    folder: Path, key: str
+) -> tuple[sparse.csr_array, np.ndarray, dict[str, np.ndarray]] | None:
+    """The cached graph, node coordinates and extra arrays, or None.
+
+    None when there is no such file, or when it is corrupt (then with a warning, and removed).
+    """
     path = folder / f"{key}.npz"
     if not path.is_file():
         return None
@@ -66,6 +72,7 @@ def load(folder: Path, key: str) -> tuple[sparse.csr_array, np.ndarray] | None:
             n = int(data["n"])
             graph = sparse.csr_array((data["data"], data["indices"], data["indptr"]), shape=(n, n))
             node_xy = np.array(data["node_xy"], dtype=float)
+            extra = {name: np.array(data[name]) for name in data.files if name.startswith("x_")}
         if node_xy.shape != (n, 2) or len(graph.indptr) != n + 1:
             raise ValueError("vorm klopt niet")
         graph.check_format(full_check=False)
@@ -78,24 +85,31 @@ def load(folder: Path, key: str) -> tuple[sparse.csr_array, np.ndarray] | None:
         logger.warning("onleesbare netwerk-cache %s: %s", path, error)
         path.unlink(missing_ok=True)
         return None
-    return graph, node_xy
+    return graph, node_xy, {name[2:]: value for name, value in extra.items()}
 
 
-def store(folder: Path, key: str, graph: sparse.csr_array, node_xy: np.ndarray) -> Path | None:
-    """Write the graph atomically; None (with a log line) when the folder is not writable."""
+def store(
+    folder: Path,
+    key: str,
+    graph: sparse.csr_array,
+    node_xy: np.ndarray,
+    extra: dict[str, np.ndarray] | None = None,
+) -> Path | None:
+    """Write the graph (and extra arrays) atomically; None when the folder is not writable."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{key}-", suffix=".npz", dir=folder)
+        arrays: dict[str, Any] = {
+            "format_version": np.int64(FORMAT_VERSION),
+            "n": np.int64(graph.shape[0]),
+            "data": graph.data,
+            "indices": graph.indices,
+            "indptr": graph.indptr,
+            "node_xy": node_xy,
+        }
+        arrays.update({f"x_{name}": value for name, value in (extra or {}).items()})
         with os.fdopen(handle, "wb") as out:
-            np.savez(
-                out,
-                format_version=np.int64(FORMAT_VERSION),
-                n=np.int64(graph.shape[0]),
-                data=graph.data,
-                indices=graph.indices,
-                indptr=graph.indptr,
-                node_xy=node_xy,
-            )
+            np.savez(out, **arrays)
         target = folder / f"{key}.npz"
         os.replace(temporary, target)
     except OSError as error:

@@ -22,14 +22,79 @@ CELL_FACTOR = 2.0
 """Tile side in units of the reach (tested: see benchmarks/RESULTS.md)."""
 
 
-def stretch(graph: sparse.csr_array, node_xy: np.ndarray) -> float:
-    """The smallest ratio edge length / straight line between its nodes (at most 1)."""
-    coo = graph.tocoo()
-    straight = np.hypot(*(node_xy[coo.row] - node_xy[coo.col]).T)
-    moved = straight > 0
-    if not moved.any():
-        return 1.0
-    return float(min(1.0, (coo.data[moved] / straight[moved]).min()))
+def point_pairs(
+    graph: sparse.csr_array,
+    node_xy: np.ndarray,
+    demand: tuple[np.ndarray, np.ndarray, np.ndarray],
+    supply: tuple[np.ndarray, np.ndarray],
+    *,
+    ratio: float,
+    batch_bytes: int,
+    workers: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Point pairs within the demand point's catchment, sorted by demand, then supply.
+
+    ``demand`` = (node per point or -1, snap distance, catchment); ``supply`` = (node, snap
+    distance). Points sharing a node share its Dijkstra run.
+    """
+    d_node, d_snap, catchment = demand
+    s_node, s_snap = supply
+    empty = np.array([], dtype=np.int64)
+    d_rows = np.flatnonzero((d_node >= 0) & np.isfinite(catchment))
+    s_rows = np.flatnonzero(s_node >= 0)
+    if len(d_rows) == 0 or len(s_rows) == 0:
+        return empty, empty, np.array([], dtype=float)
+    limit = float(catchment[d_rows].max() - d_snap[d_rows].min())
+    if limit < 0:
+        return empty, empty, np.array([], dtype=float)
+    sources, s_of_source = np.unique(s_node[s_rows], return_inverse=True)
+    targets, d_of_target = np.unique(d_node[d_rows], return_inverse=True)
+    # points per unique node, CSR-like: the points of node k are order[start[k]:start[k + 1]]
+    s_order, s_start = _group(s_of_source, len(sources))
+    d_order, d_start = _group(d_of_target, len(targets))
+    one_point_per_node = len(sources) == len(s_rows) and len(targets) == len(d_rows)
+    parts_d, parts_s, parts_m = [empty], [empty], [np.array([], dtype=float)]
+    for src_k, tgt_k, path in node_paths(
+        graph,
+        node_xy,
+        sources,
+        targets,
+        limit,
+        ratio=ratio,
+        batch_bytes=batch_bytes,
+        workers=workers,
+    ):
+        if one_point_per_node:  # snapped onto streets: every point has a node of its own
+            supply_idx = s_rows[s_order[src_k]]
+            demand_idx = d_rows[d_order[tgt_k]]
+            total = d_snap[demand_idx] + path + s_snap[supply_idx]
+        else:  # expand node pairs to point pairs
+            n_s = s_start[src_k + 1] - s_start[src_k]
+            n_d = d_start[tgt_k + 1] - d_start[tgt_k]
+            reps = n_s * n_d
+            pair = np.repeat(np.arange(len(src_k)), reps)
+            within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
+            s_pos = s_start[src_k[pair]] + within // n_d[pair]
+            d_pos = d_start[tgt_k[pair]] + within % n_d[pair]
+            supply_idx = s_rows[s_order[s_pos]]
+            demand_idx = d_rows[d_order[d_pos]]
+            total = d_snap[demand_idx] + path[pair] + s_snap[supply_idx]
+        keep = total <= catchment[demand_idx]
+        parts_d.append(demand_idx[keep])
+        parts_s.append(supply_idx[keep])
+        parts_m.append(total[keep])
+    demand_idx = np.concatenate(parts_d)
+    supply_idx = np.concatenate(parts_s)
+    distance = np.concatenate(parts_m)
+    order = np.lexsort((supply_idx, demand_idx))
+    return demand_idx[order], supply_idx[order], distance[order]
+
+
+def _group(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(labels, kind="stable")
+    start = np.zeros(n + 1, dtype=np.int64)
+    start[1:] = np.cumsum(np.bincount(labels, minlength=n))
+    return order, start
 
 
 def node_paths(

@@ -16,14 +16,15 @@ that the dense distance rows stay within a memory budget.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 from scipy.spatial import cKDTree
 
-from geo.analysis import _network_cache, _network_paths
+from geo.analysis import _network_cache, _network_paths, _network_snap
+from geo.analysis._network_snap import Streets
 from geo.io.osm import (
     DEFAULT_FERRY_SPEED_KMH,
     JSON_SUFFIXES,
@@ -52,9 +53,12 @@ MAX_WORKERS = 4
 """Most threads one :meth:`WalkNetwork.pairs` call uses (a server serves several users)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class WalkNetwork:
     """Walking network in EPSG:28992: CSR adjacency of edge lengths in metres.
+
+    Immutable; compared and hashed by identity (the arrays are large), so it can be cached
+    (``st.cache_resource``) and shared between users of one server.
 
     Attributes
     ----------
@@ -64,11 +68,14 @@ class WalkNetwork:
         ``(n, 2)`` RD New coordinates of the nodes (m).
     source
         Where it comes from, e.g. ``"OpenStreetMap (utrecht.osm.pbf, sha256 ab12…)"``.
+    streets
+        The shape of the edges (for snapping onto streets); None: straight edges.
     """
 
     graph: sparse.csr_array
     node_xy: np.ndarray
     source: str
+    streets: Streets | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_nodes(self) -> int:
@@ -114,12 +121,17 @@ class WalkNetwork:
         max_snap_m: float,
         batch_bytes: int = BATCH_BYTES,
         workers: int = 1,
+        snap_to: str = "street",
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(demand index, supply index, distance m) with distance <= catchment[demand index].
 
         The distance is the snap distance of the demand point + the shortest path between the
-        two snapped nodes + the snap distance of the activity. Same contract as
-        :func:`geo.analysis.reach.straight_pairs`; points that cannot be snapped get no pairs.
+        two snapped places + the snap distance of the activity. By default a point is snapped
+        to the nearest point of the nearest street (its edge is split there, so two points on
+        one street reach each other along it); ``snap_to="node"`` snaps to the nearest
+        junction instead (as :meth:`snap`). Same contract as
+        :func:`geo.analysis.reach.straight_pairs`: sorted by demand, then supply index; points
+        that cannot be snapped get no pairs.
 
         Parameters
         ----------
@@ -135,6 +147,8 @@ class WalkNetwork:
             Threads for the shortest paths (scipy's Dijkstra releases the GIL); default 1.
             On the shared 2-core development machine 2 threads were not faster (see
             ``benchmarks/RESULTS.md``); on a dedicated multi-core server they can be.
+        snap_to
+            ``"street"`` (default) or ``"node"``.
 
         Examples
         --------
@@ -144,63 +158,73 @@ class WalkNetwork:
         ...                     np.array([250.0]), max_snap_m=50)
         >>> d.tolist(), s.tolist(), m.tolist()
         ([0], [0], [210.0])
+        >>> net.pairs(np.array([[30.0, 5.0]]), np.array([[60.0, -5.0]]), np.array([250.0]),
+        ...           max_snap_m=50)[2].tolist()  # 5 + 30 along the street + 5
+        [40.0]
         """
         demand_xy = np.asarray(demand_xy, dtype=float).reshape(-1, 2)
         supply_xy = np.asarray(supply_xy, dtype=float).reshape(-1, 2)
         catchment = np.broadcast_to(np.asarray(catchment, dtype=float), (len(demand_xy),))
-        empty = np.array([], dtype=np.int64)
-        d_node, d_snap = self.snap(demand_xy, max_snap_m=max_snap_m)
-        s_node, s_snap = self.snap(supply_xy, max_snap_m=max_snap_m)
-        d_rows = np.flatnonzero((d_node >= 0) & np.isfinite(catchment))
-        s_rows = np.flatnonzero(s_node >= 0)
-        if len(d_rows) == 0 or len(s_rows) == 0:
-            return empty, empty, np.array([], dtype=float)
-        limit = float(catchment[d_rows].max() - d_snap[d_rows].min())
-        if limit < 0:
-            return empty, empty, np.array([], dtype=float)
-        sources, s_of_source = np.unique(s_node[s_rows], return_inverse=True)
-        targets, d_of_target = np.unique(d_node[d_rows], return_inverse=True)
-        # points per unique node, in CSR form: the points of node k are order[start[k]:start[k+1]]
-        s_order, s_start = _group(s_of_source, len(sources))
-        d_order, d_start = _group(d_of_target, len(targets))
-        parts_d, parts_s, parts_m = [empty], [empty], [np.array([], dtype=float)]
-        for src_k, tgt_k, path in _network_paths.node_paths(
-            self.graph,
-            self.node_xy,
-            sources,
-            targets,
-            limit,
+        threads = min(max(workers, 1), MAX_WORKERS)
+        if snap_to == "node":
+            d_node, d_snap = self.snap(demand_xy, max_snap_m=max_snap_m)
+            s_node, s_snap = self.snap(supply_xy, max_snap_m=max_snap_m)
+            graph, node_xy = self.graph, self.node_xy
+        elif snap_to == "street":
+            index = self._snap_index()
+            seg, t, dist, where = index.nearest(np.vstack([demand_xy, supply_xy]), max_snap_m)
+            graph, node_xy = _network_snap.split_edges(
+                self.graph, self.node_xy, index.streets, seg, t, where
+            )
+            virtual = np.full(len(seg), -1, dtype=np.int64)
+            virtual[seg >= 0] = self.n_nodes + np.arange(int((seg >= 0).sum()))
+            d_node, s_node = virtual[: len(demand_xy)], virtual[len(demand_xy) :]
+            d_snap, s_snap = dist[: len(demand_xy)], dist[len(demand_xy) :]
+        else:
+            raise ValueError(f"snap_to moet 'street' of 'node' zijn, niet {snap_to!r}")
+        return _network_paths.point_pairs(
+            graph,
+            node_xy,
+            (d_node, d_snap, catchment),
+            (s_node, s_snap),
             ratio=self._stretch(),
             batch_bytes=batch_bytes,
-            workers=min(max(workers, 1), MAX_WORKERS),
-        ):
-            # expand node pairs to point pairs
-            n_s = s_start[src_k + 1] - s_start[src_k]
-            n_d = d_start[tgt_k + 1] - d_start[tgt_k]
-            reps = n_s * n_d
-            if reps.sum() == 0:
-                continue
-            pair = np.repeat(np.arange(len(src_k)), reps)
-            within = np.arange(reps.sum()) - np.repeat(np.cumsum(reps) - reps, reps)
-            s_pos = s_start[src_k[pair]] + within // n_d[pair]
-            d_pos = d_start[tgt_k[pair]] + within % n_d[pair]
-            supply_idx = s_rows[s_order[s_pos]]
-            demand_idx = d_rows[d_order[d_pos]]
-            total = d_snap[demand_idx] + path[pair] + s_snap[supply_idx]
-            keep = total <= catchment[demand_idx]
-            parts_d.append(demand_idx[keep])
-            parts_s.append(supply_idx[keep])
-            parts_m.append(total[keep])
-        demand_idx = np.concatenate(parts_d)
-        supply_idx = np.concatenate(parts_s)
-        distance = np.concatenate(parts_m)
-        order = np.lexsort((supply_idx, demand_idx))
-        return demand_idx[order], supply_idx[order], distance[order]
+            workers=threads,
+        )
+
+    def snap_to_street(self, xy: np.ndarray, *, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
+        """The nearest point on any street per point, and the distance to it (m).
+
+        NaN / inf beyond ``max_snap_m`` or for NaN input.
+
+        Examples
+        --------
+        >>> net = network_from_edges(np.array([[0.0, 0.0], [100.0, 0.0]]), [0], [1], [100.0])
+        >>> where, dist = net.snap_to_street(np.array([[40.0, 12.0]]), max_snap_m=50)
+        >>> where.tolist(), dist.tolist()
+        ([[40.0, 0.0]], [12.0])
+        """
+        points = np.asarray(xy, dtype=float).reshape(-1, 2)
+        _seg, _t, dist, where = self._snap_index().nearest(points, max_snap_m)
+        return where, dist
+
+    def _streets(self) -> Streets:
+        if self.streets is not None:
+            return self.streets
+        upper = sparse.triu(self.graph, k=1).tocoo()
+        return _network_snap.streets_from_edges(self.node_xy, upper.row, upper.col, upper.data)
+
+    def _snap_index(self) -> _network_snap.SnapIndex:
+        index = self.__dict__.get("_street_index")
+        if index is None:
+            index = _network_snap.SnapIndex(self._streets())
+            object.__setattr__(self, "_street_index", index)
+        return index
 
     def _stretch(self) -> float:
         value = self.__dict__.get("_stretch_ratio")
         if value is None:
-            value = _network_paths.stretch(self.graph, self.node_xy)
+            value = _network_snap.stretch(self._snap_index().streets)
             object.__setattr__(self, "_stretch_ratio", value)
         return float(value)
 
@@ -219,10 +243,12 @@ def network_from_edges(
     length: np.ndarray | list[float],
     *,
     source: str = "",
+    streets: Streets | None = None,
 ) -> WalkNetwork:
     """A network from undirected edges ``u[i] — v[i]`` of ``length[i]`` metres.
 
-    Parallel edges keep the shortest; self-loops are dropped.
+    Parallel edges keep the shortest; self-loops are dropped. ``streets`` gives the edges'
+    shapes; without it they are straight lines.
 
     Examples
     --------
@@ -246,7 +272,7 @@ def network_from_edges(
     n = len(node_xy)
     graph = sparse.csr_array((weight[first], (rows[first], cols[first])), shape=(n, n))
     graph.sort_indices()
-    return WalkNetwork(graph=graph, node_xy=node_xy, source=source)
+    return WalkNetwork(graph=graph, node_xy=node_xy, source=source, streets=streets)
 
 
 def network_from_ways(ways: WalkWays, *, source: str = "") -> WalkNetwork:
@@ -282,13 +308,19 @@ def network_from_ways(ways: WalkWays, *, source: str = "") -> WalkNetwork:
     kept = np.flatnonzero(is_node)
     same_way = way_of[kept[1:]] == way_of[kept[:-1]]
     a, b = kept[:-1][same_way], kept[1:][same_way]
-    length = along[b] - along[a]
+    geometry = along[b] - along[a]
+    length = geometry.copy()
     fixed = ways.fixed_cost[way_of[a]]
     ferry = np.isfinite(fixed)
     if ferry.any():  # a ferry costs its stated time, spread over its stretches
         way_length = along[ways.way_start[1:] - 1] - along[ways.way_start[:-1]]
         share = length[ferry] / np.maximum(way_length[way_of[a[ferry]]], MIN_EDGE_M)
         length[ferry] = fixed[ferry] * share
+    # the shape of every edge: its segments, with the cost from the edge's start
+    scale = np.where(geometry > 0, length / np.where(geometry > 0, geometry, 1.0), 1.0)
+    seg = np.flatnonzero(~last)
+    k = np.cumsum(is_node)[seg] - 1  # the edge starts at the last graph node at or before
+    seg_edge = (np.cumsum(same_way) - 1)[k]
     # compact node numbering: only ids that are graph nodes
     node_ids, node_index = np.unique(inverse[kept], return_inverse=True)
     position = np.empty(len(unique_ids), dtype=np.int64)
@@ -297,7 +329,17 @@ def network_from_ways(ways: WalkWays, *, source: str = "") -> WalkNetwork:
     xy[node_index] = ways.xy[kept]
     u = position[inverse[a]]
     v = position[inverse[b]]
-    network = network_from_edges(xy, u, v, length, source=source)
+    streets = Streets(
+        edge_u=u,
+        edge_v=v,
+        edge_cost=length,
+        seg_xy=np.column_stack([ways.xy[seg], ways.xy[seg + 1]]),
+        seg_edge=seg_edge,
+        seg_start=(along[seg] - along[kept[k]]) * scale[seg_edge],
+        seg_cost=step[seg + 1] * scale[seg_edge],
+        seg_snappable=~ferry[seg_edge],
+    )
+    network = network_from_edges(xy, u, v, length, source=source, streets=streets)
     logger.info(
         "loopnetwerk: %d knopen, %d verbindingen uit %d wegen",
         network.n_nodes,
@@ -347,12 +389,16 @@ def network_from_file(
     cached = _network_cache.load(folder, key)
     source = f"OpenStreetMap ({path.name}, sha256 {digest[:8]}…)"
     if cached is not None:
-        graph, node_xy = cached
+        graph, node_xy, extra = cached
         logger.info("loopnetwerk uit de cache: %s (%d knopen)", path.name, len(node_xy))
-        return WalkNetwork(graph=graph, node_xy=node_xy, source=source)
+        try:
+            streets = Streets.from_arrays(extra)
+        except KeyError:  # an older cache without the street shapes: straight edges
+            streets = None
+        return WalkNetwork(graph=graph, node_xy=node_xy, source=source, streets=streets)
     ways = ways_from_file(path, ferry_speed_kmh=ferry_speed_kmh)
     network = network_from_ways(ways, source=source)
-    _network_cache.store(folder, key, network.graph, network.node_xy)
+    _network_cache.store(folder, key, network.graph, network.node_xy, network._streets().arrays())
     return network
 
 
@@ -389,13 +435,6 @@ def default_cache_dir() -> Path:
     ``~/.cache/wijkkompas``; never inside a data folder.
     """
     return _network_cache.default_cache_dir()
-
-
-def _group(labels: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(labels, kind="stable")
-    start = np.zeros(n + 1, dtype=np.int64)
-    start[1:] = np.cumsum(np.bincount(labels, minlength=n))
-    return order, start
 
 
 __all__ = [
