@@ -431,8 +431,10 @@ def reachable_offer(
     if network is not None:
         pairs = network.pairs(points.xy, supply_xy, catchment, max_snap_m=settings.max_snap_m)
         located = np.isfinite(points.xy).all(axis=1)
-        _, snap = network.snap(points.xy[located], max_snap_m=settings.max_snap_m)
-        _, supply_snap = network.snap(supply_xy, max_snap_m=settings.max_snap_m)
+        # count what pairs() could not place: to the nearest street where the network can
+        snapper = getattr(network, "snap_to_street", None) or network.snap
+        _, snap = snapper(points.xy[located], max_snap_m=settings.max_snap_m)
+        _, supply_snap = snapper(supply_xy, max_snap_m=settings.max_snap_m)
         unsnapped = int((~np.isfinite(snap)).sum())
         unsnapped_supply = int((~np.isfinite(supply_snap)).sum())
     elif graph is not None:
