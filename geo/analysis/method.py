@@ -106,7 +106,12 @@ def method_notes(method: dict[str, Any], offer: pd.DataFrame) -> list[str]:
     """Notes only when the method differs from the straight-line, centroid default."""
     notes = []
     if method["distance_method"] == "netwerk":
-        notes.append(f"Bereik over het loopnetwerk: {method['description']}")
+        notes.append(
+            f"Bereik over het loopnetwerk ({method['network_source']}): "
+            f"{method['catchment_text']} bij {fmt_num(method['speed_kmh'], 1)} km/u, gemeten "
+            f"vanaf de vraagpunten; wie verder dan {fmt_int(method['max_snap_m'])} m van een "
+            "straat woont, krijgt geen bereik."
+        )
     if method["demand_source"] != "buurtmiddelpunt":
         counts = offer["demand_source"].value_counts()
         parts = ", ".join(f"{int(n)} buurt(en) {kind}" for kind, n in counts.items())
