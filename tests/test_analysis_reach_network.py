@@ -335,3 +335,31 @@ def test_bag_addresses_make_the_demand_points_without_squares(tmp_path: Path):
     rest = by_code.drop(index=first)
     assert set(rest["demand_source"]) == {"buurtmiddelpunt"}
     assert any("3 buurt(en) adressen" in n for n in result.notes)
+
+
+def test_a_broken_squares_file_is_a_dutch_message_with_exit_code_2(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder)
+    (folder / "bevolking").mkdir()
+    (folder / "bevolking" / "vierkanten.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"crs28992res100m": "E1500N4600", "aantal_inwoners": "heel veel", '
+        '"aantal_inwoners_65_jaar_en_ouder": 5}, "geometry": {"type": "Polygon", '
+        '"coordinates": [[[150000, 460000], [150100, 460000], [150100, 460100], '
+        "[150000, 460100], [150000, 460000]]]}}]}",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "geo.cli", "hiaten", str(folder), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WIJKKOMPAS_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert done.returncode == 2
+    assert "vierkanten.geojson" in done.stderr and "rij 2" in done.stderr
+    assert "aantal_inwoners" in done.stderr and "'heel veel'" in done.stderr
+    assert "Traceback" not in done.stderr
