@@ -8,9 +8,11 @@ the shortest. The graph is built once per extract and cached outside the data fo
 
 :meth:`WalkNetwork.pairs` answers the same question as
 :func:`geo.analysis.reach.straight_pairs`: which (demand, supply) pairs lie within the demand
-point's catchment, now over the streets — snap distance of both ends plus the shortest path,
-from ``scipy.sparse.csgraph.dijkstra`` run from the activities with ``limit=``, in batches so
-that the dense distance rows stay within a memory budget.
+point's catchment, now over the streets. Both ends are snapped onto the nearest point of the
+nearest street (:mod:`geo.analysis._network_snap`, which splits the edge there); the distance
+is both snap distances plus the shortest path, from ``scipy.sparse.csgraph.dijkstra`` run
+from the activities with ``limit=``, tile by tile and in batches so that the dense distance
+rows stay within a memory budget (:mod:`geo.analysis._network_paths`).
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ NETWORK_DIR = "netwerk"
 FORMAT_VERSION = _network_cache.FORMAT_VERSION
 
 MIN_EDGE_M = 0.01
-"""Edges between distinct nodes at the same position still cost this much (scipy's csgraph
-would otherwise see no edge)."""
+"""Edges between distinct nodes at the same position cost this much: positive, so that the
+edge survives anything that drops explicit zeros from a sparse matrix."""
 
 BATCH_BYTES = 64 * 2**20
 """Memory budget of one Dijkstra batch (the dense rows ``sources × nodes`` of float64)."""
