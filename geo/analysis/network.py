@@ -27,6 +27,7 @@ from scipy.spatial import cKDTree
 
 from geo.analysis import _network_cache, _network_paths, _network_snap
 from geo.analysis._network_snap import Streets
+from geo.errors import DataError
 from geo.io.osm import (
     DEFAULT_FERRY_SPEED_KMH,
     JSON_SUFFIXES,
@@ -385,6 +386,13 @@ def network_from_file(
     'OpenStreetMap (utrecht.osm.pbf, sha256 3f2a91c0…)'
     """
     path = Path(path)
+    if not path.is_file():
+        raise DataError(
+            "het netwerkbestand bestaat niet.",
+            file=path,
+            hint="zet een .osm.pbf-, .osm- of Overpass-.json-extract in netwerk/ of haal het op "
+            "met 'wijkkompas fetch'.",
+        )
     digest = _network_cache.file_digest(path)
     key = _network_cache.cache_key(digest, ferry_speed_kmh)
     folder = default_cache_dir() if cache_dir is None else Path(cache_dir)
