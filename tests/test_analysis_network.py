@@ -44,6 +44,27 @@ def test_canal_separates_what_the_straight_line_joins(town):
     assert d.tolist() == [0] and m[0] == pytest.approx(2250.0, abs=0.5)
 
 
+def test_points_between_junctions_walk_along_their_street(town):
+    # halfway between junctions on the streets along both banks: 950 + 250 + 950 m
+    d, _s, m = town.pairs(
+        points((1000, 1050)), points((1250, 1050)), np.array([2500.0]), max_snap_m=50
+    )
+    assert m.tolist() == pytest.approx([2150.0], abs=0.5)
+    # a house at (970, 1975): 25 m to the street y = 2000, 30 m to the bridge, 250 m over it,
+    # 25 m down the east bank street
+    d, _s, m = town.pairs(
+        points((970, 1975)), points((1250, 1975)), np.array([800.0]), max_snap_m=50
+    )
+    assert m.tolist() == pytest.approx([25 + 30 + 250 + 25], abs=0.5)
+
+
+def test_missing_file_is_a_clear_message(tmp_path):
+    from geo.errors import DataError
+
+    with pytest.raises(DataError, match="bestaat niet"):
+        network_from_file(tmp_path / "weg.osm.pbf", cache_dir=tmp_path / "cache")
+
+
 def test_railway_is_crossed_by_the_tunnel_only(town):
     d, s, m = town.pairs(
         points((1500, 400)), points((1500, 600)), np.array([2000.0]), max_snap_m=50

@@ -123,6 +123,8 @@ def node_paths(
     order = np.argsort(keys, kind="stable")
     tiles = np.split(order, np.flatnonzero(np.diff(keys[order])) + 1)
     target_xy = node_xy[targets]
+    by_x = np.argsort(node_xy[:, 0], kind="stable")  # nodes in a box: an x slice, then y
+    sorted_x = node_xy[by_x, 0]
 
     def run(members: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lo = where[members].min(axis=0) - reach
@@ -130,15 +132,21 @@ def node_paths(
         near = np.flatnonzero(((target_xy >= lo) & (target_xy <= hi)).all(axis=1))
         if len(near) == 0:
             return _EMPTY, _EMPTY, np.array([], dtype=float)
-        inside = ((node_xy >= lo) & (node_xy <= hi)).all(axis=1)
-        local = np.cumsum(inside) - 1
-        sub = graph[inside][:, inside] if inside.sum() < n else graph
-        near_local = local[targets[near]]
+        column = by_x[np.searchsorted(sorted_x, lo[0]) : np.searchsorted(sorted_x, hi[0], "right")]
+        y = node_xy[column, 1]
+        inside = np.sort(column[(y >= lo[1]) & (y <= hi[1])])
+        if len(inside) < n:
+            sub = graph[inside][:, inside]
+            local_sources = np.searchsorted(inside, sources[members])
+            near_local = np.searchsorted(inside, targets[near])
+        else:
+            sub, local_sources, near_local = graph, sources[members], targets[near]
         rows_per_batch = max(1, int(batch_bytes // (8 * max(sub.shape[0], 1))))
         parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for first in range(0, len(members), rows_per_batch):
             batch = members[first : first + rows_per_batch]
-            dist = dijkstra(sub, directed=True, indices=local[sources[batch]], limit=limit)
+            indices = local_sources[first : first + rows_per_batch]
+            dist = dijkstra(sub, directed=True, indices=indices, limit=limit)
             found = dist[:, near_local]
             src_k, tgt_k = np.nonzero(np.isfinite(found))
             parts.append((batch[src_k], near[tgt_k], found[src_k, tgt_k]))

@@ -8,9 +8,11 @@ the shortest. The graph is built once per extract and cached outside the data fo
 
 :meth:`WalkNetwork.pairs` answers the same question as
 :func:`geo.analysis.reach.straight_pairs`: which (demand, supply) pairs lie within the demand
-point's catchment, now over the streets — snap distance of both ends plus the shortest path,
-from ``scipy.sparse.csgraph.dijkstra`` run from the activities with ``limit=``, in batches so
-that the dense distance rows stay within a memory budget.
+point's catchment, now over the streets. Both ends are snapped onto the nearest point of the
+nearest street (:mod:`geo.analysis._network_snap`, which splits the edge there); the distance
+is both snap distances plus the shortest path, from ``scipy.sparse.csgraph.dijkstra`` run
+from the activities with ``limit=``, tile by tile and in batches so that the dense distance
+rows stay within a memory budget (:mod:`geo.analysis._network_paths`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from scipy.spatial import cKDTree
 
 from geo.analysis import _network_cache, _network_paths, _network_snap
 from geo.analysis._network_snap import Streets
+from geo.errors import DataError
 from geo.io.osm import (
     DEFAULT_FERRY_SPEED_KMH,
     JSON_SUFFIXES,
@@ -42,8 +45,8 @@ NETWORK_DIR = "netwerk"
 FORMAT_VERSION = _network_cache.FORMAT_VERSION
 
 MIN_EDGE_M = 0.01
-"""Edges between distinct nodes at the same position still cost this much (scipy's csgraph
-would otherwise see no edge)."""
+"""Edges between distinct nodes at the same position cost this much: positive, so that the
+edge survives anything that drops explicit zeros from a sparse matrix."""
 
 BATCH_BYTES = 64 * 2**20
 """Memory budget of one Dijkstra batch (the dense rows ``sources × nodes`` of float64)."""
@@ -383,6 +386,13 @@ def network_from_file(
     'OpenStreetMap (utrecht.osm.pbf, sha256 3f2a91c0…)'
     """
     path = Path(path)
+    if not path.is_file():
+        raise DataError(
+            "het netwerkbestand bestaat niet.",
+            file=path,
+            hint="zet een .osm.pbf-, .osm- of Overpass-.json-extract in netwerk/ of haal het op "
+            "met 'wijkkompas fetch'.",
+        )
     digest = _network_cache.file_digest(path)
     key = _network_cache.cache_key(digest, ferry_speed_kmh)
     folder = default_cache_dir() if cache_dir is None else Path(cache_dir)
