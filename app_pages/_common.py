@@ -17,7 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from geo.aanbod import Aanbod, load_aanbod
+from geo.analysis.method import folder_network
 from geo.analysis.pipeline import GapResult, analyse
+from geo.analysis.reach import WalkNetworkLike
 from geo.errors import DataError
 from geo.export import ExportBundle, collect_layers, restrict_to_area
 from geo.model.dataset import Dataset, load_dataset, resolve_data_dir
@@ -57,6 +59,12 @@ def cached_aanbod(folder: str, gemeente: str | None, stamp: str) -> Aanbod:
     return load_aanbod(folder, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
 
 
+@st.cache_resource(show_spinner="Loopnetwerk laden…", max_entries=4)
+def cached_network(folder: str, stamp: str) -> WalkNetworkLike | None:
+    """The walking network of the folder's ``netwerk/`` (shared; None without one)."""
+    return folder_network(folder)
+
+
 @st.cache_data(show_spinner="Hiaten berekenen…", max_entries=16)
 def cached_analysis(
     folder: str, gemeente: str | None, stamp: str, group: str, year: int | None
@@ -64,7 +72,13 @@ def cached_analysis(
     """The gap analysis of a focus group (cached on folder, its files and the parameters)."""
     dataset = cached_dataset(folder, gemeente, _files_only(stamp))
     aanbod = cached_aanbod(folder, gemeente, stamp)
-    return analyse(dataset, aanbod.layers, group=group, settings=AnalysisSettings(year=year))
+    return analyse(
+        dataset,
+        aanbod.layers,
+        group=group,
+        settings=AnalysisSettings(year=year),
+        network=cached_network(folder, stamp),
+    )
 
 
 @st.cache_data(show_spinner="Exportlagen verzamelen…", max_entries=8)

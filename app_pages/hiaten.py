@@ -107,7 +107,11 @@ show_spots = st.toggle(
 shapes = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
 m = base_map(result.buurten)
 layer, legend = bivariate(
-    shapes, need="lonely", offer="reachable_offer", title="Eenzamen × bereikbaar aanbod"
+    shapes,
+    need="lonely",
+    offer="reachable_offer",
+    title="Eenzamen × bereikbaar aanbod",
+    method=result.method.get("legend"),
 )
 legend = with_offer_notes(legend, result.offer)
 layer.add_to(m)

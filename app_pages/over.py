@@ -99,13 +99,20 @@ st.markdown(
 - **Behoefte**: inwoners × percentage van de best passende leeftijdsgroep; ontbreekt een
   buurtcijfer, dan dat van de wijk (of gemeente), gemarkeerd. Groepen kleiner dan
   {settings.min_group_size} inwoners zijn onzeker.
-- **Bereikbaar aanbod**: E2SFCA met afstandsverval ({steps}),
-  {fmt_num(settings.catchment("ouderen"), 0)} m lopen voor ouderen (ongeveer
-  {fmt_num(settings.minutes(settings.catchment("ouderen")), 0)} minuten bij
-  {fmt_num(settings.walking_speed_kmh, 1)} km/u) en
+- **Bereikbaar aanbod**: E2SFCA met afstandsverval ({steps}), gerekend vanaf waar mensen
+  wonen: CBS-vierkanten van 100 m of BAG-adressen in `bevolking/` als die er zijn, anders één
+  punt per buurt. Met een loopnetwerk in `netwerk/` (OpenStreetMap) over de straten:
+  {fmt_num(dict(settings.catchment_minutes)["ouderen"], 0)} minuten lopen voor ouderen bij
+  {fmt_num(settings.walking_speed_kmh, 1)} km/u (met rollator
+  {fmt_num(settings.rollator_speed_kmh, 1)} km/u) en
+  {fmt_num(dict(settings.catchment_minutes)["jongvolwassenen"], 0)} minuten voor
+  jongvolwassenen bij {fmt_num(settings.young_adult_speed_kmh, 1)} km/u; zonder netwerk
+  {fmt_num(settings.catchment("ouderen"), 0)} m voor ouderen en
   {fmt_num(settings.catchment("jongvolwassenen"), 0)} m voor jongvolwassenen, hemelsbreed ×
   {fmt_num(settings.detour_factor, 1)} omrijfactor; wie in een Buurtmobiel-gebied woont:
-  {fmt_num(settings.buurtmobiel_catchment_m, 0)} m.
+  {fmt_num(settings.buurtmobiel_catchment_m, 0)} m. Naast het aanbod per 1.000 eenzamen
+  (concurrentie om plaatsen) telt de *dekking*: eenzamen met minstens één passende activiteit
+  binnen bereik.
 - **Hiaat**: eenzamen zonder (naar verhouding) passend aanbod binnen bereik, verhoogd met de
   vervoersarmoede (× 1 + {fmt_num(settings.transport_weight_in_gap, 1)} × index). Wijken en
   aandachtsgebieden tellen mensen op en berekenen percentages opnieuw.

@@ -167,7 +167,16 @@ with right:
     st.markdown(
         f"- **{fmt_int(offer['suitable_inside_area'])}** passende activiteiten in het gebied\n"
         f"- **{fmt_int(offer['reachable_offer'])}** plaatsen per 1.000 eenzamen binnen bereik"
+        + (
+            f"\n- **{fmt_int(offer['covered_lonely'])}** van de "
+            f"{fmt_int(sum(r['lonely'] or 0 for r in profile['need'] if r['group'] == group))}"
+            f" eenzamen wonen binnen {md(profile['method']['catchment_text'])} van passend aanbod"
+            if offer.get("covered_lonely") is not None and profile.get("method")
+            else ""
+        )
     )
+    if profile.get("method"):
+        st.caption(md(profile["method"]["description"]))
     nearest = profile["nearest"]
     wor = nearest.get("welzijn_op_recept")
     if wor:

@@ -20,6 +20,19 @@ AantallenOpt = Annotated[
     ),
 ]
 JaarOpt = Annotated[int | None, typer.Option("--jaar", help="RIVM-jaar (standaard het laatste).")]
+RollatorOpt = Annotated[
+    bool,
+    typer.Option(
+        "--rollator", help="Ouderen lopen langzamer (rollator, 2,5 km/u): kleinere reikwijdte."
+    ),
+]
+HemelsbreedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--hemelsbreed",
+        help="Negeer het loopnetwerk in netwerk/: afstand hemelsbreed × omrijfactor.",
+    ),
+]
 
 
 @dataclass
@@ -55,6 +68,8 @@ def hiaten(
     gemeente: GemeenteOpt = None,
     jaar: JaarOpt = None,
     aantallen: AantallenOpt = None,
+    rollator: RollatorOpt = False,
+    hemelsbreed: HemelsbreedOpt = False,
     out: Annotated[Path | None, typer.Option("--out", help="Schrijf de tabel als CSV.")] = None,
     as_json: JsonOpt = False,
     top: Annotated[int, typer.Option("--top", help="Aantal rijen in de tekstuitvoer.")] = 15,
@@ -81,8 +96,9 @@ def hiaten(
         dataset,
         aanbod.layers,
         group=groep,
-        settings=AnalysisSettings(year=jaar),
+        settings=AnalysisSettings(year=jaar, rollator=rollator),
         overrides=_overrides(aantallen),
+        network=None if hemelsbreed else "auto",
     )
     rows = summarise_result(result, niveau)
     keys = {
@@ -109,6 +125,9 @@ def hiaten(
                 "year": result.year,
                 "population_year": result.population_year,
                 "demo": dataset.demo,
+                "distance_method": result.distance_method,
+                "demand_source": result.demand_source,
+                "method": result.method,
                 "rows": rows,
                 "buurten_zonder_aanbod": _no_offer(result),
                 "notes": result.notes + aanbod.notices,
@@ -145,6 +164,7 @@ def hiaten(
             f"Buurten waar niets passends binnen bereik is ({len(empty)}; eenzamen): {names}{more}"
         )
     offer_notes = set(result.offer.get("offer_notes", []))  # type: ignore[call-overload]
+    typer.echo(f"Methode: {result.method['description']}")
     for note in result.notes + aanbod.notices:
         if note not in offer_notes:
             typer.echo(f"Let op: {note}")
@@ -188,6 +208,8 @@ def profiel(
     gemeente: GemeenteOpt = None,
     jaar: JaarOpt = None,
     aantallen: AantallenOpt = None,
+    rollator: RollatorOpt = False,
+    hemelsbreed: HemelsbreedOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Alles over één gebied: cijfers tegen gemeente en Nederland, trend, doelgroepen, aanbod."""
@@ -200,9 +222,14 @@ def profiel(
         raise DataError("geef een gebied met --gebied.", hint="bijvoorbeeld --gebied Overvecht.")
     dataset, aanbod = _load(data, gemeente)
     resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
-    settings = AnalysisSettings(year=jaar)
+    settings = AnalysisSettings(year=jaar, rollator=rollator)
     result = analyse(
-        dataset, aanbod.layers, group=groep, settings=settings, overrides=_overrides(aantallen)
+        dataset,
+        aanbod.layers,
+        group=groep,
+        settings=settings,
+        overrides=_overrides(aantallen),
+        network=None if hemelsbreed else "auto",
     )
     profile = area_profile(
         dataset, aanbod.layers, gebied, group=groep, settings=settings, result=result

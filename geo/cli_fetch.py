@@ -42,7 +42,10 @@ def fetch(
         bool, typer.Option("--vernieuw", help="Negeer de cache en haal alles opnieuw op.")
     ] = False,
     zonder_osm: Annotated[
-        bool, typer.Option("--zonder-osm", help="Geen aanbod en OV-haltes uit OpenStreetMap.")
+        bool,
+        typer.Option(
+            "--zonder-osm", help="Geen aanbod, OV-haltes en loopnetwerk uit OpenStreetMap."
+        ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:

@@ -26,6 +26,10 @@ GROUP_NOUNS = {
 }
 ELDERLY = ("ouderen", "alleenstaande-ouderen", "migrantenouderen")
 
+DISTANCE_METHODS = ("netwerk", "hemelsbreed")
+"""``netwerk``: shortest paths over the walking network of the data folder's ``netwerk/``;
+``hemelsbreed``: straight line × :attr:`AnalysisSettings.detour_factor` (no network)."""
+
 
 @dataclass(frozen=True)
 class AnalysisSettings:
@@ -38,11 +42,29 @@ class AnalysisSettings:
     population_year
         CBS kwb year; None = the kwb year nearest the RIVM edition (the later one on a tie).
     catchment_m
-        Catchment radius per group (metres, network or detour-corrected): 500 m for the
-        elderly groups (about 8 minutes walking at 3.6 km/h), 1,500 m for young adults
-        (cycling/walking distance).
+        Catchment per group for the straight-line fallback (``hemelsbreed``: metres of
+        straight line × :attr:`detour_factor`): 500 m for the elderly groups, 1,500 m for
+        young adults. Used only when the data folder has no walking network; the defaults
+        are those of every earlier version, so results without a network are unchanged.
+    catchment_minutes
+        Catchment per group over the walking network (``netwerk``), in walking minutes:
+        10 minutes for the elderly groups, 20 minutes for young adults. In metres: minutes
+        × the group's walking speed (600 m and 1,600 m by default).
     walking_speed_kmh
-        Walking speed of elderly residents, used to express catchments in minutes.
+        Walking speed of elderly residents (ouderen, alleenstaande ouderen,
+        migrantenouderen): 3.6 km/h, a common value for older pedestrians.
+    young_adult_speed_kmh
+        Walking speed of young adults: 4.8 km/h.
+    rollator
+        Use :attr:`rollator_speed_kmh` for the elderly groups (residents walking with a
+        rollator or stick): the network catchment shrinks to minutes × that speed, the
+        straight-line catchment by the ratio of the speeds. CLI ``--rollator``.
+    rollator_speed_kmh
+        Walking speed with a rollator: 2.5 km/h.
+    max_snap_m
+        Longest distance from a demand point or an activity to the walking network; the
+        snapping distance is counted in the walking distance, and points further away get
+        no network reach (they are counted in the notes).
     decay
         ``"steps"``: the weights of :attr:`steps` (Luo & Qi 2009: 1, 0.68, 0.22 for the inner,
         middle and outer third of the catchment); ``"gaussian"``: a smooth Gaussian decay that
@@ -121,7 +143,17 @@ class AnalysisSettings:
         ("migrantenouderen", 500.0),
         ("jongvolwassenen", 1500.0),
     )
+    catchment_minutes: tuple[tuple[str, float], ...] = (
+        ("ouderen", 10.0),
+        ("alleenstaande-ouderen", 10.0),
+        ("migrantenouderen", 10.0),
+        ("jongvolwassenen", 20.0),
+    )
     walking_speed_kmh: float = 3.6
+    young_adult_speed_kmh: float = 4.8
+    rollator: bool = False
+    rollator_speed_kmh: float = 2.5
+    max_snap_m: float = 250.0
     decay: Literal["steps", "gaussian"] = "steps"
     steps: tuple[tuple[float, float], ...] = ((1 / 3, 1.0), (2 / 3, 0.68), (1.0, 0.22))
     gaussian_edge_weight: float = 0.1
@@ -178,6 +210,14 @@ class AnalysisSettings:
         catchments = dict(self.catchment_m)
         if set(catchments) != set(GROUPS) or min(catchments.values()) <= 0:
             problems.append("reikwijdte: geef voor elke doelgroep een afstand groter dan 0")
+        minutes = dict(self.catchment_minutes)
+        if set(minutes) != set(GROUPS) or min(minutes.values()) <= 0:
+            problems.append("reikwijdte in minuten: geef voor elke doelgroep meer dan 0 minuten")
+        speeds = (self.walking_speed_kmh, self.young_adult_speed_kmh, self.rollator_speed_kmh)
+        if min(speeds) <= 0:
+            problems.append("loopsnelheid: groter dan 0 km/u")
+        if self.max_snap_m < 0:
+            problems.append(f"grootste afstand tot het netwerk {self.max_snap_m} (minstens 0)")
         if not 0 < self.gaussian_edge_weight < 1:
             problems.append(f"gewicht aan de rand {self.gaussian_edge_weight} (tussen 0 en 1)")
         if not 0 < self.fdr_alpha < 1:
@@ -204,18 +244,64 @@ class AnalysisSettings:
         if problems:
             raise ValueError("Ongeldige analyse-instellingen: " + "; ".join(problems) + ".")
 
-    def catchment(self, group: str) -> float:
-        """Catchment radius (m) of a focus group."""
-        return dict(self.catchment_m)[group]
+    def speed(self, group: str) -> float:
+        """Walking speed (km/h) of a focus group (the rollator speed for the elderly if set).
+
+        Examples
+        --------
+        >>> AnalysisSettings().speed("jongvolwassenen")
+        4.8
+        >>> AnalysisSettings(rollator=True).speed("ouderen")
+        2.5
+        """
+        if group == "jongvolwassenen":
+            return self.young_adult_speed_kmh
+        return self.rollator_speed_kmh if self.rollator else self.walking_speed_kmh
+
+    def catchment(self, group: str, method: str = "hemelsbreed") -> float:
+        """Catchment (m) of a focus group for a distance method.
+
+        ``netwerk``: walking minutes × the group's speed; ``hemelsbreed``: :attr:`catchment_m`
+        (× rollator speed / walking speed with :attr:`rollator` for the elderly).
+
+        Examples
+        --------
+        >>> s = AnalysisSettings()
+        >>> s.catchment("ouderen"), round(s.catchment("ouderen", "netwerk"), 6)
+        (500.0, 600.0)
+        >>> round(s.catchment("jongvolwassenen", "netwerk"), 6)
+        1600.0
+        """
+        if method == "netwerk":
+            return dict(self.catchment_minutes)[group] * self.speed(group) * 1000 / 60
+        metres = dict(self.catchment_m)[group]
+        if self.rollator and group in ELDERLY:
+            metres = metres * self.rollator_speed_kmh / self.walking_speed_kmh
+        return metres
+
+    def catchment_text(self, group: str, method: str = "hemelsbreed") -> str:
+        """The catchment as users read it: ``10 minuten lopen`` (network) or ``500 m``.
+
+        Examples
+        --------
+        >>> AnalysisSettings().catchment_text("ouderen", "netwerk")
+        '10 minuten lopen'
+        >>> AnalysisSettings().catchment_text("jongvolwassenen")
+        '1.500 m'
+        """
+        if method == "netwerk":
+            minutes = dict(self.catchment_minutes)[group]
+            return f"{minutes:g} minuten lopen"
+        return f"{self.catchment(group, method):,.0f} m".replace(",", ".")
+
+    def minutes(self, metres: float, group: str = "ouderen") -> float:
+        """Walking minutes for a distance at the group's speed (:meth:`speed`)."""
+        return metres / (self.speed(group) * 1000 / 60)
 
     def certainty_top_for(self, niveau: str) -> int:
         """N of the top N for a level's certainty label (the buurt value for unknown levels)."""
         tops = dict(self.certainty_top)
         return int(tops.get(niveau, tops.get("buurt", 10)))
-
-    def minutes(self, metres: float) -> float:
-        """Walking minutes for a distance at :attr:`walking_speed_kmh`."""
-        return metres / (self.walking_speed_kmh * 1000 / 60)
 
     def with_(self, **changes: object) -> AnalysisSettings:
         """A copy with some settings changed."""

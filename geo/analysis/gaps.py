@@ -83,6 +83,9 @@ REASON_COLUMNS = [
     "autos_per_huishouden",
     "afstand_ov_m",
     "unreliable",
+    "covered_lonely",
+    "catchment_text",
+    "demand_points",
 ]
 """The columns a buurt's reason is built from."""
 
@@ -117,21 +120,24 @@ def buurt_reason(row: dict[str, object], *, group: str, min_group_size: int = 50
     if rate_from.startswith(("wijk", "gemeente")):
         first += f" (cijfer van de {rate_from.split(' ')[0]}: buurt niet gepubliceerd)"
     parts.append(first)
-    catchment = fmt_int(_num(row.get("catchment_m")))
+    catchment = str(row.get("catchment_text") or f"{fmt_int(_num(row.get('catchment_m')))} m")
     reachable_value = _num(row.get("reachable"))
     reachable = int(reachable_value) if np.isfinite(reachable_value) else 0
     if "access" in row and not np.isfinite(_num(row["access"])):
         parts.append("ligging onbekend (geen vorm in de grenzenkaart): bereik niet berekend")
     elif reachable == 0:
-        parts.append(f"geen passend aanbod binnen {catchment} m")
+        parts.append(f"geen passend aanbod binnen {catchment}")
     else:
         offer = _num(row.get("reachable_offer"))
         parts.append(
             f"{reachable} passende activiteit{'en' if reachable != 1 else ''} binnen "
-            f"{catchment} m ({fmt_num(offer, 0)} plaatsen per 1.000 eenzamen)"
+            f"{catchment} ({fmt_num(offer, 0)} plaatsen per 1.000 eenzamen)"
         )
+        covered = _num(row.get("covered_lonely"))
+        if np.isfinite(covered) and (_num(row.get("demand_points")) > 1 or covered < lonely):
+            parts.append(covered_text(covered, lonely, noun, catchment))
         if int(_num(row.get("reachable_ontmoeting")) or 0) == 0:
-            parts.append(f"geen ontmoetingsplek binnen {catchment} m")
+            parts.append(f"geen ontmoetingsplek binnen {catchment}")
     if group in ELDERLY:
         service = str(row.get("buurtmobiel") or "")
         parts.append(f"{service} rijdt hier" if service else "geen Buurtmobiel")
@@ -144,6 +150,23 @@ def buurt_reason(row: dict[str, object], *, group: str, min_group_size: int = 50
     if row.get("unreliable"):
         parts.append(f"kleine groep (minder dan {min_group_size}): onzeker")
     return "; ".join(parts)
+
+
+def covered_text(covered: float, lonely: float, noun: str, catchment: str) -> str:
+    """The coverage sentence: at least one suitable activity within reach, no capacity shared.
+
+    Examples
+    --------
+    >>> text = covered_text(612, 1616, "alleenstaande ouderen", "10 minuten lopen")
+    >>> text == ("612 van de 1.616 eenzame alleenstaande ouderen wonen binnen 10 minuten "
+    ...          "lopen van passend aanbod")
+    True
+    """
+    verb = "woont" if round(lonely) == 1 else "wonen"
+    return (
+        f"{fmt_int(covered)} van de {fmt_int(lonely)} eenzame {noun} {verb} binnen "
+        f"{catchment} van passend aanbod"
+    )
 
 
 def _num(value: object) -> float:
@@ -227,11 +250,14 @@ def aggregate_gaps(
                 int
             ),
             "catchment_m": part["catchment_m"],
+            "covered_lonely": part["covered_lonely"] if "covered_lonely" in part else np.nan,
         }
     )
     grouped = work.groupby("unit", sort=False)
     sums = grouped.sum(numeric_only=True)
-    out = sums[["population", "lonely", "severely_lonely", "unserved", "gap_score"]].copy()
+    out = sums[
+        ["population", "lonely", "severely_lonely", "unserved", "gap_score", "covered_lonely"]
+    ].copy()
     population = out["population"].where(out["population"] > 0)
     out["lonely_rate"] = 100 * out["lonely"] / population
     out["severely_lonely_rate"] = 100 * out["severely_lonely"] / population
@@ -247,6 +273,9 @@ def aggregate_gaps(
         out[column] = sums[column].astype(int)
     out["unreliable"] = out["population"] < min_group_size
     out["catchment_m"] = grouped["catchment_m"].min().astype(float)
+    if "catchment_text" in part:  # the text of the smallest catchment, as catchment_m
+        smallest = part.sort_values("catchment_m", kind="stable").groupby("unit", sort=False)
+        out["catchment_text"] = smallest["catchment_text"].first()
     out = out.reindex([unit for unit in members if unit in out.index])
     out.insert(0, "group", group)
     out.insert(0, "niveau", niveau)
@@ -271,11 +300,12 @@ def unit_reason(row: dict[str, object], *, group: str) -> str:
         f"{fmt_int(_num(row['unserved']))} van hen zonder (naar verhouding) "
         "passend aanbod in de buurt"
     )
+    catchment = str(row.get("catchment_text") or f"{fmt_int(_num(row['catchment_m']))} m")
     if empty:
-        parts.append(
-            f"in {empty} van de {total} buurten niets passends binnen "
-            f"{fmt_int(_num(row['catchment_m']))} m"
-        )
+        parts.append(f"in {empty} van de {total} buurten niets passends binnen {catchment}")
+    covered = _num(row.get("covered_lonely"))
+    if np.isfinite(covered):
+        parts.append(covered_text(covered, _num(row["lonely"]), noun, catchment))
     parts.append(f"{fmt_num(_num(row['reachable_offer']), 0)} plaatsen per 1.000 eenzamen")
     if int(row.get("fallback_buurten") or 0):  # type: ignore[call-overload]
         parts.append(f"{row['fallback_buurten']} buurt(en) met het cijfer van de wijk")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import geopandas as gpd
 import numpy as np
@@ -12,11 +13,21 @@ import pandas as pd
 
 from geo.aanbod.schema import COLUMNS, LAYERS
 from geo.analysis.completeness import offer_completeness
+from geo.analysis.demand import (
+    DemandPoints,
+)
 from geo.analysis.gaps import aggregate_gaps, score_gaps
 from geo.analysis.hotspots import MIN_AREAS, hot_spots, spatial_weights
+from geo.analysis.method import (
+    catchment_texts,
+    folder_network,
+    folder_points,
+    method_info,
+    method_notes,
+)
 from geo.analysis.need import estimate_need, latest_year, population_year
 from geo.analysis.populations import estimate_populations
-from geo.analysis.reach import has_shape, reachable_offer, suitable_activities
+from geo.analysis.reach import WalkNetworkLike, has_shape, reachable_offer, suitable_activities
 from geo.analysis.transport import transport_poverty
 from geo.analysis.uncertainty import CERTAINTY_COLUMNS, gap_certainty
 from geo.errors import DataError
@@ -55,6 +66,18 @@ class GapResult:
         (:func:`~geo.analysis.completeness.offer_completeness`: ``offer_complete``,
         ``offer_missing_soorten``, ``offer_single_source_soorten``, ``offer_soorten``,
         ``offer_notes``); its notes are also in ``notes``.
+    distance_method
+        ``netwerk`` (shortest paths over the folder's walking network) or ``hemelsbreed``
+        (straight line × detour factor).
+    demand_source
+        ``vierkanten``, ``adressen`` or ``buurtmiddelpunt``: where demand points came from
+        (the best source used for any buurt; per buurt in ``buurten["demand_source"]``).
+    method
+        The method in words and numbers for legends, reports and export metadata
+        (:func:`~geo.analysis.method.method_info`).
+    reach_pairs
+        Per buurt the suitable activities within reach (``code``, ``activity`` = index label
+        in the activiteiten layer, ``afstand_m`` by the method used), for reports.
     """
 
     group: str
@@ -69,6 +92,10 @@ class GapResult:
     need: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     offer: dict[str, object] = field(default_factory=dict)
+    distance_method: str = "hemelsbreed"
+    demand_source: str = "buurtmiddelpunt"
+    method: dict[str, Any] = field(default_factory=dict)
+    reach_pairs: pd.DataFrame | None = None
 
     @property
     def offer_complete(self) -> bool:
@@ -120,6 +147,8 @@ def analyse(
     populations: pd.DataFrame | None = None,
     overrides: pd.DataFrame | None = None,
     graph: object | None = None,
+    network: WalkNetworkLike | Literal["auto"] | None = "auto",
+    points: DemandPoints | Literal["auto"] | None = "auto",
     hotspots: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> GapResult:
@@ -141,7 +170,13 @@ def analyse(
         Better counts per area and group (:func:`~geo.analysis.populations.read_overrides`)
         that replace the kwb estimates; ignored when ``populations`` is given.
     graph
-        Optional street graph for network distances.
+        Optional networkx street graph for network distances (slow; prefer ``network``).
+    network
+        The walking network; ``"auto"`` (default) reads the folder's ``netwerk/``
+        (:func:`~geo.analysis.network.network_from_folder`), None = straight line × detour.
+    points
+        Demand points; ``"auto"`` (default) builds them from the folder's ``bevolking/``
+        (CBS squares, BAG addresses), None = one point per buurt.
     hotspots
         Compute hot spots (skip for speed when not needed).
     progress
@@ -183,6 +218,10 @@ def analyse(
     need = estimate_need(dataset, settings=settings, populations=populations)
     buurten = dataset.level("buurt").reset_index(drop=True)
     step("bereik (E2SFCA)")
+    if isinstance(network, str):
+        network = folder_network(dataset.path)
+    if isinstance(points, str):
+        points = folder_points(dataset, buurten, pop_year, notes)
     offer = reachable_offer(
         buurten,
         need,
@@ -191,7 +230,11 @@ def analyse(
         settings=settings,
         services=layers["buurtmobiel"],
         graph=graph,
+        network=network,
+        points=points,
     )
+    method = method_info(offer, settings, group, network, points)
+    notes.extend(method_notes(method, offer))
     step("vervoersarmoede")
     transport = transport_poverty(
         buurten,
@@ -230,6 +273,7 @@ def analyse(
         else 0.0
     )
     frame["niveau"] = "buurt"
+    frame["catchment_text"] = catchment_texts(frame["catchment_m"], settings, group, method)
     scored = gpd.GeoDataFrame(
         score_gaps(frame, group=group, settings=settings), geometry="geometry", crs=buurten.crs
     )
@@ -288,6 +332,10 @@ def analyse(
         need=need,
         notes=notes,
         offer=completeness,
+        distance_method=str(method["distance_method"]),
+        demand_source=str(method["demand_source"]),
+        method=method,
+        reach_pairs=offer.attrs.get("pairs"),
     )
 
 
@@ -421,6 +469,7 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
                 "lonely_rate_published": _clean(row.get("lonely_rate_published")),
                 "severely_lonely_rate_published": _clean(row.get("severely_lonely_rate_published")),
                 "reachable_offer": _clean(row.get("reachable_offer")),
+                "covered_lonely": _clean(row.get("covered_lonely")),
                 "reachable": _clean(row.get("reachable")),
                 "unserved": _clean(row.get("unserved")),
                 "transport_index": _clean(row.get("transport_index")),

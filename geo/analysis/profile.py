@@ -113,6 +113,8 @@ def area_profile(
         ``sources``, ``notes``, ``certainty_explanation`` and the offer completeness keys
         (``offer_complete``, ``offer_missing_soorten``, ``offer_single_source_soorten``,
         ``offer_soorten``, ``offer_notes``; :mod:`geo.analysis.completeness`).
+        ``sources``, ``notes``, ``distance_method`` (``netwerk``/``hemelsbreed``),
+        ``demand_source`` (``vierkanten``/``adressen``/``buurtmiddelpunt``), ``method``.
 
     Examples
     --------
@@ -169,6 +171,9 @@ def area_profile(
             certainty_sentence(area.kind, result.settings) if area.kind != "gemeente" else None
         ),
         **result.offer,
+        "distance_method": result.distance_method,
+        "demand_source": result.demand_source,
+        "method": result.method,
     }
 
 
@@ -288,6 +293,9 @@ def _offer(
     return {
         "by_soort_max_per_buurt": by_soort,
         "suitable_inside_area": inside,
+        "covered_lonely": float(buurten["covered_lonely"].sum())
+        if "covered_lonely" in buurten and len(buurten)
+        else None,
         "reachable_offer": float(
             (buurten["access"] * buurten["lonely"].fillna(0)).sum()
             / max(buurten["lonely"].fillna(0).sum(), 1e-9)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -27,7 +28,9 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from geo.aanbod.schema import GROUP_DOELGROEPEN, GROUP_SOORTEN, SOORTEN, split_keys
+from geo.aanbod.schema import GROUP_DOELGROEPEN, GROUP_SOORTEN, split_keys
+from geo.analysis._reach_points import anchor_points, buurt_pairs, per_buurt_mean, to_buurten
+from geo.analysis.demand import DemandPoints, demand_points_from
 from geo.settings import ELDERLY, AnalysisSettings
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,25 @@ GROUP_DAGDELEN = {
 """When an activity's dagdelen are known, it counts for a group only if it is held in one of
 these parts of the day (young adults work or study in the daytime; many elderly residents do
 not go out in the evening)."""
+
+
+class WalkNetworkLike(Protocol):
+    """What reach needs of a walking network (:class:`geo.analysis.network.WalkNetwork`)."""
+
+    def snap(self, xy: np.ndarray, *, max_snap_m: float) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest node per point and the snap distance (m); -1 / inf when too far."""
+        ...
+
+    def pairs(
+        self,
+        demand_xy: np.ndarray,
+        supply_xy: np.ndarray,
+        catchment: np.ndarray,
+        *,
+        max_snap_m: float,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(demand index, supply index, metres) within each demand point's catchment."""
+        ...
 
 
 @dataclass
@@ -299,11 +321,18 @@ def buurtmobiel_coverage(
     buurten: gpd.GeoDataFrame, services: gpd.GeoDataFrame, settings: AnalysisSettings
 ) -> pd.Series:
     """Name of the Buurtmobiel-like service whose area holds each buurt's demand point ('' none)."""
-    out = pd.Series("", index=buurten.index, dtype=object)
+    names = service_at(demand_points(buurten), services, settings)
+    return pd.Series(names, index=buurten.index, dtype=object)
+
+
+def service_at(
+    xy: np.ndarray, services: gpd.GeoDataFrame | None, settings: AnalysisSettings
+) -> np.ndarray:
+    """Name of the Buurtmobiel-like service whose area holds each point ('' none)."""
+    out = np.full(len(xy), "", dtype=object)
     if services is None or services.empty:
         return out
     usable = services[services["dienst"].isin(settings.buurtmobiel_services) & has_shape(services)]
-    xy = demand_points(buurten)
     located = np.flatnonzero(np.isfinite(xy).all(axis=1))
     if usable.empty or len(located) == 0:
         return out
@@ -311,7 +340,7 @@ def buurtmobiel_coverage(
     service_idx, point_idx = tree.query(usable.geometry.to_numpy(), predicate="contains")
     first = pd.Series(service_idx).groupby(point_idx).min()  # the first service listed wins
     names = usable["naam"].astype(str).to_numpy()
-    out.iloc[located[first.index.to_numpy()]] = names[first.to_numpy()]
+    out[located[first.index.to_numpy()]] = names[first.to_numpy()]
     return out
 
 
@@ -324,8 +353,14 @@ def reachable_offer(
     settings: AnalysisSettings = AnalysisSettings(),
     services: gpd.GeoDataFrame | None = None,
     graph: object | None = None,
+    network: WalkNetworkLike | None = None,
+    points: DemandPoints | None = None,
 ) -> pd.DataFrame:
-    """Reachable offer per buurt for one focus group.
+    """Reachable offer and coverage per buurt for one focus group, from its demand points.
+
+    The group's lonely residents of each buurt are spread over its demand points
+    (:mod:`geo.analysis.demand`); E2SFCA runs on demand-point × activity pairs and the
+    results are summed back to the buurt (access weighted by the points' shares of people).
 
     Parameters
     ----------
@@ -338,19 +373,29 @@ def reachable_offer(
     group
         Focus group.
     settings
-        Catchments, decay, detour factor, Buurtmobiel extension.
+        Catchments (minutes and speeds over a network, metres otherwise), decay, detour
+        factor, snapping, Buurtmobiel extension.
     services
-        The buurtmobiel layer (service areas).
+        The buurtmobiel layer (service areas): demand points inside get the larger catchment.
     graph
-        Optional street graph (networkx) for network distances.
+        Optional networkx street graph (``x``/``y``, ``length``): the old, slow network path.
+    network
+        The walking network of the data folder (``WalkNetwork``): shortest paths over it.
+    points
+        Demand points (default: one point per buurt, ``buurtmiddelpunt``).
 
     Returns
     -------
     pandas.DataFrame
         Indexed like ``buurten``: ``code``, ``access``, ``reachable_offer`` (per 1,000 lonely
-        residents), ``reachable`` (number of suitable activities within reach),
-        ``reachable_<soort>`` per soort, ``nearest_m`` (to the nearest suitable activity),
-        ``catchment_m``, ``buurtmobiel`` (service name or '').
+        residents), ``covered_lonely`` (lonely residents living within the catchment of at
+        least one suitable activity), ``reachable`` (suitable activities within reach of any
+        of the buurt's points), ``reachable_<soort>`` per soort, ``nearest_m``
+        (share-weighted, straight line × detour), ``catchment_m``, ``buurtmobiel``,
+        ``demand_source`` and ``demand_points``. ``attrs`` holds ``distance_method``,
+        ``demand_source``, ``unsnapped`` and ``unsnapped_supply`` (demand points and
+        activities too far from the network) and ``pairs`` (per buurt the activities in
+        reach, :func:`~geo.analysis._reach_points.buurt_pairs`).
 
     Examples
     --------
@@ -358,7 +403,7 @@ def reachable_offer(
     ... # doctest: +SKIP
     """
     demand_table = need[(need["group"] == group) & (need["niveau"] == "buurt")].set_index("code")
-    demand = demand_table["lonely"].reindex(buurten["code"]).fillna(0).to_numpy(dtype=float)
+    totals = demand_table["lonely"].reindex(buurten["code"]).fillna(0).to_numpy(dtype=float)
     supply_frame = suitable_activities(activities, group)
     supply_xy = (
         np.column_stack([supply_frame.geometry.x, supply_frame.geometry.y])
@@ -370,47 +415,61 @@ def reachable_offer(
         if len(supply_frame)
         else np.empty(0)
     )
-    demand_xy = demand_points(buurten)
-    base = settings.catchment(group)
-    covered = (
-        buurtmobiel_coverage(buurten, services, settings)
+    points = points if points is not None else demand_points_from(buurten)
+    method = "hemelsbreed" if network is None and graph is None else "netwerk"
+    share = points.shares(group, settings)
+    demand = points.spread(totals, group, settings)
+    base = settings.catchment(group, method)
+    served_by = (
+        service_at(points.xy, services, settings)
         if group in ELDERLY
-        else pd.Series("", index=buurten.index)
+        else np.full(len(points.xy), "", dtype=object)
     )
-    catchment = np.where(
-        covered.to_numpy() != "", max(base, settings.buurtmobiel_catchment_m), base
-    ).astype(float)
-    if graph is None:
-        pairs = straight_pairs(
-            demand_xy, supply_xy, catchment, detour_factor=settings.detour_factor
-        )
+    wider = max(base, settings.buurtmobiel_catchment_m)
+    catchment = np.where(served_by != "", wider, base).astype(float)
+    unsnapped = unsnapped_supply = 0
+    if network is not None:
+        pairs = network.pairs(points.xy, supply_xy, catchment, max_snap_m=settings.max_snap_m)
+        located = np.isfinite(points.xy).all(axis=1)
+        # count what pairs() could not place: to the nearest street where the network can
+        snapper = getattr(network, "snap_to_street", None) or network.snap
+        _, snap = snapper(points.xy[located], max_snap_m=settings.max_snap_m)
+        _, supply_snap = snapper(supply_xy, max_snap_m=settings.max_snap_m)
+        unsnapped = int((~np.isfinite(snap)).sum())
+        unsnapped_supply = int((~np.isfinite(supply_snap)).sum())
+    elif graph is not None:
+        pairs = network_pairs(points.xy, supply_xy, catchment, graph)
     else:
-        pairs = network_pairs(demand_xy, supply_xy, catchment, graph)
-    access, weighted = e2sfca(demand, capacity, pairs, catchment, decay(settings))
-    access[~np.isfinite(demand_xy).all(axis=1)] = np.nan
-    out = pd.DataFrame(
-        {
-            "code": buurten["code"].to_numpy(),
-            "access": access,
-            "reachable_offer": access * 1000,
-            "catchment_m": catchment,
-            "buurtmobiel": covered.to_numpy(),
-        },
-        index=buurten.index,
+        pairs = straight_pairs(
+            points.xy, supply_xy, catchment, detour_factor=settings.detour_factor
+        )
+    access_p, weighted = e2sfca(demand, capacity, pairs, catchment, decay(settings))
+    out = to_buurten(buurten, points, share, demand, access_p, weighted, supply_frame)
+    anchor = anchor_points(points, share)
+    out["catchment_m"] = catchment[anchor]
+    out["buurtmobiel"] = served_by[anchor]
+    out["nearest_m"] = per_buurt_mean(points, share, _nearest(points.xy, supply_xy, settings))
+    out = out[[*OFFER_COLUMNS, *[c for c in out.columns if c not in OFFER_COLUMNS]]]
+    out.attrs.update(
+        distance_method=method,
+        demand_source=points.demand_source,
+        unsnapped=unsnapped,
+        unsnapped_supply=unsnapped_supply,
+        pairs=buurt_pairs(buurten, points, weighted, supply_frame),
     )
-    out["reachable"] = np.bincount(weighted.demand, minlength=len(buurten))
-    soorten = supply_frame["soort"].to_numpy() if len(supply_frame) else np.array([])
-    for soort in SOORTEN:
-        mask = soorten[weighted.supply] == soort if len(weighted.supply) else np.array([], bool)
-        out[f"reachable_{soort}"] = np.bincount(weighted.demand[mask], minlength=len(buurten))
-    out["nearest_m"] = _nearest(demand_xy, supply_xy, settings)
     logger.info(
-        "bereik %s: %d paren, %d buurten zonder passend aanbod",
+        "bereik %s (%s, %s): %d vraagpunten, %d paren, %d buurten zonder passend aanbod",
         group,
+        method,
+        points.demand_source,
+        len(points.xy),
         len(weighted.demand),
         int((out["reachable"] == 0).sum()),
     )
     return out
+
+
+OFFER_COLUMNS = ["code", "access", "reachable_offer", "catchment_m", "buurtmobiel"]
 
 
 def _nearest(

@@ -42,10 +42,22 @@ def gap_layers(dataset: Dataset, result: Any) -> dict[str, tuple[gpd.GeoDataFram
         f"Wijkkompas-hiatenanalyse op {rivm_source(dataset)} {result.year} en CBS-bevolking "
         f"{result.population_year}; aanbod uit het aanbodregister"
     )
+    how = dict(getattr(result, "method", None) or {})
+    distance = how.get("distance_method", "hemelsbreed")
+    demand = how.get("demand_source", "buurtmiddelpunt")
+    reach = (
+        f"over het loopnetwerk ({how.get('network_source')}), {how.get('catchment_text')} bij "
+        f"{fmt_num(how.get('speed_kmh'), 1)} km/u"
+        if distance == "netwerk"
+        else f"reikwijdte {settings.catchment(group):g} m, omrijfactor "
+        f"{fmt_num(settings.detour_factor, 2)}"
+    )
     method = (
         f"Behoefte = inwoners van de doelgroep × RIVM-percentage eenzaam. Bereikbaar aanbod: "
-        f"E2SFCA (Luo & Qi 2009), reikwijdte {settings.catchment(group):g} m, afstandsverval "
-        f"'{settings.decay}', omrijfactor {fmt_num(settings.detour_factor, 2)}. Hiaatscore = "
+        f"E2SFCA (Luo & Qi 2009), {reach}, afstandsverval '{settings.decay}'; "
+        f"distance_method={distance}; demand_source={demand} "
+        f"({how.get('demand_detail', 'buurtgrenzen')}). Dekking (eenzamen_binnen_bereik) = "
+        "eenzamen met minstens één passende activiteit binnen bereik. Hiaatscore = "
         f"eenzamen zonder passend aanbod × (1 + {fmt_num(settings.transport_weight_in_gap, 2)} × "
         "vervoersarmoede-index)."
     )

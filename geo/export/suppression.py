@@ -43,6 +43,7 @@ GAP_COUNTS = (
     "eenzamen",
     "ernstig_eenzamen",
     "eenzamen_zonder_aanbod",
+    "eenzamen_binnen_bereik",
     "eenzamen_rivm",
     "ernstig_eenzamen_rivm",
     "hiaatscore",

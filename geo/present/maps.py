@@ -585,7 +585,7 @@ def soort_legend(soorten: Iterable[str] | None = None) -> Legend:
 
 
 def bivariate(
-    areas: gpd.GeoDataFrame, *, need: str, offer: str, title: str
+    areas: gpd.GeoDataFrame, *, need: str, offer: str, title: str, method: str | None = None
 ) -> tuple[folium.GeoJson, Legend]:
     """Need × offer as a 3 × 3 bivariate choropleth (tertiles of each).
 
@@ -599,6 +599,9 @@ def bivariate(
         Column with the reachable offer (per 1,000 lonely residents).
     title
         Legend title and layer name.
+    method
+        How reach was measured (``GapResult.method["legend"]``: ``afstand: netwerk …;
+        vraag: vierkanten …``), shown as a legend note.
     """
     shown = for_display(areas[["code", "naam", "geometry"]].copy())
     need_class = _tertile(areas[need])
@@ -629,7 +632,8 @@ def bivariate(
         for n in (2, 1, 0)
         for o in (0, 1, 2)
     )
-    return layer, Legend(title=title, entries=entries, notes=("tertielen van beide",))
+    notes = ("tertielen van beide",) if method is None else ("tertielen van beide", method)
+    return layer, Legend(title=title, entries=entries, notes=notes)
 
 
 def legend_html(legend: Legend) -> str:

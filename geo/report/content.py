@@ -144,7 +144,9 @@ def reachable_aanbod(
 
     Uses the analysis' own rules: :func:`~geo.analysis.reach.suitable_activities` for the
     group, each buurt's catchment (``catchment_m``, larger with a Buurtmobiel) and the
-    straight-line distance × the detour factor from a point inside the buurt.
+    straight-line distance × the detour factor from a point inside the buurt; over a walking
+    network the analysis' own pairs (``result.reach_pairs``: from where people live, over the
+    streets).
 
     Returns
     -------
@@ -165,6 +167,8 @@ def reachable_aanbod(
     )
     if activities is None or activities.empty or buurten.empty:
         return empty
+    if result.distance_method == "netwerk" and result.reach_pairs is not None:
+        return _from_pairs(result.reach_pairs, activities, codes, empty)
     suitable = suitable_activities(activities, result.group)
     suitable = suitable[has_shape(suitable)].reset_index(drop=True)
     if suitable.empty:
@@ -179,6 +183,22 @@ def reachable_aanbod(
     pairs = pd.DataFrame({"supply": supply_idx, "distance": distance, "demand": demand_idx})
     best = pairs.groupby("supply").agg(afstand_m=("distance", "min"), buurten=("demand", "nunique"))
     out = suitable.iloc[best.index.to_numpy()].copy()
+    out["afstand_m"] = best["afstand_m"].to_numpy()
+    out["buurten"] = best["buurten"].to_numpy()
+    return out.sort_values(["afstand_m", "naam"]).reset_index(drop=True)
+
+
+def _from_pairs(
+    pairs: pd.DataFrame,
+    activities: gpd.GeoDataFrame,
+    codes: set[str],
+    empty: gpd.GeoDataFrame,
+) -> gpd.GeoDataFrame:
+    part = pairs[pairs["code"].isin(codes) & pairs["activity"].isin(activities.index)]
+    if part.empty:
+        return empty
+    best = part.groupby("activity").agg(afstand_m=("afstand_m", "min"), buurten=("code", "nunique"))
+    out = activities.loc[best.index.to_numpy()].copy()
     out["afstand_m"] = best["afstand_m"].to_numpy()
     out["buurten"] = best["buurten"].to_numpy()
     return out.sort_values(["afstand_m", "naam"]).reset_index(drop=True)

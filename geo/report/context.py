@@ -46,7 +46,12 @@ class ReportContext:
         self.group = str(profile["group"])
         self.noun = GROUP_NOUNS[self.group]
         self.members = result.buurten[result.buurten["code"].isin(self.area["buurten"])]
-        self.catchment = self.result.settings.catchment(self.group)
+        method = self.result.method
+        self.catchment = float(
+            method.get("catchment_m") or self.result.settings.catchment(self.group)
+        )
+        self.catchment_text = str(method.get("catchment_text") or f"{fmt_int(self.catchment)} m")
+        """The catchment as the report says it: ``500 m`` or ``10 minuten lopen``."""
         self.vintage = ", ".join(sorted(set(dataset.areas["indeling"].astype(str))))
 
     # -- helpers shared by the sections ----------------------------------------------
@@ -75,7 +80,7 @@ class ReportContext:
             png,
             caption=(
                 f"Kaart van {self.naam}: eenzame {self.noun} per buurt (behoefte) en het "
-                f"passende aanbod binnen {fmt_int(self.catchment)} m (punten, per soort)."
+                f"passende aanbod binnen {self.catchment_text} (punten, per soort)."
             ),
             alt=f"Kaart van {self.naam} met per buurt het aantal eenzame {self.noun} en de "
             "bereikbare activiteiten.",

@@ -38,7 +38,7 @@ def summary(ctx: ReportContext) -> Section:
     items.append(
         f"{without} van de {total} buurten {'heeft' if without == 1 else 'hebben'} niets "
         f"passends voor {ctx.noun} binnen "
-        f"{fmt_int(ctx.catchment)} m."
+        f"{ctx.catchment_text}."
         if without
         else f"Elke buurt heeft iets passends voor {ctx.noun} binnen bereik."
     )

@@ -102,7 +102,7 @@ def gap(ctx: ReportContext) -> Section:
                     f"Buurten van {ctx.naam} naar hiaat (grootste eerst"
                     + (f", de eerste {MAX_BUURT_ROWS}" if len(ctx.members) > MAX_BUURT_ROWS else "")
                     + "). Bereikbaar: passende activiteiten binnen "
-                    f"{fmt_int(ctx.catchment)} m. Zekerheid: onder de "
+                    f"{ctx.catchment_text}. Zekerheid: onder de "
                     f"{ctx.result.settings.certainty_top_for('buurt')} grootste hiaten van alle "
                     "buurten van de gemeente."
                 ),
@@ -112,8 +112,9 @@ def gap(ctx: ReportContext) -> Section:
     blocks.append(
         Paragraph(
             "Methode: bereikbaar aanbod met de E2SFCA-methode (Luo & Qi 2009): reikwijdte "
-            f"{fmt_int(ctx.catchment)} m voor {ctx.noun}, hemelsbreed × omrijfactor "
-            f"{fmt_num(settings.detour_factor, 2)}, afstandsverval '{settings.decay}'; "
+            f"{ctx.catchment_text} voor {ctx.noun}, {_distance_words(ctx)}; "
+            f"{_demand_words(ctx)}; afstandsverval '{settings.decay}'; gedekt = eenzamen met "
+            "minstens één passende activiteit binnen bereik (capaciteit niet gedeeld); "
             "hiaatscore = eenzamen zonder passend aanbod × (1 + "
             f"{fmt_num(settings.transport_weight_in_gap, 2)} × vervoersarmoede-index).",
             kind="note",
@@ -130,7 +131,7 @@ def aanbod(ctx: ReportContext) -> Section:
         blocks.append(
             Paragraph(
                 f"Geen passende activiteiten voor {ctx.noun} binnen bereik van de buurten "
-                f"van {ctx.naam} ({fmt_int(ctx.catchment)} m).",
+                f"van {ctx.naam} ({ctx.catchment_text}).",
                 kind="warning",
             )
         )
@@ -139,7 +140,7 @@ def aanbod(ctx: ReportContext) -> Section:
         blocks.append(
             Paragraph(
                 f"{len(reachable)} passende activiteiten voor {ctx.noun} liggen binnen "
-                f"{fmt_int(ctx.catchment)} m (hemelsbreed × omrijfactor) van een buurt in "
+                f"{ctx.catchment_text} ({_distance_words(ctx)}) van een buurt in "
                 f"{ctx.naam}: "
                 + ", ".join(
                     f"{SOORTEN.get(s, s).split(' (')[0].lower()} {n}" for s, n in counts.items()
@@ -239,7 +240,7 @@ def no_offer(ctx: ReportContext) -> Section:
         blocks: tuple[Any, ...] = (
             Paragraph(
                 f"In elke buurt van {ctx.naam} is iets passends voor {ctx.noun} binnen "
-                f"{fmt_int(ctx.catchment)} m."
+                f"{ctx.catchment_text}."
             ),
         )
     else:
@@ -256,7 +257,7 @@ def no_offer(ctx: ReportContext) -> Section:
                 numeric=(False, False, True, True),
                 caption=(
                     f"Buurten waar niets passends voor {ctx.noun} binnen "
-                    f"{fmt_int(ctx.catchment)} m ligt; kansen voor nieuw aanbod of vervoer."
+                    f"{ctx.catchment_text} ligt; kansen voor nieuw aanbod of vervoer."
                 ),
             ),
         )
@@ -370,6 +371,27 @@ def sources(ctx: ReportContext, created: datetime) -> Section:
         ),
         new_page=True,
     )
+
+
+def _distance_words(ctx: ReportContext) -> str:
+    """``hemelsbreed × omrijfactor 1,3`` or ``over het loopnetwerk (OpenStreetMap …)``."""
+    method = ctx.result.method
+    if ctx.result.distance_method == "netwerk":
+        speed = fmt_num(method.get("speed_kmh"), 1)
+        return (
+            f"over het loopnetwerk ({method.get('network_source') or 'OpenStreetMap'}) bij "
+            f"{speed} km/u (distance_method: netwerk)"
+        )
+    factor = fmt_num(ctx.result.settings.detour_factor, 2)
+    return f"hemelsbreed × omrijfactor {factor} (distance_method: hemelsbreed)"
+
+
+def _demand_words(ctx: ReportContext) -> str:
+    """Where demand points come from, with the key of the exports."""
+    from geo.analysis.demand import DEMAND_LABELS
+
+    source = ctx.result.demand_source
+    return f"vraag uit {DEMAND_LABELS.get(source, source)} (demand_source: {source})"
 
 
 def _more(count: int, shown: int) -> str:

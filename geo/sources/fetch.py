@@ -2,7 +2,8 @@
 
 Everything is downloaded into a temporary folder inside the target, checked by loading it as
 a dataset, the OpenStreetMap aanbod is imported into a new register there, and only then are
-``wijken/``, ``aanbod/``, ``bronnen.json`` and ``dataset.toml`` moved into place. When anything
+``wijken/``, ``aanbod/``, ``netwerk/`` (the walking network, unless ``osm=False``),
+``bronnen.json`` and ``dataset.toml`` moved into place. When anything
 fails the temporary folder is removed and the target is as it was.
 """
 
@@ -22,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.sources import cbs, overpass, pdok
+from geo.sources import cbs, network, overpass, pdok, vierkanten
 from geo.sources._http import NOTHING_CHANGED, HttpClient, SourceError
 from geo.sources.pdok import Gemeente
 from geo.sources.settings import KWB_TABLES, NABIJHEID_TABLES, RIVM_TABLES, SourceSettings
@@ -106,7 +107,8 @@ def fetch_gemeente(
     refresh
         Ignore the HTTP cache.
     osm
-        Also fetch aanbod and OV-haltes from OpenStreetMap.
+        Also fetch aanbod, OV-haltes and the walking network (``netwerk/``, see
+        :mod:`geo.sources.network`) from OpenStreetMap.
     progress
         ``progress(step, fraction)`` with a Dutch step text and 0..1 overall.
     client
@@ -170,7 +172,7 @@ def fetch_gemeente(
 def _check_target(folder: Path, replace_existing: bool) -> None:
     occupied = [
         name
-        for name in ("wijken", "aanbod")
+        for name in ("wijken", "aanbod", network.NETWORK_DIR)
         if (folder / name).is_dir() and any((folder / name).iterdir())
     ]
     if occupied and not replace_existing:
@@ -259,9 +261,45 @@ def _download(
         content, url, rows = reader(http, table, gemeente, progress=_scaled(report, start, span))
         (wijken / name).write_bytes(content)
         result.files.append(_entry(f"wijken/{name}", title, url, table, year, licence, now(), rows))
+    report("CBS-vierkanten van 100 m", 0.82)
+    _download_squares(http, layers["buurten"].geojson, staging / "bevolking", result)
     if osm:
         _download_osm(http, layers["buurten"].geojson, aanbod, result, report)
+        report("OpenStreetMap: loopnetwerk", 0.89)
+        entry = network.fetch_network(http, layers["buurten"].geojson, staging, gemeente.code)
+        result.files.append(entry)
     return result
+
+
+def _download_squares(
+    http: HttpClient, buurten: dict[str, Any], folder: Path, result: FetchResult
+) -> None:
+    """CBS 100 m squares into ``bevolking/``; a failing service is a notice, not a failure."""
+    try:
+        squares = vierkanten.squares_from_pdok(http, _outline(buurten), result.year)
+    except SourceError as exc:
+        result.notices.append(
+            f"CBS-vierkanten niet opgehaald ({exc}); de vraag komt uit de buurtmiddelpunten."
+        )
+        return
+    result.notices.extend(squares.notices)
+    if not squares.count:
+        return
+    folder.mkdir(exist_ok=True)
+    name = f"cbs_vierkanten_100m_{squares.year or result.year}_{result.gemeente.code}.geojson"
+    (folder / name).write_text(json.dumps(squares.geojson), encoding="utf-8")
+    result.files.append(
+        _entry(
+            f"bevolking/{name}",
+            "CBS Vierkantstatistieken 100 m via PDOK OGC API Features",
+            squares.url,
+            None,
+            squares.year,
+            vierkanten.LICENCE,
+            _now(),
+            squares.count,
+        )
+    )
 
 
 def _download_osm(
@@ -271,10 +309,7 @@ def _download_osm(
     result: FetchResult,
     report: Progress,
 ) -> None:
-    frame = gpd.GeoDataFrame.from_features(buurten["features"])
-    crs = buurten.get("crs", {}).get("properties", {}).get("name", "OGC:CRS84")
-    frame = frame.set_crs("EPSG:28992" if "28992" in str(crs) else "OGC:CRS84").to_crs("OGC:CRS84")
-    outline = shapely.union_all(shapely.make_valid(frame.geometry.to_numpy()))
+    outline = _outline(buurten)
     west, south, east, north = outline.bounds
     bbox = (south, west, north, east)
     url = http.settings.overpass_url
@@ -299,6 +334,14 @@ def _download_osm(
                 len(rows),
             )
         )
+
+
+def _outline(buurten: dict[str, Any]) -> shapely.Geometry:
+    """The gemeente (union of its buurten) in CRS84."""
+    frame = gpd.GeoDataFrame.from_features(buurten["features"])
+    crs = buurten.get("crs", {}).get("properties", {}).get("name", "OGC:CRS84")
+    frame = frame.set_crs("EPSG:28992" if "28992" in str(crs) else "OGC:CRS84").to_crs("OGC:CRS84")
+    return shapely.union_all(shapely.make_valid(frame.geometry.to_numpy()))
 
 
 def _import_aanbod(staging: Path, result: FetchResult) -> dict[str, int]:
@@ -347,7 +390,11 @@ def _write_manifest(staging: Path, result: FetchResult) -> None:
 
 def _move_into_place(staging: Path, folder: Path) -> Path | None:
     """Rename the staged items over the folder's; the old ones go to ``.vorige-ophaling/``."""
-    names = ("wijken", "aanbod", MANIFEST, "dataset.toml")
+    names = [
+        name
+        for name in ("wijken", "aanbod", network.NETWORK_DIR, MANIFEST, "dataset.toml")
+        if (staging / name).exists()
+    ]
     existing = [name for name in names if (folder / name).exists()]
     backup: Path | None = None
     if existing:
@@ -370,7 +417,19 @@ def _move_into_place(staging: Path, folder: Path) -> Path | None:
                 (backup / name).rename(folder / name)
             backup.rmdir()
         raise
+    _move_population(staging, folder)
     return backup
+
+
+def _move_population(staging: Path, folder: Path) -> None:
+    """Fetched squares join ``bevolking/`` file by file: the user's own files there stay."""
+    source = staging / "bevolking"
+    if not source.is_dir():
+        return
+    target = folder / "bevolking"
+    target.mkdir(exist_ok=True)
+    for path in source.iterdir():
+        path.replace(target / path.name)  # the same name is the same gemeente and year
 
 
 def _entry(

@@ -55,6 +55,11 @@ class SourceSettings:
     locatieserver_url
         PDOK Locatieserver v3.1 (``{locatieserver_url}/free``). Env
         ``WIJKKOMPAS_LOCATIESERVER_URL``.
+    osm_pbf_url
+        A Geofabrik-style ``.osm.pbf`` extract (e.g.
+        ``https://download.geofabrik.de/europe/netherlands/utrecht-latest.osm.pbf``) to take
+        the walking network from instead of Overpass; clipped to the gemeente plus a buffer.
+        Empty (default): Overpass. Env ``WIJKKOMPAS_OSM_PBF_URL``.
     cache_dir
         On-disk HTTP cache (SQLite, keyed by request). Env ``WIJKKOMPAS_CACHE_DIR``;
         default ``~/.cache/wijkkompas``.
@@ -79,6 +84,7 @@ class SourceSettings:
     cbs_url: str = "https://opendata.cbs.nl/ODataApi/odata"
     overpass_url: str = "https://overpass-api.de/api/interpreter"
     locatieserver_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+    osm_pbf_url: str = ""
     cache_dir: Path = _default_cache_dir()
     cache_days: float = 30.0
     timeout_s: float = 60.0
