@@ -96,3 +96,6 @@ def tiny_buurten() -> gpd.GeoDataFrame:
         ],
         crs="EPSG:28992",
     )
+
+
+from tests.register_backends import register  # noqa: E402, F401  (the backend fixture)
