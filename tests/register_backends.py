@@ -46,8 +46,15 @@ def _gpkg(request: pytest.FixtureRequest, folder: Path) -> RegisterSpec:
     return RegisterSpec(backend="gpkg", data_dir=str(folder), database_url="")
 
 
-BACKENDS = ["gpkg"]
-MAKERS: dict[str, Maker] = {"gpkg": _gpkg}
+def _postgis(request: pytest.FixtureRequest, folder: Path) -> RegisterSpec:
+    cluster = request.getfixturevalue("pg_cluster")  # tests/pg_cluster.py (skips if absent)
+    name = cluster.create_database()
+    request.addfinalizer(lambda: cluster.drop_database(name))
+    return RegisterSpec(backend="postgis", data_dir=str(folder), database_url=cluster.url(name))
+
+
+BACKENDS = ["gpkg", pytest.param("postgis", marks=pytest.mark.postgres)]
+MAKERS: dict[str, Maker] = {"gpkg": _gpkg, "postgis": _postgis}
 
 
 class RegisterFactory:
