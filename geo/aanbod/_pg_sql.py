@@ -19,6 +19,7 @@ from psycopg import Connection, sql
 
 from geo.aanbod.register import HISTORY_COLUMNS, NUMERIC
 from geo.aanbod.schema import COLUMNS
+from geo.errors import DataError
 from geo.io.crs import RD
 
 SRID = 28992
@@ -59,18 +60,22 @@ def frame_from_rows(laag: str, rows: Sequence[Sequence[Any]]) -> gpd.GeoDataFram
 
 
 def record_from_row(laag: str, row: Sequence[Any]) -> dict[str, object]:
-    """The record of one row of :func:`select_layer` (without ``versie``)."""
+    """The record of one row of :func:`select_layer` (``COLUMNS[laag]`` + ``versie``)."""
     fields = FIELDS[laag]
     record: dict[str, object] = {}
     for column, value in zip(fields, row[: len(fields)], strict=True):
         record[column] = _clean(column, value)
     wkb = row[len(fields)]
     record["geometry"] = None if wkb is None else _wkt(shapely.from_wkb(bytes(wkb)))
-    return {c: record[c] for c in COLUMNS[laag]}
+    return {**{c: record[c] for c in COLUMNS[laag]}, "versie": int(row[-1])}
 
 
-def normalise(laag: str, column: str, value: object) -> object:
-    """A value as the table stores it: float/None, str/None, or a shapely geometry/None."""
+def normalise(laag: str, column: str, value: object, *, strict: bool = False) -> object:
+    """A value as the table stores it: float/None, str/None, or a shapely geometry/None.
+
+    ``strict``: a numeric field that is not a number is a :class:`DataError` (an edit),
+    instead of becoming empty (an import, whose report already flagged it).
+    """
     if column == "geometry":
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return None
@@ -82,15 +87,20 @@ def normalise(laag: str, column: str, value: object) -> object:
         if laag == "buurtmobiel" and geometry.geom_type == "Polygon":
             geometry = shapely.MultiPolygon([geometry])
         return geometry
-    return _clean(column, value)
+    cleaned = _clean(column, value)
+    if strict and cleaned is None and column in NUMERIC and not _empty(value):
+        raise DataError(
+            f"'{column}' moet een getal zijn.", column=column, value=value, hint="bijvoorbeeld 12."
+        )
+    return cleaned
 
 
-def record_of(laag: str, values: dict[str, object]) -> dict[str, object]:
+def record_of(laag: str, values: dict[str, object], versie: int) -> dict[str, object]:
     """The record of normalised values (geometry as rounded WKT; a WKT string stays)."""
     record = {c: values.get(c) for c in COLUMNS[laag]}
     geometry = record["geometry"]
     record["geometry"] = None if geometry is None else _wkt(geometry)  # type: ignore[arg-type]
-    return record
+    return {**record, "versie": versie}
 
 
 def ewkb(geometry: object) -> str | None:
@@ -159,12 +169,18 @@ def _clean(column: str, value: object) -> object:
     if hasattr(value, "item"):
         value = value.item()
     if column in NUMERIC:
+        if value == "":
+            return None
         try:
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return None
         return None if math.isnan(number) else number
     return str(value)
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
 
 
 def _wkt(geometry: shapely.Geometry | str) -> str:

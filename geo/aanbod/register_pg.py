@@ -148,7 +148,7 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
             return []
         rows = q.normalised_rows(laag, frame)
         for values in rows:
-            check_change(user, laag, None, q.record_of(laag, values))
+            check_change(user, laag, None, q.record_of(laag, values, 1))
         batch = uuid.uuid4().hex
         when = _now()
         with self._change() as conn:
@@ -159,9 +159,10 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
                     values["id"] = ident
                 q.copy_rows(conn, laag, rows)
             events = [
-                _event(when, user, "toegevoegd", laag, values["id"], None, rec, batch)
-                for values in rows
-                for rec in [q.record_of(laag, values)]
+                _event(
+                    when, user, "toegevoegd", laag, v["id"], None, q.record_of(laag, v, 1), batch
+                )
+                for v in rows
             ]
             if extra is not None:
                 _insert_wor(conn, extra, batch)
@@ -193,44 +194,27 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
     ) -> int:
         _check_layer(laag)
         check_fields(laag, changes)
+        wanted = {c: q.normalise(laag, c, v, strict=True) for c, v in changes.items()}
         with self._change() as conn:
-            old, stored = self._locked(conn, laag, ident, versie, changes)
-            new = dict(old)
-            for column, value in changes.items():
-                new[column] = q.normalise(laag, column, value)
-            new = q.record_of(laag, new)
+            old = self._locked(conn, laag, ident, versie, q.record_of(laag, wanted, 0))
+            stored = int(old["versie"])  # type: ignore[call-overload]
+            values = {**old, **wanted}
             if versie is not None and versie != stored:
                 raise conflict_error(
                     laag,
                     ident,
                     read=versie,
                     stored=stored,
-                    mine={**new, "versie": versie},
-                    theirs={**old, "versie": stored},
+                    mine=q.record_of(laag, values, versie),
+                    theirs=old,
                 )
+            new = q.record_of(laag, values, stored + 1)
             check_change(user, laag, old, new)
-            columns = list(changes)
-            query = sql.SQL(
-                "UPDATE {table} SET {sets}, versie = versie + 1 WHERE id = %s RETURNING versie"
-            ).format(
-                table=sql.Identifier(laag),
-                sets=sql.SQL(", ").join(
-                    sql.SQL("{} = ST_GeomFromEWKB(decode(%s, 'hex'))").format(sql.Identifier(c))
-                    if c == "geometry"
-                    else sql.SQL("{} = %s").format(sql.Identifier(c))
-                    for c in columns
-                ),
-            )
-            params = [
-                q.ewkb(q.normalise(laag, c, v)) if c == "geometry" else q.normalise(laag, c, v)
-                for c, v in changes.items()
-            ]
-            row = conn.execute(query, [*params, ident]).fetchone()
-            assert row is not None  # the row is locked by this transaction
+            _set_row(conn, laag, ident, wanted)
             q.copy_history(
                 conn, [_event(_now(), user, "gewijzigd", laag, ident, old, new, _batch())]
             )
-        return int(row[0])
+        return stored + 1
 
     def remove(  # noqa: D102
         self,
@@ -242,15 +226,15 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
     ) -> None:
         _check_layer(laag)
         with self._change() as conn:
-            old, stored = self._locked(conn, laag, ident, versie, None)
-            if versie is not None and versie != stored:
+            old = self._locked(conn, laag, ident, versie, None)
+            if versie is not None and versie != old["versie"]:
                 raise conflict_error(
                     laag,
                     ident,
                     read=versie,
-                    stored=stored,
+                    stored=int(old["versie"]),  # type: ignore[call-overload]
                     mine=None,
-                    theirs={**old, "versie": stored},
+                    theirs=old,
                 )
             check_change(user, laag, old, None)
             conn.execute(
@@ -271,7 +255,7 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
             undo_batch = _batch()
             undo_events = []
             for event in events.iloc[::-1].itertuples():
-                _revert(conn, event, batch)
+                before, after = _revert(conn, event, batch)
                 undo_events.append(
                     _event(
                         when,
@@ -279,8 +263,8 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
                         f"ongedaan: {event.actie}",
                         str(event.laag),
                         str(event.id),
-                        None,
-                        None,
+                        before,
+                        after,
                         undo_batch,
                         herstelt=batch,
                     )
@@ -348,20 +332,15 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
         laag: str,
         ident: str,
         versie: int | None,
-        changes: dict[str, object] | None,
-    ) -> tuple[dict[str, object], int]:
-        """The stored record and versie of a row, locked until the transaction ends."""
-        with conn.cursor(binary=True) as cur:
-            row = cur.execute(q.select_layer(laag, where="id = %s", lock=True), [ident]).fetchone()
-        if row is None:
-            known = conn.execute(
-                "SELECT 1 FROM history WHERE laag = %s AND id = %s LIMIT 1", [laag, ident]
-            ).fetchone()
-            if versie is not None and known is not None:
-                mine = None if changes is None else dict(changes)
+        mine: dict[str, object] | None,
+    ) -> dict[str, object]:
+        """The stored record of a row (with ``versie``), locked until the transaction ends."""
+        old = _stored(conn, laag, ident, lock=True)
+        if old is None:
+            if versie is not None:  # read once, gone now: a conflict, not a typo
                 raise conflict_error(laag, ident, read=versie, stored=None, mine=mine, theirs=None)
             raise missing_row(laag, ident)
-        return q.record_from_row(laag, row), int(row[-1])
+        return old
 
     def _after_rows_written(self, laag: str) -> None:
         """Hook inside an import's transaction, after the rows (tests kill the process here)."""
@@ -398,44 +377,72 @@ def _insert_wor(conn: psycopg.Connection[Any], frame: pd.DataFrame, batch: str) 
             )
 
 
-def _revert(conn: psycopg.Connection[Any], event: Any, batch: str) -> None:
-    """Undo one history event inside the undo's transaction."""
+def _stored(
+    conn: psycopg.Connection[Any], laag: str, ident: str, *, lock: bool = False
+) -> dict[str, object] | None:
+    with conn.cursor(binary=True) as cur:
+        row = cur.execute(q.select_layer(laag, where="id = %s", lock=lock), [ident]).fetchone()
+    return None if row is None else q.record_from_row(laag, row)
+
+
+def _set_row(
+    conn: psycopg.Connection[Any],
+    laag: str,
+    ident: str,
+    values: dict[str, object],
+    *,
+    versie: int | None = None,
+) -> None:
+    """``UPDATE`` fields of a row (normalised values); ``versie`` + 1 unless one is given."""
+    sets: builtins.list[sql.Composable] = [
+        sql.SQL("{} = ST_GeomFromEWKB(decode(%s, 'hex'))").format(sql.Identifier(c))
+        if c == "geometry"
+        else sql.SQL("{} = %s").format(sql.Identifier(c))
+        for c in values
+        if c not in ("id", "versie")
+    ]
+    params: builtins.list[object] = [
+        q.ewkb(v) if c == "geometry" else v for c, v in values.items() if c not in ("id", "versie")
+    ]
+    sets.append(sql.SQL("versie = versie + 1" if versie is None else "versie = %s"))
+    if versie is not None:
+        params.append(versie)
+    conn.execute(
+        sql.SQL("UPDATE {} SET {} WHERE id = %s").format(
+            sql.Identifier(laag), sql.SQL(", ").join(sets)
+        ),
+        [*params, ident],
+    )
+
+
+def _revert(
+    conn: psycopg.Connection[Any], event: Any, batch: str
+) -> tuple[dict[str, object] | None, dict[str, object] | None]:
+    """Undo one history event in the undo's transaction; the records before and after it."""
     laag = str(event.laag)
     if laag == "wor_deelnemers":
         gone = conn.execute("DELETE FROM wor_deelnemers WHERE batch = %s", [batch]).rowcount
-        if gone == 0:  # rows copied from a GeoPackage carry no batch: the last ones
+        if gone == 0:  # rows written before there was a batch (copied from a GeoPackage)
             count = int(json.loads(event.nieuw)["rijen"])
             conn.execute(
                 "DELETE FROM wor_deelnemers WHERE fid IN "
                 "(SELECT fid FROM wor_deelnemers ORDER BY fid DESC LIMIT %s)",
                 [count],
             )
-        return
-    table = sql.Identifier(laag)
+        return None, None
     ident = str(event.id)
+    current = _stored(conn, laag, ident, lock=True)
     if event.actie == "toegevoegd":
-        conn.execute(sql.SQL("DELETE FROM {} WHERE id = %s").format(table), [ident])
-        return
+        if current is not None:
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE id = %s").format(sql.Identifier(laag)), [ident]
+            )
+        return current, None
     old = json.loads(event.oud)
     values = {c: q.normalise(laag, c, old.get(c)) for c in [*q.FIELDS[laag], "geometry"]}
-    if event.actie == "gewijzigd":
-        sets = sql.SQL(", ").join(
-            sql.SQL("{} = ST_GeomFromEWKB(decode(%s, 'hex'))").format(sql.Identifier(c))
-            if c == "geometry"
-            else sql.SQL("{} = %s").format(sql.Identifier(c))
-            for c in values
-            if c != "id"
-        )
-        params = [q.ewkb(v) if c == "geometry" else v for c, v in values.items() if c != "id"]
-        done = conn.execute(
-            sql.SQL("UPDATE {} SET {}, versie = versie + 1 WHERE id = %s").format(table, sets),
-            [*params, ident],
-        ).rowcount
-        if done:
-            return
-    # a removal (or an edit of a row that is gone): put the old row back
-    exists = conn.execute(
-        sql.SQL("SELECT 1 FROM {} WHERE id = %s").format(table), [ident]
-    ).fetchone()
-    if exists is None:
-        q.copy_rows(conn, laag, [values])
+    base = int(current["versie"]) if current else int(old.get("versie") or 1)  # type: ignore[call-overload]
+    if current is None:  # a removal (or an edit of a row that is gone): put the old row back
+        q.copy_rows(conn, laag, [values], versies=[base + 1])
+    else:
+        _set_row(conn, laag, ident, values, versie=base + 1)
+    return current, q.record_of(laag, values, base + 1)
