@@ -80,17 +80,18 @@ def test_interrupted_write_leaves_register_unchanged(
     before = digest(register.path)
     count = len(register.list("activiteiten"))
 
-    def crash(self: GeoPackageRegister, laag: str) -> None:
-        if laag == "lief_en_leed":  # activiteiten already written to the temporary file
-            raise OSError("schijf vol (gesimuleerd)")
+    def crash(self: GeoPackageRegister) -> None:  # rows and history written, not committed
+        raise OSError("schijf vol (gesimuleerd)")
 
-    monkeypatch.setattr(GeoPackageRegister, "_after_layer_written", crash)
+    monkeypatch.setattr(GeoPackageRegister, "_before_commit", crash)
     result = import_file(CORPUS / "mixed_decimals.csv", areas=demo_dataset.areas)
     with pytest.raises(OSError, match="gesimuleerd"):
         register.add("activiteiten", result.frame, user="test")
     assert digest(register.path) == before
     assert len(register.list("activiteiten")) == count
-    assert not [p for p in register.path.parent.iterdir() if p.name.startswith(".register-")]
+    assert sorted(p.name for p in register.path.parent.iterdir() if "register" in p.name) == [
+        "register.gpkg"
+    ]
 
 
 def test_update_remove_undo_and_history(register: GeoPackageRegister):

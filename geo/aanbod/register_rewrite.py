@@ -265,7 +265,6 @@ class WholeFileRewriteRegister:
         """Hook between layer writes (tests inject a crash here)."""
 
 
-
 class _State:
     def __init__(
         self,
@@ -278,7 +277,6 @@ class _State:
         self.wor = wor
 
 
-
 def _fsync_dir(folder: Path) -> None:
     try:
         descriptor = os.open(folder, os.O_RDONLY)
@@ -288,5 +286,3 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
-
-
