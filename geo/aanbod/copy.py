@@ -10,8 +10,9 @@ file that is renamed into place only when complete. A refused copy writes nothin
 
 Examples
 --------
->>> copy_register("data/aanbod/register.gpkg", "postgresql://wk:geheim@db/wijkkompas")  # doctest: +SKIP
-CopyReport(rows={'activiteiten': 120, ...}, history=131, accounts=3, target='postgresql://...')
+>>> report = copy_register("register.gpkg", "postgresql://wk:pw@db/wk")  # doctest: +SKIP
+>>> report.rows["activiteiten"], report.history  # doctest: +SKIP
+(120, 131)
 """
 
 from __future__ import annotations
