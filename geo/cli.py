@@ -115,6 +115,7 @@ from geo import (  # noqa: E402,F401  (registers the subcommands)
     cli_database,
     cli_export,
     cli_fetch,
+    cli_gebruiker,
 )
 
 

@@ -424,14 +424,16 @@ def choose_undo(history: pd.DataFrame, user: str | Account | None) -> str:
     events = history[history["batch"] == batch]
     rows = set(zip(events["laag"], events["id"], strict=True))
     later = history.iloc[int(events.index.max()) + 1 :]
-    later = later[~later["batch"].isin(undone)]
-    later = later[
-        [(laag, ident) in rows for laag, ident in zip(later["laag"], later["id"], strict=True)]
-    ]
     # undoing a change made after ours brings the rows back: that does not block
     first = int(events.index.min())
     position = {b: int(i) for i, b in zip(history.index, history["batch"], strict=True)}
-    later = later[[position.get(h, -1) < first for h in later["herstelt"]]]
+    blocking = [
+        (laag, ident) in rows and batch_ not in undone and position.get(herstelt, -1) < first
+        for laag, ident, batch_, herstelt in zip(
+            later["laag"], later["id"], later["batch"], later["herstelt"], strict=True
+        )
+    ]
+    later = later.loc[np.array(blocking, dtype=bool)]
     if not later.empty:
         other = later.iloc[0]
         raise DataError(
