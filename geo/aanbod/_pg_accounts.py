@@ -60,13 +60,10 @@ class PostgisAccounts:
                 "OR (email IS NOT NULL AND lower(email) = lower(%s))",
                 [account.naam, account.email],
             ).fetchone()
+            if taken is not None and taken[0] == account.naam:
+                raise DataError("er is al een account met deze naam.", value=account.naam)
             if taken is not None:
-                what = "naam" if taken[0] == account.naam else "e-mailadres"
-                raise DataError(
-                    f"er is al een account met deze {what}.",
-                    value=account.naam if what == "naam" else account.email,
-                    hint="kies een andere naam, of wijzig het bestaande account.",
-                )
+                raise DataError("er is al een account met dit e-mailadres.", value=account.email)
             conn.execute(
                 "INSERT INTO gebruikers (naam, rol, organisatie, email, wachtwoord_hash, "
                 "mislukt, geblokkeerd_tot, aangemaakt) VALUES (%s, %s, %s, %s, %s, 0, NULL, %s)",
