@@ -109,7 +109,14 @@ def _print_info(summary: dict[str, Any]) -> None:
             typer.echo(f"  - {notice}")
 
 
-from geo import cli_aanbod, cli_analysis, cli_export, cli_fetch  # noqa: E402,F401  (registers the subcommands)
+from geo import (  # noqa: E402,F401  (registers the subcommands)
+    cli_aanbod,
+    cli_analysis,
+    cli_database,
+    cli_export,
+    cli_fetch,
+    cli_gebruiker,
+)
 
 
 def main() -> None:

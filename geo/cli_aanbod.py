@@ -16,12 +16,25 @@ aanbod_app = typer.Typer(
 app.add_typer(aanbod_app, name="aanbod")
 
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Datamap (standaard data/).")]
+GebruikerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--gebruiker",
+        help="Wie de wijziging doet (naam in de geschiedenis; standaard $USER). De CLI werkt "
+        "met de rechten van wie bij de bestanden of de database kan.",
+    ),
+]
 LaagOpt = Annotated[
     str | None,
     typer.Option(
         "--laag", help="activiteiten, lief-en-leed, welzijn-op-recept, buurtmobiel of ov-haltes."
     ),
 ]
+
+
+def actor(gebruiker: str | None) -> str | None:
+    """The name written in the history for a CLI change: ``--gebruiker``, else ``$USER``."""
+    return gebruiker or os.environ.get("USER") or None
 
 
 @aanbod_app.command("import")
@@ -33,15 +46,15 @@ def import_command(
     as_json: JsonOpt = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Alleen controleren.")] = False,
     blad: Annotated[str | None, typer.Option("--blad", help="Excel-tabblad.")] = None,
-    gebruiker: Annotated[str | None, typer.Option("--gebruiker", help="Wie importeert.")] = None,
+    gebruiker: GebruikerOpt = None,
 ) -> None:
     """Lees een partnerbestand, toon het controlerapport en sla geaccepteerde rijen op."""
-    from geo.aanbod import GeoPackageRegister, import_file, register_path
+    from geo.aanbod import import_file, open_register
     from geo.model.dataset import load_dataset, resolve_data_dir
 
     folder = resolve_data_dir(data)
     dataset = load_dataset(folder, gemeente=gemeente)
-    register = GeoPackageRegister(register_path(folder))
+    register = open_register(folder)
     sheet: str | int | None = int(blad) if blad is not None and blad.isdigit() else blad
     probe = import_file(file, laag=laag, areas=dataset.areas, sheet=sheet)
     result = import_file(
@@ -52,7 +65,7 @@ def import_command(
         stored = register.add(
             result.laag,
             result.frame,
-            user=gebruiker or os.environ.get("USER"),
+            user=actor(gebruiker),
             wor_deelnemers=result.wor_deelnemers,
         )
     counts = result.counts
@@ -78,7 +91,7 @@ def import_command(
     typer.echo(
         "Niets opgeslagen (--dry-run)."
         if dry_run
-        else f"{len(stored)} locatie(s) opgeslagen in {register.path}."
+        else f"{len(stored)} locatie(s) opgeslagen in {register.location}."
     )
 
 
@@ -121,23 +134,23 @@ def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = 
 
 @aanbod_app.command("undo")
 def undo_command(
-    data: DataOpt = None, gebruiker: Annotated[str | None, typer.Option("--gebruiker")] = None
+    data: DataOpt = None, gebruiker: GebruikerOpt = None
 ) -> None:
     """Maak de laatste wijziging (of import) ongedaan."""
-    from geo.aanbod import GeoPackageRegister, register_path
+    from geo.aanbod import open_register
     from geo.model.dataset import resolve_data_dir
 
-    register = GeoPackageRegister(register_path(resolve_data_dir(data)))
-    typer.echo(register.undo(user=gebruiker or os.environ.get("USER")))
+    register = open_register(resolve_data_dir(data))
+    typer.echo(register.undo(user=actor(gebruiker)))
 
 
 @aanbod_app.command("history")
 def history_command(data: DataOpt = None, as_json: JsonOpt = False) -> None:
     """Toon de geschiedenis van wijzigingen."""
-    from geo.aanbod import GeoPackageRegister, register_path
+    from geo.aanbod import open_register
     from geo.model.dataset import resolve_data_dir
 
-    history = GeoPackageRegister(register_path(resolve_data_dir(data))).history()
+    history = open_register(resolve_data_dir(data)).history()
     if as_json:
         echo_json(history.to_dict(orient="records"))
         return
@@ -149,7 +162,7 @@ def history_command(data: DataOpt = None, as_json: JsonOpt = False) -> None:
 def geocode_command(
     data: DataOpt = None,
     as_json: JsonOpt = False,
-    gebruiker: Annotated[str | None, typer.Option("--gebruiker", help="Wie geocodeert.")] = None,
+    gebruiker: GebruikerOpt = None,
 ) -> None:
     """Zoek de locatie van niet-gelokaliseerd aanbod op bij de PDOK Locatieserver."""
     from geo.cli_fetch import progress_bar
@@ -158,7 +171,7 @@ def geocode_command(
 
     with progress_bar("Geocoderen") as progress:
         result = geocode_register(
-            resolve_data_dir(data), user=gebruiker or os.environ.get("USER"), progress=progress
+            resolve_data_dir(data), user=actor(gebruiker), progress=progress
         )
     if as_json:
         echo_json({"counts": result.counts, "rows": result.rows})
@@ -172,3 +185,41 @@ def geocode_command(
     )
     for row in result.rows:
         typer.echo(f"  {row['id']}  {row['naam']}: {row['status']} — {row['reden']}")
+
+
+# -- kopieer (issue 11, server register) -------------------------------------------------------
+@aanbod_app.command("kopieer")
+def kopieer_command(
+    naar: Annotated[
+        str,
+        typer.Option(
+            "--naar", help="postgresql://gebruiker:wachtwoord@host/db, of een nieuw .gpkg-bestand."
+        ),
+    ],
+    van: Annotated[
+        str | None,
+        typer.Option(
+            "--van",
+            help="Bron: bij --naar postgresql:// een register.gpkg (standaard dat van --data); "
+            "bij --naar bestand.gpkg een postgresql://-adres (standaard $WIJKKOMPAS_DATABASE_URL).",
+        ),
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Kopieer het register met geschiedenis en accounts naar de server, of terug naar .gpkg."""
+    from geo.aanbod.backends import DATABASE_URL_ENV, register_path
+    from geo.aanbod.copy import copy_register, is_database_url
+    from geo.errors import DataError
+    from geo.model.dataset import resolve_data_dir
+
+    if is_database_url(naar):
+        source = van or str(register_path(resolve_data_dir(data)))
+    else:
+        source = van or os.environ.get(DATABASE_URL_ENV, "")
+        if not source:
+            raise DataError(
+                "geen bron-database opgegeven.",
+                hint="geef --van postgresql://gebruiker:wachtwoord@host/db of zet "
+                f"{DATABASE_URL_ENV}.",
+            )
+    typer.echo(copy_register(source, naar).summary())

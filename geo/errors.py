@@ -90,3 +90,35 @@ class Notices:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+class ConflictError(DataError):
+    """A change based on a version of a row that someone else changed since it was read.
+
+    Attributes
+    ----------
+    mine
+        The record as the caller wanted it (``None`` for a removal).
+    theirs
+        The record as it is stored now (``None`` when it was removed meanwhile).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        mine: dict[str, object] | None = None,
+        theirs: dict[str, object] | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.mine = mine
+        self.theirs = theirs
+        super().__init__(message, hint=hint)
+
+
+class PermissionDeniedError(DataError):
+    """An account tried a change its role does not allow; nothing was changed."""
+
+
+class LoginError(DataError):
+    """Unknown account, wrong password, or an account blocked after too many failed tries."""

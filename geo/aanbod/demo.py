@@ -17,7 +17,7 @@ import shapely
 from pyproj import Transformer
 
 from geo.aanbod.importer import import_file
-from geo.aanbod.register import GeoPackageRegister
+from geo.aanbod.register_gpkg import GeoPackageRegister
 from geo.aanbod.schema import SOORTEN
 
 _TO_WGS = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)

@@ -9,8 +9,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.aanbod.backends import open_register, register_path  # noqa: F401 (re-exported)
 from geo.aanbod.importer import ImportResult, import_file
-from geo.aanbod.register import REGISTER_FILE, GeoPackageRegister, empty_layer
+from geo.aanbod.register import empty_layer
 from geo.aanbod.schema import LAYERS, WOR_DEELNEMERS_COLUMNS
 from geo.errors import DataError
 from geo.io._tabular import TABULAR_SUFFIXES, suffix_of
@@ -46,11 +47,6 @@ class Aanbod:
     notices: list[str] = field(default_factory=list)
 
 
-def register_path(data_dir: str | Path) -> Path:
-    """Where a dataset's register lives: ``<data>/aanbod/register.gpkg``."""
-    return Path(data_dir) / "aanbod" / REGISTER_FILE
-
-
 def load_aanbod(
     data_dir: str | Path,
     *,
@@ -75,7 +71,7 @@ def load_aanbod(
     (True, 269)
     """
     folder = Path(data_dir) / "aanbod"
-    register = GeoPackageRegister(register_path(data_dir))
+    register = open_register(data_dir)
     if register.exists:
         return Aanbod(layers=register.layers(), wor_deelnemers=register.wor_deelnemers())
     layers = {laag: empty_layer(laag) for laag in LAYERS}

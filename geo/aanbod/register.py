@@ -14,10 +14,8 @@ from __future__ import annotations
 import builtins
 import json
 import logging
-import os
-import tempfile
-import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -27,8 +25,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo.aanbod.schema import COLUMNS, LAYERS, WOR_DEELNEMERS_COLUMNS
-from geo.errors import DataError
+from geo.aanbod.accounts import Account, actor_name
+from geo.aanbod.schema import COLUMNS, LAYERS
+from geo.errors import ConflictError, DataError
 from geo.io.crs import RD
 
 logger = logging.getLogger(__name__)
@@ -53,279 +52,158 @@ GEOMETRY_TYPES = {
 
 
 class AanbodRegister(ABC):
-    """What Wijkkompas needs from a store of aanbod (GeoPackage now, a server later)."""
+    """What Wijkkompas needs from a store of aanbod: a GeoPackage on a laptop, PostGIS on a server.
 
+    Every change is one transaction (on a crash the register holds exactly the state before
+    or after it) with its history rows in the same transaction. Every row carries a
+    ``versie`` (1 on insert, +1 on every update); a change that names the ``versie`` it read
+    is refused with :class:`~geo.errors.ConflictError` when the row changed since.
+
+    ``user`` is a plain name (only written in the history: the CLI acts with the rights of
+    whoever can reach the files or the database), an :class:`~geo.aanbod.accounts.Account`
+    (its role is checked with :func:`~geo.aanbod.accounts.check_change`) or ``None``.
+    """
+
+    # -- where -------------------------------------------------------------------------
+    @property
+    @abstractmethod
+    def exists(self) -> bool:
+        """True when the register has been created (a file, or a schema on the server)."""
+
+    @property
+    @abstractmethod
+    def location(self) -> str:
+        """Where the register lives, for messages (a path, or a URL without password)."""
+
+    # -- reading -----------------------------------------------------------------------
     @abstractmethod
     def list(self, laag: str) -> gpd.GeoDataFrame:
-        """All rows of a layer, in the layer schema (EPSG:28992)."""
-
-    @abstractmethod
-    def add(
-        self, laag: str, frame: gpd.GeoDataFrame, *, user: str | None = None
-    ) -> builtins.list[str]:
-        """Store new rows; returns their ids. An empty frame changes nothing."""
-
-    @abstractmethod
-    def update(
-        self, laag: str, ident: str, changes: dict[str, object], *, user: str | None = None
-    ) -> None:
-        """Change fields of one row."""
-
-    @abstractmethod
-    def remove(self, laag: str, ident: str, *, user: str | None = None) -> None:
-        """Delete one row."""
-
-    @abstractmethod
-    def undo(self, *, user: str | None = None) -> str:
-        """Undo the most recent change (a whole import counts as one); returns what was undone."""
+        """All rows of a layer: ``COLUMNS[laag]`` plus ``versie`` (int), EPSG:28992."""
 
     @abstractmethod
     def history(self) -> pd.DataFrame:
-        """Every change, oldest first (:data:`HISTORY_COLUMNS`)."""
+        """Every change, oldest first (:data:`HISTORY_COLUMNS`; ``wie`` = account name)."""
+
+    @abstractmethod
+    def wor_deelnemers(self) -> pd.DataFrame:
+        """Welzijn op recept participants per wijk (:data:`WOR_DEELNEMERS_COLUMNS`)."""
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """All layers by name."""
         return {laag: self.list(laag) for laag in LAYERS}
 
-
-class GeoPackageRegister(AanbodRegister):
-    """The register as a GeoPackage file (``aanbod/register.gpkg``).
-
-    Examples
-    --------
-    >>> register = GeoPackageRegister("data/aanbod/register.gpkg")  # doctest: +SKIP
-    >>> ids = register.add("activiteiten", result.frame, user="kerngroep")  # doctest: +SKIP
-    >>> register.undo()  # doctest: +SKIP
-    '3 rij(en) toegevoegd aan activiteiten ongedaan gemaakt'
-    """
-
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-
-    @property
-    def exists(self) -> bool:
-        """True when the file is there."""
-        return self.path.exists()
-
-    # -- reading -------------------------------------------------------------------------
-    def list(self, laag: str) -> gpd.GeoDataFrame:  # noqa: D102
-        _check_layer(laag)
-        if not self.exists or laag not in self._layer_names():
-            return empty_layer(laag)
-        frame = pyogrio.read_dataframe(self.path, layer=laag)
-        if frame.crs is None:
-            frame = frame.set_crs(RD)
-        for column in COLUMNS[laag]:
-            if column not in frame.columns:
-                frame[column] = None
-        return gpd.GeoDataFrame(frame[COLUMNS[laag]], geometry="geometry", crs=RD)
-
-    def history(self) -> pd.DataFrame:  # noqa: D102
-        if not self.exists or "history" not in self._layer_names():
-            return pd.DataFrame(columns=HISTORY_COLUMNS)
-        frame = pyogrio.read_dataframe(self.path, layer="history", read_geometry=False)
-        return pd.DataFrame(frame)[HISTORY_COLUMNS].fillna("")
-
-    def wor_deelnemers(self) -> pd.DataFrame:
-        """Welzijn op recept participant counts per wijk."""
-        if not self.exists or "wor_deelnemers" not in self._layer_names():
-            return pd.DataFrame(columns=WOR_DEELNEMERS_COLUMNS)
-        frame = pyogrio.read_dataframe(self.path, layer="wor_deelnemers", read_geometry=False)
-        return pd.DataFrame(frame)[WOR_DEELNEMERS_COLUMNS]
-
-    def _layer_names(self) -> set[str]:
-        return {str(name) for name, _ in pyogrio.list_layers(self.path)}
-
-    # -- changing ------------------------------------------------------------------------
+    # -- changing ----------------------------------------------------------------------
+    @abstractmethod
     def add(
         self,
         laag: str,
         frame: gpd.GeoDataFrame,
         *,
-        user: str | None = None,
+        user: str | Account | None = None,
         wor_deelnemers: pd.DataFrame | None = None,
     ) -> builtins.list[str]:
-        """Store new rows (and Welzijn op recept participants); returns the new ids."""
-        _check_layer(laag)
-        extra = wor_deelnemers if wor_deelnemers is not None and len(wor_deelnemers) else None
-        if frame.empty and extra is None:
-            return []
-        state = self._state()
-        ids = self._new_ids(laag, state, len(frame))
-        rows = frame.copy()
-        rows["id"] = ids
-        batch = uuid.uuid4().hex
-        when = _now()
-        for record in _records(rows):
-            state.history.append(
-                _event(when, user, "toegevoegd", laag, record["id"], None, record, batch)
-            )
-        if extra is not None:
-            state.wor = pd.concat([state.wor, extra[WOR_DEELNEMERS_COLUMNS]], ignore_index=True)
-            state.history.append(
-                _event(
-                    when,
-                    user,
-                    "toegevoegd",
-                    "wor_deelnemers",
-                    "",
-                    None,
-                    {"rijen": len(extra)},
-                    batch,
-                )
-            )
-        if len(rows):
-            state.layers[laag] = _concat(state.layers[laag], rows, laag)
-        self._save(state)
-        logger.info("register: %d rij(en) toegevoegd aan %s", len(rows), laag)
-        return ids
+        """Store new rows (one transaction, one undoable change); returns their new ids.
 
+        An empty frame without participants changes nothing.
+
+        Raises
+        ------
+        PermissionDeniedError
+            A redacteur adding a row for another organisation (nothing stored).
+        """
+
+    @abstractmethod
     def update(
-        self, laag: str, ident: str, changes: dict[str, object], *, user: str | None = None
-    ) -> None:
-        """Change fields of one row (recorded with the old values)."""
-        _check_layer(laag)
-        state = self._state()
-        frame = state.layers[laag]
-        position = _position(frame, ident, laag)
-        unknown = set(changes) - set(COLUMNS[laag]) - {"geometry"}
-        if unknown or "id" in changes:
-            raise DataError(
-                "onbekende of vaste velden: "
-                f"{', '.join(sorted(unknown | ({'id'} & set(changes))))}.",
-                hint=f"velden van {laag}: {', '.join(c for c in COLUMNS[laag] if c != 'id')}.",
-            )
-        old = _records(frame.iloc[[position]])[0]
-        frame = frame.copy()
-        for column, value in changes.items():
-            frame.iat[position, frame.columns.get_loc(column)] = value
-        state.layers[laag] = frame
-        new = _records(frame.iloc[[position]])[0]
-        state.history.append(
-            _event(_now(), user, "gewijzigd", laag, ident, old, new, uuid.uuid4().hex)
-        )
-        self._save(state)
-
-    def remove(self, laag: str, ident: str, *, user: str | None = None) -> None:  # noqa: D102
-        _check_layer(laag)
-        state = self._state()
-        frame = state.layers[laag]
-        position = _position(frame, ident, laag)
-        old = _records(frame.iloc[[position]])[0]
-        state.layers[laag] = frame.drop(frame.index[position]).reset_index(drop=True)
-        state.history.append(
-            _event(_now(), user, "verwijderd", laag, ident, old, None, uuid.uuid4().hex)
-        )
-        self._save(state)
-
-    def undo(self, *, user: str | None = None) -> str:  # noqa: D102
-        state = self._state()
-        history = pd.DataFrame(state.history, columns=HISTORY_COLUMNS)
-        undone = set(history["herstelt"]) - {""}
-        candidates = history[(history["herstelt"] == "") & ~history["batch"].isin(undone)]
-        if candidates.empty:
-            raise DataError("er is niets om ongedaan te maken.")
-        batch = candidates["batch"].iloc[-1]
-        events = history[history["batch"] == batch]
-        when = _now()
-        undo_batch = uuid.uuid4().hex
-        for event in events.iloc[::-1].itertuples():
-            laag = str(event.laag)
-            if laag == "wor_deelnemers":
-                count = int(json.loads(event.nieuw)["rijen"])
-                state.wor = state.wor.iloc[: len(state.wor) - count]
-            elif event.actie == "toegevoegd":
-                frame = state.layers[laag]
-                state.layers[laag] = frame[frame["id"] != event.id].reset_index(drop=True)
-            elif event.actie == "verwijderd":
-                state.layers[laag] = _concat(
-                    state.layers[laag], _from_record(json.loads(event.oud), laag), laag
-                )
-            elif event.actie == "gewijzigd":
-                frame = state.layers[laag].copy()
-                position = _position(frame, str(event.id), laag)
-                restored = _from_record(json.loads(event.oud), laag)
-                for column in COLUMNS[laag]:
-                    frame.iat[position, frame.columns.get_loc(column)] = restored[column].iloc[0]
-                state.layers[laag] = frame
-            state.history.append(
-                _event(
-                    when,
-                    user,
-                    f"ongedaan: {event.actie}",
-                    laag,
-                    str(event.id),
-                    None,
-                    None,
-                    undo_batch,
-                    herstelt=batch,
-                )
-            )
-        summary = _describe(events)
-        self._save(state)
-        return f"{summary} ongedaan gemaakt"
-
-    # -- storage -------------------------------------------------------------------------
-    def _state(self) -> _State:
-        layers = {laag: self.list(laag) for laag in LAYERS}
-        history = self.history().to_dict(orient="records")
-        return _State(layers=layers, history=history, wor=self.wor_deelnemers())
-
-    def _new_ids(self, laag: str, state: _State, count: int) -> builtins.list[str]:
-        prefix = ID_PREFIX[laag]
-        used = [str(i) for i in state.layers[laag]["id"]] + [
-            str(h["id"]) for h in state.history if h["laag"] == laag
-        ]
-        numbers = [
-            int(i.split("-")[1])
-            for i in used
-            if i.startswith(prefix + "-") and i.split("-")[1].isdigit()
-        ]
-        start = max(numbers, default=0) + 1
-        return [f"{prefix}-{n:06d}" for n in range(start, start + count)]
-
-    def _save(self, state: _State) -> None:
-        """Write everything to a temporary file, fsync, then atomically replace the register."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".register-", suffix=".gpkg")
-        os.close(handle)
-        tmp = Path(name)
-        tmp.unlink()  # GDAL creates the file itself
-        try:
-            for laag in LAYERS:
-                _write_layer(tmp, laag, state.layers[laag])
-                self._after_layer_written(laag)
-            history = pd.DataFrame(state.history, columns=HISTORY_COLUMNS).astype(str)
-            pyogrio.write_dataframe(history, tmp, layer="history")
-            wor = state.wor[WOR_DEELNEMERS_COLUMNS].copy()
-            pyogrio.write_dataframe(
-                wor.astype({"deelnemers": float, "jaar": float}), tmp, layer="wor_deelnemers"
-            )
-            with open(tmp, "rb+") as written:
-                os.fsync(written.fileno())
-            os.replace(tmp, self.path)
-            _fsync_dir(self.path.parent)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-            for sidecar in (Path(f"{tmp}-journal"), Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
-                if sidecar.exists():
-                    sidecar.unlink()
-
-    def _after_layer_written(self, laag: str) -> None:
-        """Hook between layer writes (tests inject a crash here)."""
-
-
-class _State:
-    def __init__(
         self,
-        layers: dict[str, gpd.GeoDataFrame],
-        history: list[dict[str, object]],
-        wor: pd.DataFrame,
+        laag: str,
+        ident: str,
+        changes: dict[str, object],
+        *,
+        user: str | Account | None = None,
+        versie: int | None = None,
+    ) -> int:
+        """Change fields of one row; returns its new ``versie``.
+
+        Raises
+        ------
+        ConflictError
+            ``versie`` given and the stored row has another one (or was removed meanwhile).
+        PermissionDeniedError
+            The account may not change this row.
+        DataError
+            Unknown row or unknown fields.
+        """
+
+    @abstractmethod
+    def remove(
+        self,
+        laag: str,
+        ident: str,
+        *,
+        user: str | Account | None = None,
+        versie: int | None = None,
     ) -> None:
-        self.layers = layers
-        self.history = history
-        self.wor = wor
+        """Delete one row (same conflict and permission rules as :meth:`update`)."""
+
+    @abstractmethod
+    def undo(self, *, user: str | Account | None = None) -> str:
+        """Undo a change (a whole import counts as one); returns what was undone, in Dutch.
+
+        A redacteur :class:`~geo.aanbod.accounts.Account` undoes their own last change that
+        is not undone yet, refused when another change to the same rows came after it; a
+        beheerder, a plain name or ``None`` undoes the last change overall.
+        """
+
+    # -- accounts ----------------------------------------------------------------------
+    @abstractmethod
+    def add_account(
+        self,
+        naam: str,
+        *,
+        rol: str,
+        organisatie: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+    ) -> Account:
+        """Create an account (see :func:`~geo.aanbod.accounts.validate_account`).
+
+        Raises
+        ------
+        DataError
+            Invalid fields, or the name or e-mail address is already in use.
+        """
+
+    @abstractmethod
+    def accounts(self) -> builtins.list[Account]:
+        """Every account, by name."""
+
+    @abstractmethod
+    def account(self, naam: str) -> Account | None:
+        """One account by name, or ``None``."""
+
+    @abstractmethod
+    def account_by_email(self, email: str) -> Account | None:
+        """The account with this e-mail address (case-insensitive), or ``None``."""
+
+    @abstractmethod
+    def set_password(self, naam: str, password: str) -> None:
+        """Set a new password (and lift a login block)."""
+
+    @abstractmethod
+    def remove_account(self, naam: str) -> None:
+        """Delete an account; its name stays in the history."""
+
+    @abstractmethod
+    def login(self, naam: str, password: str) -> Account:
+        """Check a password; returns the account.
+
+        Raises
+        ------
+        LoginError
+            Unknown name or wrong password, or the account is blocked after
+            :data:`~geo.aanbod.accounts.MAX_FAILURES` failed tries in a row (the counters
+            are stored in the register, so the rule holds across processes).
+        """
 
 
 def empty_layer(laag: str) -> gpd.GeoDataFrame:
@@ -412,7 +290,7 @@ def _from_record(record: dict[str, object], laag: str) -> gpd.GeoDataFrame:
 
 def _event(
     when: str,
-    user: str | None,
+    user: str | Account | None,
     actie: str,
     laag: str,
     ident: object,
@@ -423,7 +301,7 @@ def _event(
 ) -> dict[str, object]:
     return {
         "wanneer": when,
-        "wie": user or "onbekend",
+        "wie": actor_name(user),
         "actie": actie,
         "laag": laag,
         "id": str(ident or ""),
@@ -449,12 +327,136 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+# -- helpers shared by the backends ----------------------------------------------------------
+def check_fields(laag: str, changes: dict[str, object]) -> None:
+    """Refuse changes to unknown fields, to ``id`` or to ``versie``."""
+    fixed = {"id", "versie"} & set(changes)
+    unknown = (set(changes) - set(COLUMNS[laag]) - {"geometry"}) | fixed
+    if unknown:
+        raise DataError(
+            f"onbekende of vaste velden: {', '.join(sorted(unknown))}.",
+            hint=f"velden van {laag}: {', '.join(c for c in COLUMNS[laag] if c != 'id')}.",
+        )
+
+
+def missing_row(laag: str, ident: str) -> DataError:
+    """The error for an id that is not in a layer."""
+    return DataError(
+        f"geen rij met id '{ident}' in {laag}.",
+        hint="zie 'wijkkompas aanbod list' voor de ids.",
+    )
+
+
+def conflict_error(
+    laag: str,
+    ident: str,
+    *,
+    read: int,
+    stored: int | None,
+    mine: dict[str, object] | None,
+    theirs: dict[str, object] | None,
+) -> ConflictError:
+    """A Dutch conflict message that shows both versions of the fields that differ.
+
+    Parameters
+    ----------
+    laag, ident
+        The row.
+    read
+        The ``versie`` the caller read.
+    stored
+        The ``versie`` stored now (``None``: the row was removed meanwhile).
+    mine
+        The record as the caller wanted it (``None`` for a removal).
+    theirs
+        The stored record now (``None`` when removed).
+    """
+    if theirs is None:
+        text = (
+            f"rij {ident} in {laag} is intussen verwijderd door iemand anders "
+            f"(u las versie {read})."
+        )
+    else:
+        text = (
+            f"rij {ident} in {laag} is intussen gewijzigd door iemand anders "
+            f"(u las versie {read}, opgeslagen is nu versie {stored})."
+        )
+    fields = sorted(
+        {k for k in (mine or {}) | (theirs or {}) if k not in ("versie",)}
+        - {k for k in (mine or {}) if mine and theirs and mine.get(k) == theirs.get(k)}
+    )
+    if mine is not None and theirs is not None and fields:
+        text += " Uw versie: " + "; ".join(f"{k}={_shown(mine.get(k))}" for k in fields) + "."
+        text += (
+            " Opgeslagen versie: " + "; ".join(f"{k}={_shown(theirs.get(k))}" for k in fields) + "."
+        )
+    elif mine is None and theirs is not None:
+        text += " U wilde de rij verwijderen."
+    return ConflictError(
+        text,
+        mine=mine,
+        theirs=theirs,
+        hint="lees de rij opnieuw en kies: uw wijziging opnieuw opslaan of de opgeslagen "
+        "versie houden.",
+    )
+
+
+def choose_undo(history: pd.DataFrame, user: str | Account | None) -> str:
+    """The batch an undo by ``user`` undoes (see :meth:`AanbodRegister.undo`).
+
+    Raises
+    ------
+    DataError
+        Nothing to undo, or (redacteur) a later change by someone else touched the same rows.
+    """
+    history = history.reset_index(drop=True)
+    undone = set(history["herstelt"]) - {""}
+    open_ = history[(history["herstelt"] == "") & ~history["batch"].isin(undone)]
+    redacteur = isinstance(user, Account) and not user.is_beheerder
+    if redacteur:
+        open_ = open_[open_["wie"] == user.naam]  # type: ignore[union-attr]
+    if open_.empty:
+        mine = " van u" if redacteur else ""
+        raise DataError(f"er is geen wijziging{mine} om ongedaan te maken.")
+    batch = str(open_["batch"].iloc[-1])
+    if not redacteur:
+        return batch
+    events = history[history["batch"] == batch]
+    rows = set(zip(events["laag"], events["id"], strict=True))
+    later = history.iloc[int(events.index.max()) + 1 :]
+    # undoing a change made after ours brings the rows back: that does not block
+    first = int(events.index.min())
+    position = {b: int(i) for i, b in zip(history.index, history["batch"], strict=True)}
+    blocking = [
+        (laag, ident) in rows and batch_ not in undone and position.get(herstelt, -1) < first
+        for laag, ident, batch_, herstelt in zip(
+            later["laag"], later["id"], later["batch"], later["herstelt"], strict=True
+        )
+    ]
+    later = later.loc[np.array(blocking, dtype=bool)]
+    if not later.empty:
+        other = later.iloc[0]
+        raise DataError(
+            f"uw laatste wijziging ({_describe(events)}) kan niet ongedaan worden gemaakt: "
+            f"{other['wie']} heeft dezelfde rij ({other['id']}) daarna gewijzigd "
+            f"({other['wanneer']}).",
+            hint="vraag een beheerder, of wijzig de rij zelf terug.",
+        )
+    return batch
+
+
+def next_ids(laag: str, used: Iterable[object], count: int) -> builtins.list[str]:
+    """``count`` new ids for a layer after the highest number in ``used`` (ids and history)."""
+    prefix = ID_PREFIX[laag]
+    numbers = [
+        int(str(i).split("-")[1])
+        for i in used
+        if str(i).startswith(prefix + "-") and str(i).split("-")[1].isdigit()
+    ]
+    start = max(numbers, default=0) + 1
+    return [f"{prefix}-{n:06d}" for n in range(start, start + count)]
+
+
+def _shown(value: object) -> str:
+    text = "(leeg)" if value in (None, "") else str(value)
+    return f"'{text[:60]}'"

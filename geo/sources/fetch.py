@@ -303,12 +303,14 @@ def _download_osm(
 
 def _import_aanbod(staging: Path, result: FetchResult) -> dict[str, int]:
     """Load the staged folder as a dataset (a check) and import the OSM files into a register."""
-    from geo.aanbod import GeoPackageRegister, import_file, register_path
+    from geo.aanbod import import_file, open_register
     from geo.model.dataset import load_dataset
 
     dataset = load_dataset(staging, gemeente=result.gemeente.code)
     result.gemeente.naam = result.gemeente.naam or dataset.gemeente_naam
-    register = GeoPackageRegister(register_path(staging))
+    # the fetched folder gets its own GeoPackage register (a server register is filled from it
+    # with 'wijkkompas aanbod kopieer'), so a failed fetch never leaves rows anywhere
+    register = open_register(staging, database_url="")
     counts: dict[str, int] = {}
     for path in sorted((staging / "aanbod").glob("osm_*.csv")):
         if pd.read_csv(path, nrows=1).empty:

@@ -80,14 +80,14 @@ def geocode_register(
     >>> geocode_register("mijn-data").counts  # doctest: +SKIP
     {'gelokaliseerd': 9, 'controleren': 1, 'geen match': 1}
     """
-    from geo.aanbod import GeoPackageRegister, register_path
+    from geo.aanbod import open_register
     from geo.aanbod.schema import NOT_LOCATED
 
-    register = GeoPackageRegister(register_path(data_dir))
+    register = open_register(data_dir)
     if not register.exists:
         raise DataError(
             "deze datamap heeft nog geen aanbodregister.",
-            file=register.path,
+            file=register.location,
             hint="importeer eerst een bestand met 'wijkkompas aanbod import'.",
         )
     frame = register.list("activiteiten")
