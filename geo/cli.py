@@ -116,6 +116,7 @@ from geo import (  # noqa: E402,F401  (registers the subcommands)
     cli_export,
     cli_fetch,
     cli_gebruiker,
+    cli_monitoring,
 )
 
 

@@ -24,7 +24,10 @@ def test_built_in_utrecht_catalogue_holds_the_plan():
     assert catalogue.get("lezingen").basis_waarde == 5.0
     lonely = catalogue.get("eenzaam_18plus")
     assert (lonely.soort, lonely.doel, lonely.doeljaar, lonely.richting) == (
-        "outcome", "landelijk", 2026, "lager",
+        "outcome",
+        "landelijk",
+        2026,
+        "lager",
     )
     assert catalogue.get("ernstig_eenzaam_18plus").figuur == "ErnstigZeerErnstigEenzaam"
     outputs = [i for i in catalogue if i.soort == "output"]
@@ -68,8 +71,14 @@ basis = { periode = "2024h1", waarde = 200 }
 )
 def test_bad_catalogue_names_file_and_field(tmp_path, field, value, fragment):
     fields = {
-        "id": '"x"', "naam": '"X"', "subdoel": '"S"', "eenheid": '"aantal"',
-        "richting": '"hoger"', "niveau": '"wijk"', "bron": '"B"', "soort": '"output"',
+        "id": '"x"',
+        "naam": '"X"',
+        "subdoel": '"S"',
+        "eenheid": '"aantal"',
+        "richting": '"hoger"',
+        "niveau": '"wijk"',
+        "bron": '"B"',
+        "soort": '"output"',
         "doeljaar": "2026",
     }
     fields[field] = value
@@ -87,8 +96,12 @@ def test_unknown_indicator_lists_known_ones():
 
 @pytest.mark.parametrize(
     ("text", "label", "start"),
-    [("2024", "2024", 2024.0), ("2024H2", "2024H2", 2024.5), ("2024q3", "2024Q3", 2024.5),
-     ("2024K1", "2024Q1", 2024.0)],
+    [
+        ("2024", "2024", 2024.0),
+        ("2024H2", "2024H2", 2024.5),
+        ("2024q3", "2024Q3", 2024.5),
+        ("2024K1", "2024Q1", 2024.0),
+    ],
 )
 def test_periods(text, label, start):
     period = parse_period(text)
@@ -106,7 +119,9 @@ def test_utrecht_2020_is_not_below_the_national_average(utrecht_dataset):
     lonely = built_in_catalogue().get("eenzaam_18plus")
     series = outcome_series(utrecht_dataset, lonely)
     assert [(r["periode"], r["waarde"], r["landelijk"]) for r in series] == [
-        ("2012", 39.9, 39.6), ("2016", 42.5, 43.4), ("2020", 48.9, 47.0),
+        ("2012", 39.9, 39.6),
+        ("2016", 42.5, 43.4),
+        ("2020", 48.9, 47.0),
     ]
     assert series[-1]["onder_landelijk"] is False
     assert series[1]["onder_landelijk"] is True  # 2016: 42,5 % < 43,4 %

@@ -60,7 +60,12 @@ def test_measurements_round_trip_with_history_and_undo(store):
     with pytest.raises(DataError, match="niets om ongedaan"):
         store.undo()
     assert store.history()["actie"].tolist() == [
-        "toegevoegd", "toegevoegd", "gewijzigd", "ongedaan", "ongedaan", "ongedaan",
+        "toegevoegd",
+        "toegevoegd",
+        "gewijzigd",
+        "ongedaan",
+        "ongedaan",
+        "ongedaan",
     ]
 
 
@@ -78,12 +83,19 @@ def test_redacteur_undoes_only_own_change(store):
 def test_notes_are_stored_as_typed(store):
     payload = '<script>alert("x")</script> & "Overvecht"'
     ident = store.add_note(
-        "WK034403", payload, auteur="Wijkgesprek", datum="2025-03-14",
-        link="https://example.org/verslag", user="ann",
+        "WK034403",
+        payload,
+        auteur="Wijkgesprek",
+        datum="2025-03-14",
+        link="https://example.org/verslag",
+        user="ann",
     )
     note = store.notes(gebied="WK034403").iloc[0]
     assert (note["id"], note["tekst"], note["auteur"], note["datum"]) == (
-        ident, payload, "Wijkgesprek", "2025-03-14",
+        ident,
+        payload,
+        "Wijkgesprek",
+        "2025-03-14",
     )
     assert store.notes(gebied="WK034401").empty
     store.remove(ident, user="ann")
@@ -112,9 +124,11 @@ def test_gpkg_tables_live_in_the_register_file(tmp_path):
     store.add_note("BU1", "Bankje mist.", user="ann")
     path = tmp_path / "aanbod" / "register.gpkg"
     with sqlite3.connect(path) as connection:
-        kinds = dict(connection.execute(
-            "SELECT table_name, data_type FROM gpkg_contents WHERE table_name LIKE '%notities'"
-        ).fetchall())
+        kinds = dict(
+            connection.execute(
+                "SELECT table_name, data_type FROM gpkg_contents WHERE table_name LIKE '%notities'"
+            ).fetchall()
+        )
     assert kinds == {"gebied_notities": "attributes"}
     import pyogrio
 

@@ -243,41 +243,59 @@ def _indicator(entry: dict[str, Any], *, number: int, file: Path | None) -> Indi
     if not _ID.match(ident):
         raise DataError(
             f"{where}: een id bestaat uit kleine letters, cijfers en _.",
-            file=file, column="id", value=ident, hint="bijvoorbeeld 'lief_en_leedstraten'.",
+            file=file,
+            column="id",
+            value=ident,
+            hint="bijvoorbeeld 'lief_en_leedstraten'.",
         )
     for key, allowed in (("richting", RICHTINGEN), ("niveau", NIVEAUS), ("soort", SOORTEN)):
         if entry[key] not in allowed:
             raise DataError(
                 f"{where} ({ident}): onbekende waarde voor '{key}'.",
-                file=file, column=key, value=entry[key], hint=f"kies {' of '.join(allowed)}.",
+                file=file,
+                column=key,
+                value=entry[key],
+                hint=f"kies {' of '.join(allowed)}.",
             )
     doel = entry.get("doel")
     if doel is not None and doel != NATIONAL_TARGET and not isinstance(doel, int | float):
         raise DataError(
             f"{where} ({ident}): het doel is geen getal.",
-            file=file, column="doel", value=doel,
-            hint=f"een getal, of \"{NATIONAL_TARGET}\" (onder het landelijk gemiddelde).",
+            file=file,
+            column="doel",
+            value=doel,
+            hint=f'een getal, of "{NATIONAL_TARGET}" (onder het landelijk gemiddelde).',
         )
     if doel == NATIONAL_TARGET and entry["soort"] != "outcome":
         raise DataError(
-            f"{where} ({ident}): doel \"{NATIONAL_TARGET}\" kan alleen bij een outcome.",
-            file=file, column="doel", value=doel, hint="geef een getal als doel.",
+            f'{where} ({ident}): doel "{NATIONAL_TARGET}" kan alleen bij een outcome.',
+            file=file,
+            column="doel",
+            value=doel,
+            hint="geef een getal als doel.",
         )
     if doel is not None and entry.get("doeljaar") is None:
         raise DataError(
             f"{where} ({ident}): bij een doel hoort een doeljaar.",
-            file=file, column="doeljaar", hint="bijvoorbeeld doeljaar = 2026.",
+            file=file,
+            column="doeljaar",
+            hint="bijvoorbeeld doeljaar = 2026.",
         )
     if entry["soort"] == "outcome" and not entry.get("figuur"):
         raise DataError(
             f"{where} ({ident}): een outcome noemt de RIVM-indicator in 'figuur'.",
-            file=file, column="figuur", hint="bijvoorbeeld figuur = \"Eenzaam\".",
+            file=file,
+            column="figuur",
+            hint='bijvoorbeeld figuur = "Eenzaam".',
         )
     groep = str(entry.get("groep", "18+"))
     if groep not in GROUPS:
         raise DataError(
             f"{where} ({ident}): onbekende leeftijdsgroep.",
-            file=file, column="groep", value=groep, hint=f"kies {', '.join(GROUPS)}.",
+            file=file,
+            column="groep",
+            value=groep,
+            hint=f"kies {', '.join(GROUPS)}.",
         )
     basis = entry.get("basis") or {}
     basis_periode = basis.get("periode")

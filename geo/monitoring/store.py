@@ -28,14 +28,31 @@ from geo.errors import DataError
 logger = logging.getLogger(__name__)
 
 MEASUREMENT_COLUMNS = [
-    "id", "indicator", "periode", "gebied", "waarde", "bron", "notitie",
-    "ingevoerd_door", "ingevoerd_op", "versie",
+    "id",
+    "indicator",
+    "periode",
+    "gebied",
+    "waarde",
+    "bron",
+    "notitie",
+    "ingevoerd_door",
+    "ingevoerd_op",
+    "versie",
 ]
 """Columns of :meth:`MonitoringStore.measurements` (``gebied`` '' = the whole gemeente)."""
 NOTE_COLUMNS = ["id", "gebied", "tekst", "auteur", "datum", "link", "ingevoerd_door", "versie"]
 """Columns of :meth:`MonitoringStore.notes`."""
 HISTORY_COLUMNS = [
-    "volgnummer", "batch", "tijd", "wie", "tabel", "actie", "id", "voor", "na", "ongedaan",
+    "volgnummer",
+    "batch",
+    "tijd",
+    "wie",
+    "tabel",
+    "actie",
+    "id",
+    "voor",
+    "na",
+    "ongedaan",
 ]
 """Columns of :meth:`MonitoringStore.history` (``voor``/``na`` are the rows as JSON)."""
 
@@ -86,8 +103,12 @@ class MonitoringStore(ABC):
     def history(self) -> pd.DataFrame:
         """Every change, oldest first."""
         with self._transaction(write=False) as cur:
-            rows = [] if cur is None else cur.run(
-                f"SELECT {', '.join(HISTORY_COLUMNS)} FROM {HISTORY} ORDER BY volgnummer"
+            rows = (
+                []
+                if cur is None
+                else cur.run(
+                    f"SELECT {', '.join(HISTORY_COLUMNS)} FROM {HISTORY} ORDER BY volgnummer"
+                )
             )
         return pd.DataFrame.from_records(rows, columns=HISTORY_COLUMNS)
 
@@ -142,9 +163,13 @@ class MonitoringStore(ABC):
                     key,
                 )
                 record = {
-                    "indicator": key[0], "periode": key[1], "gebied": key[2],
-                    "waarde": float(row["waarde"]), "bron": _opt(row.get("bron")),
-                    "notitie": _opt(row.get("notitie")), "ingevoerd_door": who,
+                    "indicator": key[0],
+                    "periode": key[1],
+                    "gebied": key[2],
+                    "waarde": float(row["waarde"]),
+                    "bron": _opt(row.get("bron")),
+                    "notitie": _opt(row.get("notitie")),
+                    "ingevoerd_door": who,
                     "ingevoerd_op": now,
                 }
                 if stored:
@@ -166,8 +191,15 @@ class MonitoringStore(ABC):
                     cur.run(
                         f"UPDATE {MEASUREMENTS} SET waarde = %s, bron = %s, notitie = %s, "
                         "ingevoerd_door = %s, ingevoerd_op = %s, versie = %s WHERE id = %s",
-                        (new["waarde"], new["bron"], new["notitie"], who, now, new["versie"],
-                         old["id"]),
+                        (
+                            new["waarde"],
+                            new["bron"],
+                            new["notitie"],
+                            who,
+                            now,
+                            new["versie"],
+                            old["id"],
+                        ),
                     )
                     _log(cur, batch, now, who, MEASUREMENTS, "gewijzigd", old, new)
                     ids.append(str(old["id"]))
@@ -208,21 +240,33 @@ class MonitoringStore(ABC):
                 hint="kort de tekst in of verwijs met een link naar het verslag.",
             )
         if not str(gebied).strip():
-            raise DataError("geen gebied bij de notitie.", column="gebied",
-                            hint="geef een buurt- of wijkcode of de naam van een aandachtsgebied.")
+            raise DataError(
+                "geen gebied bij de notitie.",
+                column="gebied",
+                hint="geef een buurt- of wijkcode of de naam van een aandachtsgebied.",
+            )
         link = _opt(link)
         if link is not None and not link.lower().startswith(("http://", "https://")):
-            raise DataError("de link begint niet met http:// of https://.", column="link",
-                            value=link, hint="plak het volledige webadres.")
+            raise DataError(
+                "de link begint niet met http:// of https://.",
+                column="link",
+                value=link,
+                hint="plak het volledige webadres.",
+            )
         day = _date(datum)
         who = actor_name(user)
         now = _now()
         with self._transaction(write=True) as cur:
             assert cur is not None
             new = {
-                "id": _next_id(cur, NOTES), "gebied": str(gebied).strip(), "tekst": tekst,
-                "auteur": _opt(auteur) or who, "datum": day, "link": link,
-                "ingevoerd_door": who, "versie": 1,
+                "id": _next_id(cur, NOTES),
+                "gebied": str(gebied).strip(),
+                "tekst": tekst,
+                "auteur": _opt(auteur) or who,
+                "datum": day,
+                "link": link,
+                "ingevoerd_door": who,
+                "versie": 1,
             }
             _insert(cur, NOTES, new)
             _log(cur, uuid.uuid4().hex, now, who, NOTES, "toegevoegd", None, new)
@@ -238,8 +282,11 @@ class MonitoringStore(ABC):
                 f"SELECT {', '.join(_COLUMNS[table])} FROM {table} WHERE id = %s", (ident,)
             )
             if not rows:
-                raise DataError("geen meting of notitie met dit id.", value=ident,
-                                hint="zie 'wijkkompas monitoring status' voor de ids.")
+                raise DataError(
+                    "geen meting of notitie met dit id.",
+                    value=ident,
+                    hint="zie 'wijkkompas monitoring status' voor de ids.",
+                )
             old = dict(zip(_COLUMNS[table], rows[0], strict=True))
             _check_owner(user, old)
             cur.run(f"DELETE FROM {table} WHERE id = %s", (ident,))
@@ -269,8 +316,10 @@ class MonitoringStore(ABC):
             if own:
                 open_rows = open_rows[open_rows["wie"] == actor_name(user)]
             if open_rows.empty:
-                raise DataError("er is niets om ongedaan te maken.",
-                                hint="alleen eigen wijzigingen die nog niet ongedaan zijn.")
+                raise DataError(
+                    "er is niets om ongedaan te maken.",
+                    hint="alleen eigen wijzigingen die nog niet ongedaan zijn.",
+                )
             batch = str(open_rows["batch"].iloc[-1])
             rows = history[history["batch"] == batch]
             later = history[
@@ -293,8 +342,10 @@ class MonitoringStore(ABC):
                 if before is not None:
                     _insert(cur, table, before)
                 _log(cur, batch, now, who, table, "ongedaan", None, before, ident=row["id"])
-            cur.run(f"UPDATE {HISTORY} SET ongedaan = 1 WHERE batch = %s AND actie <> %s",
-                    (batch, "ongedaan"))
+            cur.run(
+                f"UPDATE {HISTORY} SET ongedaan = 1 WHERE batch = %s AND actie <> %s",
+                (batch, "ongedaan"),
+            )
         what = {MEASUREMENTS: "meting(en)", NOTES: "notitie(s)"}[str(rows["tabel"].iloc[0])]
         return f"{len(rows)} {what} ongedaan gemaakt ({', '.join(rows['actie'].unique())})"
 
@@ -374,8 +425,12 @@ def _date(value: str | date | None) -> str:
     try:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
-        raise DataError("de datum is geen geldige datum.", column="datum", value=str(value),
-                        hint="schrijf jjjj-mm-dd, bijvoorbeeld 2025-03-14.") from None
+        raise DataError(
+            "de datum is geen geldige datum.",
+            column="datum",
+            value=str(value),
+            hint="schrijf jjjj-mm-dd, bijvoorbeeld 2025-03-14.",
+        ) from None
 
 
 def _check_owner(user: str | Account | None, old: dict[str, Any]) -> None:
@@ -430,9 +485,17 @@ def _log(
     cur.run(
         f"INSERT INTO {HISTORY} ({', '.join(HISTORY_COLUMNS)}) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 0)",
-        (number, batch, now, who, table, actie, row_id,
-         None if before is None else json.dumps(before, ensure_ascii=False),
-         None if after is None else json.dumps(after, ensure_ascii=False)),
+        (
+            number,
+            batch,
+            now,
+            who,
+            table,
+            actie,
+            row_id,
+            None if before is None else json.dumps(before, ensure_ascii=False),
+            None if after is None else json.dumps(after, ensure_ascii=False),
+        ),
     )
 
 

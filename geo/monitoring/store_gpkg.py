@@ -80,8 +80,9 @@ class GeoPackageMonitoringStore(MonitoringStore):
     def _create_register(self) -> None:
         from geo.aanbod.partners import adopt_partner_files
 
-        adopt_partner_files(self.data_dir, self.register, areas=self.areas,
-                            user="wijkkompas monitoring")
+        adopt_partner_files(
+            self.data_dir, self.register, areas=self.areas, user="wijkkompas monitoring"
+        )
         if not self.path.exists():
             _gpkg.create(self.path)
 
