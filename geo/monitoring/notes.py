@@ -7,6 +7,8 @@ on its member wijken and buurten, and on the focus areas it is (part of).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from geo.errors import DataError
@@ -75,3 +77,19 @@ def notes_for_area(
     names = areas["naam"].astype(str).to_dict()
     out["over"] = [names.get(g, g) for g in out["gebied"]]
     return out.reset_index(drop=True)
+
+
+def area_notes(dataset: Dataset, area: dict[str, Any] | None) -> pd.DataFrame:
+    """The notes of a profile's area (``area_profile(...)["area"]``), or all with None.
+
+    Reads the monitoring store of the dataset's folder (register backend in effect).
+    """
+    from geo.monitoring.store import open_monitoring
+
+    notes = open_monitoring(dataset.path).notes()
+    if area is None:
+        return notes
+    return notes_for_area(
+        notes, dataset, key=str(area["key"]), naam=str(area["naam"]),
+        codes=list(area["codes"]), buurten=list(area["buurten"]),
+    )

@@ -11,6 +11,7 @@ a whole year.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -117,6 +118,11 @@ def status_rows(
             row = _row(indicator, series, progress, target)
             last = series[-1] if series else {}
             row["landelijk"] = last.get("landelijk")
+            row["reeks_landelijk"] = [
+                {"periode": p["periode"], "waarde": p["landelijk"]}
+                for p in series
+                if p["landelijk"] is not None
+            ]
             row["onder_landelijk"] = last.get("onder_landelijk")
             row["doel_tekst"] = (
                 f"onder het landelijk gemiddelde in {indicator.doeljaar} (nu "
@@ -281,3 +287,32 @@ def _fmt(value: object) -> str:
     if value is None:
         return "?"
     return f"{float(value):g}".replace(".", ",")  # type: ignore[arg-type]
+
+
+def monitoring_overview(dataset: Dataset, data_dir: str | Path) -> dict[str, Any]:
+    """Everything the Monitoring page shows, read once: catalogue, store, rows, tables.
+
+    Returns
+    -------
+    dict
+        ``catalogue``, ``store``, ``measurements``, ``notes``, ``rows`` (:func:`status_rows`),
+        ``groups`` (rows by ``(hoofddoel, subdoel)``, catalogue order).
+    """
+    from geo.monitoring.catalogue import catalogue_for
+    from geo.monitoring.store import open_monitoring
+
+    catalogue = catalogue_for(data_dir)
+    store = open_monitoring(data_dir, areas=dataset.areas)
+    measurements = store.measurements()
+    rows = status_rows(dataset, catalogue, measurements)
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row["hoofddoel"], row["subdoel"]), []).append(row)
+    return {
+        "catalogue": catalogue,
+        "store": store,
+        "measurements": measurements,
+        "notes": store.notes(),
+        "rows": rows,
+        "groups": groups,
+    }
