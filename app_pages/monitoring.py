@@ -198,9 +198,11 @@ names = dataset.areas.set_index("code")["naam"].astype(str).to_dict()
 with st.form("mon_invoer"):
     st.markdown("**Eén meting**")
     one, two, three = st.columns(3)
-    ident = one.selectbox("Indicator", outputs, format_func=lambda i: by_id[i]["naam"])
-    periode = two.text_input("Periode", placeholder="2025, 2025H1 of 2025Q3")
-    waarde = three.text_input("Waarde")
+    ident = one.selectbox(
+        "Indicator", outputs, format_func=lambda i: by_id[i]["naam"], key="mon_indicator"
+    )
+    periode = two.text_input("Periode", placeholder="2025, 2025H1 of 2025Q3", key="mon_periode")
+    waarde = three.text_input("Waarde", key="mon_waarde")
     gebied = one.selectbox(
         "Gebied", area_choices, format_func=lambda c: "hele gemeente" if not c else
         f"{names.get(c, c)} ({c})",
