@@ -50,6 +50,8 @@ def import_command(
 ) -> None:
     """Lees een partnerbestand, toon het controlerapport en sla geaccepteerde rijen op."""
     from geo.aanbod import import_file, open_register
+    from geo.aanbod.partners import adopt_partner_files
+    from geo.aanbod.read import load_aanbod
     from geo.model.dataset import load_dataset, resolve_data_dir
 
     folder = resolve_data_dir(data)
@@ -57,9 +59,13 @@ def import_command(
     register = open_register(folder)
     sheet: str | int | None = int(blad) if blad is not None and blad.isdigit() else blad
     probe = import_file(file, laag=laag, areas=dataset.areas, sheet=sheet)
-    result = import_file(
-        file, laag=probe.laag, areas=dataset.areas, sheet=sheet, existing=register.list(probe.laag)
-    )
+    adoption = None
+    if dry_run or register.exists:
+        existing = load_aanbod(folder, areas=dataset.areas).layers[probe.laag]
+    else:  # the first change creates the register: the folder's partner files go in first
+        adoption = adopt_partner_files(folder, register, areas=dataset.areas, user=actor(gebruiker))
+        existing = register.list(probe.laag)
+    result = import_file(file, laag=probe.laag, areas=dataset.areas, sheet=sheet, existing=existing)
     stored: list[str] = []
     if not dry_run:
         stored = register.add(
@@ -77,9 +83,24 @@ def import_command(
                 "stored": len(stored),
                 "rows": result.report[["row", "status", "reason"]].to_dict(orient="records"),
                 "notices": result.notices,
+                "partnerbestanden": None
+                if adoption is None
+                else {
+                    "counts": adoption.counts,
+                    "reports": {
+                        name: report[["row", "status", "reason"]].to_dict(orient="records")
+                        for name, report in adoption.reports.items()
+                    },
+                    "message": adoption.message,
+                },
             }
         )
         return
+    if adoption is not None:
+        typer.echo(adoption.message)
+        for name, report in adoption.reports.items():
+            for row in report[report["status"] != "geaccepteerd"].head(5).itertuples():
+                typer.echo(f"  {name} rij {row.row}: {row.status}: {row.reason}")
     typer.echo(
         f"{file.name} -> laag {result.laag}: {counts['accepted']} geaccepteerd, "
         f"{counts['warnings']} met waarschuwing, {counts['rejected']} afgewezen"
@@ -133,9 +154,7 @@ def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = 
 
 
 @aanbod_app.command("undo")
-def undo_command(
-    data: DataOpt = None, gebruiker: GebruikerOpt = None
-) -> None:
+def undo_command(data: DataOpt = None, gebruiker: GebruikerOpt = None) -> None:
     """Maak de laatste wijziging (of import) ongedaan."""
     from geo.aanbod import open_register
     from geo.model.dataset import resolve_data_dir
@@ -170,9 +189,7 @@ def geocode_command(
     from geo.sources.geocode import geocode_register
 
     with progress_bar("Geocoderen") as progress:
-        result = geocode_register(
-            resolve_data_dir(data), user=actor(gebruiker), progress=progress
-        )
+        result = geocode_register(resolve_data_dir(data), user=actor(gebruiker), progress=progress)
     if as_json:
         echo_json({"counts": result.counts, "rows": result.rows})
         return

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from geo.cli import JsonOpt, app, echo_json
 from geo.errors import DataError
+
+if TYPE_CHECKING:
+    from geo.aanbod.register import AanbodRegister
 
 gebruiker_app = typer.Typer(
     help="Accounts van het aanbodregister: wie mag wat wijzigen.", no_args_is_help=True
@@ -61,7 +64,10 @@ def add_command(
             hint="geef --email op; daarmee wordt een OpenID-login aan dit account gekoppeld.",
         )
     password = None if zonder_wachtwoord else _password(wachtwoord_stdin)
-    register = open_register(resolve_data_dir(data))
+    folder = resolve_data_dir(data)
+    register = open_register(folder)
+    if not register.exists:  # the first account creates the register: partner files go in
+        _adopt(folder, register)
     account = register.add_account(
         naam, rol=rol, organisatie=organisatie, email=email, password=password
     )
@@ -117,6 +123,19 @@ def password_command(
         raise DataError("onbekend account.", value=naam, hint="zie 'wijkkompas gebruiker lijst'.")
     register.set_password(naam, _password(wachtwoord_stdin))
     typer.echo(f"Nieuw wachtwoord voor {naam} ingesteld.")
+
+
+def _adopt(folder: Path, register: AanbodRegister) -> None:
+    from geo.aanbod.partners import adopt_partner_files
+    from geo.model.dataset import load_dataset
+
+    try:
+        areas = load_dataset(folder).areas
+    except DataError:  # not a dataset folder (e.g. only a server register): nothing to take in
+        return
+    adoption = adopt_partner_files(folder, register, areas=areas, user="wijkkompas gebruiker")
+    if adoption is not None:
+        typer.echo(adoption.message)
 
 
 def _password(from_stdin: bool) -> str:

@@ -140,7 +140,7 @@ class GeoPackageRegister(AanbodRegister):
         for record in _records(rows[COLUMNS[laag]]):
             check_change(user, laag, None, record)
         batch, when = uuid.uuid4().hex, _now()
-        with self._writing() as connection:
+        with self._writing(create=True) as connection:
             key = f"teller_{laag}"
             start = max(
                 int(_gpkg.get_meta(connection, key) or 0),
@@ -253,7 +253,7 @@ class GeoPackageRegister(AanbodRegister):
     ) -> Account:
         account = validate_account(naam, rol=rol, organisatie=organisatie, email=email)
         hashed = hash_password(password) if password is not None else None
-        with self._writing() as connection:
+        with self._writing(create=True) as connection:
             if _account_row(connection, "naam = ?", naam) is not None:
                 raise DataError("er is al een account met deze naam.", value=naam)
             if email and _account_row(connection, "lower(email) = lower(?)", email) is not None:
@@ -337,9 +337,18 @@ class GeoPackageRegister(AanbodRegister):
             connection.close()
 
     @contextmanager
-    def _writing(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT`` (rollback on any error)."""
+    def _writing(self, *, create: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction: ``BEGIN IMMEDIATE`` … ``COMMIT`` (rollback on any error).
+
+        Only additions create the file; other changes need a register that exists.
+        """
         if not self.exists:
+            if not create:
+                raise DataError(
+                    "er is nog geen aanbodregister in deze map.",
+                    file=self.path,
+                    hint="importeer eerst een bestand met 'wijkkompas aanbod import'.",
+                )
             _gpkg.create(self.path)
         connection = _gpkg.connect(self.path)
         try:
