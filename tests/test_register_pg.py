@@ -211,8 +211,12 @@ def test_open_register_chooses_the_server_from_the_environment(
     password = conninfo_to_dict(pg_url)["password"]
     assert password not in register.location and password not in repr(register)
     assert register.exists is False  # nothing created until the first change
+    assert register.stamp() == "leeg"
     register.add("activiteiten", point_frame(["Inloop"]))
     assert register.exists and not register_path(tmp_path).exists()
+    first = register.stamp()
+    PostgisRegister(pg_url).update("activiteiten", "act-000001", {"naam": "Elders gewijzigd"})
+    assert register.stamp() != first  # a change by another process shows in the stamp
 
 
 # -- kopieer ---------------------------------------------------------------------------------------
