@@ -258,7 +258,7 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
 
     def undo(self, *, user: str | Account | None = None) -> str:  # noqa: D102
         if not self.exists:
-            raise DataError("er is niets om ongedaan te maken.")
+            raise DataError("er is geen wijziging om ongedaan te maken.")
         with self._change(exclusive=True) as conn:
             history = _history(conn)
             batch = choose_undo(history, user)
