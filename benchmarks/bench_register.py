@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -84,14 +85,14 @@ def timed(function: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def run_size(size: int, registers: dict[str, object], args: argparse.Namespace) -> list[dict]:
+def run_size(size: int, registers: dict[str, Any], args: argparse.Namespace) -> list[dict]:
     """Fill the three registers with ``size`` rows, then time edits, imports and reads."""
     base = activities(size, seed=size, prefix="Activiteit")
     rows: list[dict] = []
     load = {
         name: timed(lambda r=reg: r.add(LAAG, base, user="bench"))
         for name, reg in registers.items()
-    }  # type: ignore[attr-defined]  # noqa: E501
+    }
     ids = [
         f"act-{n:06d}" for n in np.random.default_rng(1).choice(size, args.edits, replace=False) + 1
     ]
@@ -100,17 +101,17 @@ def run_size(size: int, registers: dict[str, object], args: argparse.Namespace) 
         for name, reg in registers.items():
             if name == "rewrite" and step >= args.rewrite_edits:
                 # the reference is slow: fewer edits, but the same changes for the equality check
-                reg.update(LAAG, ident, {"naam": f"bewerkt {step}"}, user="bench")  # type: ignore[attr-defined]
+                reg.update(LAAG, ident, {"naam": f"bewerkt {step}"}, user="bench")
                 continue
             if name == "rewrite":
                 seconds = timed(
-                    lambda r=reg, i=ident, s=step: r.update(  # type: ignore[attr-defined]
+                    lambda r=reg, i=ident, s=step: r.update(
                         LAAG, i, {"naam": f"bewerkt {s}"}, user="bench"
                     )
                 )
             else:
                 seconds = timed(
-                    lambda r=reg, i=ident, s=step: r.update(  # type: ignore[attr-defined]
+                    lambda r=reg, i=ident, s=step: r.update(
                         LAAG, i, {"naam": f"bewerkt {s}"}, user="bench", versie=1
                     )
                 )
@@ -119,8 +120,8 @@ def run_size(size: int, registers: dict[str, object], args: argparse.Namespace) 
     for step in range(args.imports):
         batch = activities(1_000, seed=10_000 + step, prefix=f"Import {step}")
         for name, reg in registers.items():
-            imports[name].append(timed(lambda r=reg, b=batch: r.add(LAAG, b, user="bench")))  # type: ignore[attr-defined]
-    reads = {name: timed(lambda r=reg: r.list(LAAG)) for name, reg in registers.items()}  # type: ignore[attr-defined]
+            imports[name].append(timed(lambda r=reg, b=batch: r.add(LAAG, b, user="bench")))
+    reads = {name: timed(lambda r=reg: r.list(LAAG)) for name, reg in registers.items()}
     equal = _same_rows(registers)
     for name in registers:
         rows.append(
@@ -139,10 +140,10 @@ def run_size(size: int, registers: dict[str, object], args: argparse.Namespace) 
     return rows
 
 
-def _same_rows(registers: dict[str, object]) -> bool:
+def _same_rows(registers: dict[str, Any]) -> bool:
     frames = []
     for reg in registers.values():
-        frame = reg.list(LAAG)  # type: ignore[attr-defined]
+        frame = reg.list(LAAG)
         frame = pd.DataFrame(
             {
                 "id": frame["id"].astype(str),
@@ -186,7 +187,7 @@ def main() -> None:
                 "postgis": PostgisRegister(url),
             }
             results.extend(run_size(size, registers, args))
-            registers["postgis"].close()  # type: ignore[attr-defined]
+            registers["postgis"].close()
             print(f"{size:,} rijen klaar", file=sys.stderr)
     _report(results, markdown=args.markdown)
 
