@@ -205,12 +205,3 @@ def identity_provider() -> bool:
     except (FileNotFoundError, st.errors.StreamlitSecretNotFoundError):
         return False
     return bool(auth and auth.get("redirect_uri"))
-
-
-def editor() -> str | None:
-    """Who may change the aanbod in this session (None = viewing only)."""
-    user = getattr(st, "user", None)
-    if user is not None and getattr(user, "is_logged_in", False):
-        return str(user.get("email") or user.get("name") or "ingelogd")
-    name = st.session_state.get("editor")
-    return str(name) if name else None

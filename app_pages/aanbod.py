@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import os
 import re
 import tempfile
@@ -11,52 +10,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import (
-    clear_caches,
-    code,
-    current,
-    demo_banner,
-    editor,
-    identity_provider,
-    md,
-    password,
-)
-from geo.aanbod import GeoPackageRegister, import_file, register_path
-from geo.aanbod.schema import COLUMNS, DOELGROEPEN, LAYER_LABELS, LAYERS, SOORTEN
+from app_pages._aanbod_edit import HEADINGS, accounts_panel, edit_rows, undo_button
+from app_pages._common import clear_caches, code, current, demo_banner, md
+from app_pages._login import login_panel
+from geo.aanbod import import_file, open_register
+from geo.aanbod.backends import database_url
+from geo.aanbod.partners import adopt_partner_files
+from geo.aanbod.schema import DOELGROEPEN, LAYER_LABELS, LAYERS, SOORTEN
 from geo.errors import DataError
 
-HEADINGS = {
-    "id": "Id",
-    "naam": "Naam",
-    "soort": "Soort",
-    "doelgroepen": "Doelgroepen",
-    "talen": "Talen",
-    "dagdelen": "Dagdelen",
-    "frequentie": "Frequentie",
-    "capaciteit": "Capaciteit",
-    "organisatie": "Organisatie",
-    "adres": "Adres",
-    "postcode": "Postcode",
-    "bron": "Bron",
-    "laatst_gecontroleerd": "Laatst gecontroleerd",
-    "locatie_status": "Locatie",
-    "opmerking": "Opmerking",
-    "buurt_code": "Buurtcode",
-    "straat": "Straat",
-    "potjes": "Potjes",
-    "jaar": "Jaar",
-    "soort_locatie": "Soort locatie",
-    "dienst": "Dienst",
-    "dagen": "Dagen",
-    "tijden": "Tijden",
-    "doelgroep": "Doelgroep",
-    "gebied_codes": "Gebied (codes)",
-    "vertrekken_per_uur": "Vertrekken per uur",
-}
 UPLOAD_TYPES = ["csv", "xlsx", "geojson", "json", "gpkg", "zip", "txt"]
 
 dataset, aanbod, choice = current()
 folder = Path(str(choice["folder"]))
+register = open_register(folder)
 st.title("Aanbod")
 demo_banner(dataset)
 if message := st.session_state.pop("aanbod_melding", None):
@@ -90,7 +57,7 @@ st.caption(
         " Alleen lezen: deze gegevens komen rechtstreeks uit de partnerbestanden in "
         "`aanbod/`; er is nog geen register."
         if aanbod.read_only
-        else " Uit het register `aanbod/register.gpkg`."
+        else f" Uit het register {code(register.location)}."
     )
 )
 if aanbod.reports:
@@ -102,61 +69,16 @@ for notice in aanbod.notices:
     st.caption(f"Melding: {md(notice)}")
 
 
-def login() -> str | None:
-    """The editor's name after logging in; offers st.login or the password form."""
-    name = editor()
-    if name:
-        left, right = st.columns([4, 1])
-        left.caption(f"Ingelogd als {md(name)}.")
-        if right.button("Uitloggen", key="uitloggen"):
-            st.session_state.pop("editor", None)
-            if getattr(st.user, "is_logged_in", False):
-                st.logout()
-            st.rerun()
-        return name
-    if identity_provider():
-        if st.button("Inloggen met uw organisatie-account", type="primary"):
-            st.login()
-    secret = password()
-    if not secret and not identity_provider():
-        st.info(
-            "Wijzigen is uitgeschakeld: er is geen wachtwoord ingesteld. Zet "
-            "`[wijkkompas] wachtwoord` in `.streamlit/secrets.toml` of de "
-            "omgevingsvariabele `WIJKKOMPAS_WACHTWOORD`, of een inlogdienst onder `[auth]`."
-        )
-        return None
-    if secret:
-        with st.form("login"):
-            typed = st.text_input("Wachtwoord om aanbod te wijzigen", type="password")
-            if st.form_submit_button("Inloggen"):
-                if hmac.compare_digest(typed.encode(), secret.encode()):
-                    st.session_state["editor"] = "redactie"
-                    st.rerun()
-                st.error("Onjuist wachtwoord.")
-    return None
-
-
-def seed(register: GeoPackageRegister, user: str) -> int:
-    """Start a register with the rows now read from the partner files (nothing disappears)."""
-    rows = 0
-    for name in LAYERS:
-        layer = aanbod.layers[name]
-        if len(layer):
-            register.add(name, layer.drop(columns="id"), user=f"{user} (overgenomen)")
-            rows += len(layer)
-    return rows
-
-
 st.divider()
 st.subheader("Aanbod toevoegen of wijzigen")
-user = login()
-if user is None:
+editor = login_panel(register)
+if editor is None:
     st.stop()
 aanbod_dir = folder / "aanbod"
-if not os.access(aanbod_dir if aanbod_dir.exists() else folder, os.W_OK):
+writable = os.access(aanbod_dir if aanbod_dir.exists() else folder, os.W_OK)
+if database_url() is None and not writable:
     st.warning(f"De map {code(aanbod_dir)} is alleen-lezen; wijzigen kan hier niet.")
     st.stop()
-register = GeoPackageRegister(register_path(folder))
 limit = st.get_option("server.maxUploadSize")
 
 st.markdown("#### Bestand toevoegen")
@@ -184,9 +106,7 @@ if upload is not None:
                 path,
                 laag=target,
                 areas=dataset.areas,
-                existing=(aanbod.layers[target] if aanbod.read_only else register.list(target))
-                if target
-                else None,
+                existing=aanbod.layers[target] if target else None,
             )
         except DataError as exc:
             st.error(f"{md(upload.name)} is niet ingelezen: {md(exc)}")
@@ -218,81 +138,26 @@ if upload is not None:
         if count == 0:
             st.warning("Er is niets om op te slaan: alle rijen zijn afgewezen.")
         elif st.button(f"Bevestig: {len(result.frame)} rij(en) opslaan", type="primary"):
-            carried = seed(register, user) if not register.exists else 0
-            ids = register.add(result.laag, result.frame, user=user, wor_deelnemers=extra)
-            clear_caches()
-            st.session_state["aanbod_ronde"] = round_ + 1  # a fresh, empty uploader
-            st.session_state["aanbod_melding"] = f"{len(ids)} rij(en) opgeslagen." + (
-                f" Het register is aangemaakt; {carried} rij(en) uit de partnerbestanden "
-                "zijn overgenomen."
-                if carried
-                else ""
-            )
-            st.rerun()
-
-if register.exists:
-    st.markdown(f"#### {md(LAYER_LABELS[laag])} in het register")
-    stored = pd.DataFrame(register.list(laag).drop(columns="geometry"))
-    if stored.empty:
-        st.caption("Nog geen rijen in deze laag.")
-    else:
-        editable = stored.assign(verwijderen=False)
-        edited = st.data_editor(
-            editable,
-            hide_index=True,
-            width="stretch",
-            disabled=["id"],
-            column_config={
-                "verwijderen": st.column_config.CheckboxColumn("Verwijderen?"),
-                **{
-                    c: st.column_config.Column(HEADINGS.get(c, c))
-                    for c in COLUMNS[laag]
-                    if c != "geometry"
-                },
-            },
-            key=f"aanbod_editor_{laag}_{round_}",
-        )
-        removed = edited.loc[edited["verwijderen"].astype(bool), "id"].tolist()
-        changes: list[tuple[str, dict[str, object]]] = []
-        for (_, before), (_, after) in zip(
-            stored.iterrows(), edited.drop(columns="verwijderen").iterrows(), strict=True
-        ):
-            diff = {
-                c: after[c]
-                for c in stored.columns
-                if c != "id"
-                and not (pd.isna(before[c]) and pd.isna(after[c]))
-                and str(before[c]) != str(after[c])
-            }
-            if diff and before["id"] not in removed:
-                changes.append((before["id"], diff))
-        if (changes or removed) and st.button(
-            f"Opslaan: {len(changes)} gewijzigd, {len(removed)} verwijderd", type="primary"
-        ):
             try:
-                for ident, diff in changes:
-                    register.update(laag, ident, diff, user=user)
-                for ident in removed:
-                    register.remove(laag, ident, user=user)
+                adoption = adopt_partner_files(
+                    folder, register, areas=dataset.areas, user=editor.actor
+                )
+                ids = register.add(
+                    result.laag, result.frame, user=editor.actor, wor_deelnemers=extra
+                )
             except DataError as exc:
                 st.error(md(exc))
             else:
                 clear_caches()
-                st.session_state["aanbod_ronde"] = round_ + 1
-                st.session_state["aanbod_melding"] = (
-                    f"{len(changes)} rij(en) gewijzigd, {len(removed)} verwijderd."
+                st.session_state["aanbod_ronde"] = round_ + 1  # a fresh, empty uploader
+                st.session_state["aanbod_melding"] = f"{len(ids)} rij(en) opgeslagen." + (
+                    f" {adoption.message}" if adoption is not None else ""
                 )
                 st.rerun()
-    if st.button("Laatste wijziging ongedaan maken", icon=":material/undo:"):
-        try:
-            done = register.undo(user=user)
-        except DataError as exc:
-            st.warning(md(exc))
-        else:
-            clear_caches()
-            st.session_state["aanbod_ronde"] = round_ + 1
-            st.session_state["aanbod_melding"] = done[:1].upper() + done[1:] + "."
-            st.rerun()
+
+if register.exists:
+    edit_rows(register, laag, editor, round_)
+    undo_button(register, editor, round_)
     with st.expander("Geschiedenis van het register"):
         history = register.history()
         st.dataframe(
@@ -300,3 +165,5 @@ if register.exists:
             hide_index=True,
             width="stretch",
         )
+    if editor.is_beheerder:
+        accounts_panel(register)

@@ -123,8 +123,12 @@ def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[st
 
 
 @contextlib.contextmanager
-def running_cluster() -> Iterator[PgCluster]:
-    """Start a cluster, yield it, stop it and remove its folder."""
+def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
+    """Start a cluster, yield it, stop it and remove its folder.
+
+    ``durable=False`` (the tests) runs with ``fsync=off``; benchmarks use ``durable=True``, so
+    a commit waits for the disk as SQLite's does.
+    """
     bindir = find_bindir()
     assert bindir is not None
     # short path: the server's unix socket lives in it (sun_path is ~107 bytes)
@@ -160,7 +164,7 @@ def running_cluster() -> Iterator[PgCluster]:
             port = _free_port()
             options = (
                 f"-c port={port} -c listen_addresses=127.0.0.1 "
-                f"-c unix_socket_directories={folder} -c fsync=off "
+                f"-c unix_socket_directories={folder} -c fsync={'on' if durable else 'off'} "
                 "-c max_connections=60 -c shared_buffers=32MB"
             )
             result = subprocess.run(

@@ -101,6 +101,18 @@ def test_an_older_schema_is_refused_until_migreer_brings_it_up_to_date(pg_url: s
     assert again.returncode == 0 and "niets gewijzigd" in again.stdout
 
 
+def test_concurrent_init_applies_every_migration_once(pg_url: str):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        applied = list(pool.map(lambda _: migrate(pg_url), range(4)))
+    assert sorted(len(a) for a in applied) == [0, 0, 0, len(migrations())]
+    with connect(pg_url) as conn:
+        versions = [r[0] for r in conn.execute("SELECT versie FROM schema_versie ORDER BY 1")]
+        counters = conn.execute("SELECT count(*) FROM id_teller").fetchone()
+    assert versions == list(range(1, known_version() + 1)) and counters == (len(LAYERS),)
+
+
 def test_migreer_on_an_empty_database_points_to_init(pg_url: str):
     result = wijkkompas("database", "migreer", "--url", pg_url)
     assert result.returncode == 2
@@ -211,8 +223,12 @@ def test_open_register_chooses_the_server_from_the_environment(
     password = conninfo_to_dict(pg_url)["password"]
     assert password not in register.location and password not in repr(register)
     assert register.exists is False  # nothing created until the first change
+    assert register.stamp() == "leeg"
     register.add("activiteiten", point_frame(["Inloop"]))
     assert register.exists and not register_path(tmp_path).exists()
+    first = register.stamp()
+    PostgisRegister(pg_url).update("activiteiten", "act-000001", {"naam": "Elders gewijzigd"})
+    assert register.stamp() != first  # a change by another process shows in the stamp
 
 
 # -- kopieer ---------------------------------------------------------------------------------------

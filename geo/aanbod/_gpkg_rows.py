@@ -78,54 +78,64 @@ def _history(connection: sqlite3.Connection) -> pd.DataFrame:
     return pd.DataFrame.from_records(rows, columns=HISTORY_COLUMNS).fillna("").astype(str)
 
 
-def _storage(frame: gpd.GeoDataFrame, laag: str) -> builtins.list[tuple[object, ...]]:
-    """Rows as SQLite values: numbers as float, text as str, geometry as GeoPackageBinary."""
+def _values(record: dict[str, object], laag: str) -> tuple[object, ...]:
+    """A record as SQLite values: numbers as float, text as str, geometry as GeoPackageBinary."""
+    values: builtins.list[object] = [
+        _number(record.get(c)) if c in NUMERIC else _text(record.get(c))
+        for c in COLUMNS[laag]
+        if c != "geometry"
+    ]
+    geometry = record.get("geometry")
+    if laag == "buurtmobiel" and geometry is not None and geometry.geom_type == "Polygon":  # type: ignore[attr-defined]
+        geometry = shapely.MultiPolygon([geometry])
+    values.append(int(record.get("versie") or 1))  # type: ignore[call-overload]
+    values.append(_gpkg.encode(geometry))  # type: ignore[arg-type]
+    return tuple(values)
+
+
+def _names(connection: sqlite3.Connection, laag: str) -> builtins.list[str]:
     fields = [c for c in COLUMNS[laag] if c != "geometry"]
-    out = []
-    for row in frame.itertuples(index=False):
-        values: builtins.list[object] = []
-        for column in fields:
-            value = getattr(row, column)
-            values.append(_number(value) if column in NUMERIC else _text(value))
-        geometry = row.geometry
-        if laag == "buurtmobiel" and geometry is not None and geometry.geom_type == "Polygon":
-            geometry = shapely.MultiPolygon([geometry])
-        values.append(int(getattr(row, "versie")))  # noqa: B009
-        values.append(_gpkg.encode(geometry))
-        out.append(tuple(values))
-    return out
+    return [*(f'"{c}"' for c in fields), "versie", f'"{_geometry_column(connection, laag)}"']
 
 
 def _insert(connection: sqlite3.Connection, laag: str, rows: gpd.GeoDataFrame) -> None:
-    fields = [c for c in COLUMNS[laag] if c != "geometry"]
-    names = [*(f'"{c}"' for c in fields), "versie", f'"{_geometry_column(connection, laag)}"']
+    names = _names(connection, laag)
+    records = rows.to_dict(orient="records")
     connection.executemany(
         f'INSERT INTO "{laag}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})',
-        _storage(rows, laag),
+        [_values(r, laag) for r in records],
     )
-    _touch(connection, laag, rows)
+    geometries = rows.geometry[rows.geometry.notna() & ~rows.geometry.is_empty]
+    _touch(connection, laag, None if geometries.empty else tuple(geometries.total_bounds))
 
 
 def _rewrite(connection: sqlite3.Connection, laag: str, ident: str, row: gpd.GeoDataFrame) -> None:
-    fields = [c for c in COLUMNS[laag] if c != "geometry"]
-    names = [*(f'"{c}"' for c in fields), "versie", f'"{_geometry_column(connection, laag)}"']
+    _store(connection, laag, ident, row.to_dict(orient="records")[0])
+
+
+def _store(
+    connection: sqlite3.Connection, laag: str, ident: str, record: dict[str, object]
+) -> None:
+    """Write one record over the row with id ``ident``."""
+    names = _names(connection, laag)
     connection.execute(
         f'UPDATE "{laag}" SET {", ".join(f"{n} = ?" for n in names)} WHERE id = ?',
-        (*_storage(row, laag)[0], ident),
+        (*_values(record, laag), ident),
     )
-    _touch(connection, laag, row)
+    geometry = record.get("geometry")
+    empty = geometry is None or geometry.is_empty  # type: ignore[attr-defined]
+    _touch(connection, laag, None if empty else tuple(geometry.bounds))  # type: ignore[attr-defined]
 
 
-def _touch(connection: sqlite3.Connection, laag: str, rows: gpd.GeoDataFrame) -> None:
+def _touch(connection: sqlite3.Connection, laag: str, bounds: tuple[float, ...] | None) -> None:
     """Update the layer's ``last_change`` and grow its extent in ``gpkg_contents``."""
-    geometries = rows.geometry[rows.geometry.notna() & ~rows.geometry.is_empty]
     stamp = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
-    if geometries.empty:
+    if bounds is None:
         connection.execute(
             f"UPDATE gpkg_contents SET last_change = {stamp} WHERE table_name = ?", (laag,)
         )
         return
-    minx, miny, maxx, maxy = (float(v) for v in geometries.total_bounds)
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
     connection.execute(
         f"UPDATE gpkg_contents SET last_change = {stamp}, "
         "min_x = min(coalesce(min_x, ?), ?), min_y = min(coalesce(min_y, ?), ?), "
@@ -156,15 +166,15 @@ def _check_versie(
     laag: str,
     ident: str,
     versie: int,
-    stored: gpd.GeoDataFrame,
-    wanted: gpd.GeoDataFrame | None,
+    stored: dict[str, object] | None,
+    wanted: dict[str, object] | None,
     changes: dict[str, object],
 ) -> None:
-    if len(stored) and int(stored["versie"].iloc[0]) == int(versie):
+    if stored is not None and int(stored["versie"]) == int(versie):  # type: ignore[call-overload]
         return
-    theirs = _records(stored)[0] if len(stored) else None
+    theirs = None if stored is None else _logged(stored)
     if wanted is not None:
-        mine: dict[str, object] | None = {**_records(wanted)[0], "versie": versie}
+        mine: dict[str, object] | None = {**_logged(wanted), "versie": versie}
     elif changes:
         mine = {
             k: (shapely.to_wkt(v) if hasattr(v, "geom_type") else v) for k, v in changes.items()
@@ -267,3 +277,47 @@ def _number(value: object) -> float | None:
 
 def _batch() -> str:
     return uuid.uuid4().hex
+
+
+# -- one row as a dict (the fast path of update and remove) -----------------------------------
+def _fetch(connection: sqlite3.Connection, laag: str, ident: str) -> dict[str, object] | None:
+    """One row as a record (``COLUMNS[laag]`` + ``versie``; geometry as shapely), or None."""
+    present = set(_gpkg.columns_of(connection, laag))
+    fields = [c for c in COLUMNS[laag] if c != "geometry"]
+    select = [f'"{c}"' if c in present else "NULL" for c in fields]
+    select.append("versie" if "versie" in present else "1")
+    select.append(f'"{_geometry_column(connection, laag)}"')
+    row = connection.execute(
+        f'SELECT {", ".join(select)} FROM "{laag}" WHERE id = ? ORDER BY fid LIMIT 1', (ident,)
+    ).fetchone()
+    if row is None:
+        return None
+    record: dict[str, object] = {}
+    for column, value in zip(fields, row[: len(fields)], strict=True):
+        record[column] = _number(value) if column in NUMERIC else _text(value)
+    record["geometry"] = _gpkg.decode([row[-1]])[0]
+    record["versie"] = int(row[-2])
+    return record
+
+
+def _changed(record: dict[str, object], changes: dict[str, object]) -> dict[str, object]:
+    """The record with the changes applied (numbers as float, text as str, empty as None)."""
+    out = dict(record)
+    for column, value in changes.items():
+        if column == "geometry":
+            out[column] = value
+        elif column in NUMERIC:
+            out[column] = _number(value)
+        else:
+            out[column] = _text(value)
+    return out
+
+
+def _logged(record: dict[str, object]) -> dict[str, object]:
+    """A record as the history keeps it (geometry as WKT to the millimetre)."""
+    out = {k: v for k, v in record.items() if k != "geometry"}
+    geometry = record.get("geometry")
+    out["geometry"] = (
+        None if geometry is None else shapely.to_wkt(geometry, rounding_precision=3)  # type: ignore[arg-type]
+    )
+    return {k: out[k] for k in record}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 
@@ -28,18 +28,16 @@ _SELECT = "SELECT naam, rol, organisatie, email FROM gebruikers"
 class PostgisAccounts:
     """The account methods of :class:`~geo.aanbod.register_pg.PostgisRegister`."""
 
-    @property
-    def exists(self) -> bool:
-        """True when the register's schema is there (see PostgisRegister)."""
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by PostgisRegister
 
-    def _session(self) -> contextlib.AbstractContextManager[psycopg.Connection[Any]]:
-        raise NotImplementedError
+        @property
+        def exists(self) -> bool: ...
 
-    def _change(
-        self, *, exclusive: bool = False
-    ) -> contextlib.AbstractContextManager[psycopg.Connection[Any]]:
-        raise NotImplementedError
+        def _session(self) -> contextlib.AbstractContextManager[psycopg.Connection[Any]]: ...
+
+        def _change(
+            self, *, exclusive: bool = False
+        ) -> contextlib.AbstractContextManager[psycopg.Connection[Any]]: ...
 
     def add_account(  # noqa: D102
         self,

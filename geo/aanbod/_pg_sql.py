@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from psycopg import Connection, sql
@@ -45,17 +46,19 @@ def select_layer(laag: str, *, where: str = "", lock: bool = False) -> sql.Compo
 def frame_from_rows(laag: str, rows: Sequence[Sequence[Any]]) -> gpd.GeoDataFrame:
     """A layer frame (``COLUMNS[laag]`` + ``versie``) from rows of :func:`select_layer`."""
     fields = FIELDS[laag]
-    data = pd.DataFrame([row[: len(fields)] for row in rows], columns=fields)
-    for column in fields:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (len(fields) + 2)
+    data: dict[str, pd.Series] = {}
+    for column, values in zip(fields, columns, strict=False):
         if column in NUMERIC:
-            data[column] = pd.to_numeric(data[column], errors="coerce").astype(float)
-        else:
-            data[column] = data[column].astype(object)
-    wkb = [None if row[len(fields)] is None else bytes(row[len(fields)]) for row in rows]
-    geometry = gpd.GeoSeries(shapely.from_wkb(wkb) if wkb else [], crs=RD)
-    frame = gpd.GeoDataFrame(data, geometry=geometry.values, crs=RD)
+            data[column] = pd.Series([np.nan if v is None else v for v in values], dtype="float64")
+        else:  # object with NaN for missing, as the GeoPackage backend gives (and no slow
+            # string inference)
+            data[column] = pd.Series([np.nan if v is None else v for v in values], dtype=object)
+    wkb = [None if v is None else bytes(v) for v in columns[len(fields)]]
+    geometry = gpd.GeoSeries(shapely.from_wkb(np.array(wkb, dtype=object)), crs=RD)
+    frame = gpd.GeoDataFrame(pd.DataFrame(data, columns=fields), geometry=geometry.values, crs=RD)
     frame = frame[COLUMNS[laag]]
-    frame["versie"] = pd.Series([int(row[-1]) for row in rows], dtype="int64")
+    frame["versie"] = np.array(columns[-1], dtype="int64")
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=RD)
 
 
@@ -115,18 +118,21 @@ def normalised_rows(laag: str, frame: gpd.GeoDataFrame) -> list[dict[str, object
     """Every row of a frame as normalised values (missing columns are ``None``)."""
     if frame.crs is not None and len(frame) and not frame.crs.equals(RD):
         frame = frame.to_crs(RD)
-    geometry = frame.geometry if "geometry" in frame.columns else None
-    out = []
-    for position in range(len(frame)):
-        values: dict[str, object] = {}
-        for column in FIELDS[laag]:
-            raw = frame[column].iloc[position] if column in frame.columns else None
-            values[column] = normalise(laag, column, raw)
-        values["geometry"] = (
-            None if geometry is None else normalise(laag, "geometry", geometry.iloc[position])
+    count = len(frame)
+    columns = {
+        column: (
+            [normalise(laag, column, v) for v in frame[column].tolist()]
+            if column in frame.columns
+            else [None] * count
         )
-        out.append(values)
-    return out
+        for column in FIELDS[laag]
+    }
+    if "geometry" in frame.columns and count:
+        columns["geometry"] = [normalise(laag, "geometry", g) for g in frame.geometry.array]
+    else:
+        columns["geometry"] = [None] * count
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 def copy_rows(

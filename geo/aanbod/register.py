@@ -34,6 +34,17 @@ logger = logging.getLogger(__name__)
 
 REGISTER_FILE = "register.gpkg"
 HISTORY_COLUMNS = ["wanneer", "wie", "actie", "laag", "id", "oud", "nieuw", "batch", "herstelt"]
+"""Columns of the history, one row per changed row (all text).
+
+``wanneer`` ISO time; ``wie`` the account or name; ``actie`` ``toegevoegd``, ``gewijzigd``,
+``verwijderd`` or ``ongedaan: <actie>``; ``laag`` and ``id`` the row; ``oud`` / ``nieuw``
+the record before / after as JSON (``COLUMNS[laag]`` plus ``versie``, geometry as WKT to the
+millimetre; ``""`` when there is none: ``oud`` of an addition, ``nieuw`` of a removal, also
+for undo events); ``batch`` one id per change (a whole import is one batch); ``herstelt``
+the batch an undo event undoes. Replaying ``nieuw`` (or removing on ``""``) in order
+rebuilds every layer. ``laag = "wor_deelnemers"`` rows record participant counts
+(``nieuw = {"rijen": n}``).
+"""
 ID_PREFIX = {
     "activiteiten": "act",
     "lief_en_leed": "lel",

@@ -24,17 +24,19 @@ from geo.aanbod import _gpkg
 from geo.aanbod._gpkg_rows import (
     ACCOUNT_FIELDS,
     _account_row,
-    _apply,
     _batch,
+    _changed,
     _check_versie,
     _credentials,
     _empty,
+    _fetch,
     _history,
     _insert,
     _log,
+    _logged,
     _number,
-    _rewrite,
     _select,
+    _store,
     _text,
     _undo_event,
     _unknown_account,
@@ -188,19 +190,20 @@ class GeoPackageRegister(AanbodRegister):
         _check_layer(laag)
         check_fields(laag, changes)
         with self._writing() as connection:
-            stored = _select(connection, laag, ident=ident)
-            wanted = _apply(stored, changes, laag) if len(stored) else None
+            old = _fetch(connection, laag, ident)
+            wanted = None if old is None else _changed(old, changes)
             if versie is not None:
-                _check_versie(laag, ident, versie, stored, wanted, changes)
-            if wanted is None:
+                _check_versie(laag, ident, versie, old, wanted, changes)
+            if old is None or wanted is None:
                 raise missing_row(laag, ident)
-            old, new = _records(stored)[0], _records(wanted)[0]
-            check_change(user, laag, old, new)
+            check_change(user, laag, _logged(old), _logged(wanted))
             wanted["versie"] = int(old["versie"]) + 1  # type: ignore[call-overload]
-            _rewrite(connection, laag, ident, wanted)
-            new["versie"] = int(wanted["versie"].iloc[0])
-            _log(connection, [_event(_now(), user, "gewijzigd", laag, ident, old, new, _batch())])
-        return int(new["versie"])  # type: ignore[call-overload]
+            _store(connection, laag, ident, wanted)
+            event = _event(
+                _now(), user, "gewijzigd", laag, ident, _logged(old), _logged(wanted), _batch()
+            )
+            _log(connection, [event])
+        return int(wanted["versie"])  # type: ignore[call-overload]
 
     def remove(  # noqa: D102
         self,
@@ -212,12 +215,12 @@ class GeoPackageRegister(AanbodRegister):
     ) -> None:
         _check_layer(laag)
         with self._writing() as connection:
-            stored = _select(connection, laag, ident=ident)
+            stored = _fetch(connection, laag, ident)
             if versie is not None:
                 _check_versie(laag, ident, versie, stored, None, {})
-            if not len(stored):
+            if stored is None:
                 raise missing_row(laag, ident)
-            old = _records(stored)[0]
+            old = _logged(stored)
             check_change(user, laag, old, None)
             connection.execute(f'DELETE FROM "{laag}" WHERE id = ?', (ident,))
             _log(connection, [_event(_now(), user, "verwijderd", laag, ident, old, None, _batch())])

@@ -98,6 +98,18 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
     def location(self) -> str:  # noqa: D102
         return "postgresql://" + describe_url(self.url)
 
+    def stamp(self) -> str:
+        """A token that changes with every committed change (for caches keyed on the register).
+
+        A folder's file stamp does not see changes on the server; the app can add this to its
+        cache keys. Cheap: the newest history sequence number (every change writes history).
+        """
+        if not self.exists:
+            return "leeg"
+        with self._session() as conn:
+            row = conn.execute("SELECT coalesce(max(seq), 0), count(*) FROM history").fetchone()
+        return "leeg" if row is None else f"{row[0]}-{row[1]}"
+
     def close(self) -> None:
         """Close the connection (a later call opens a new one)."""
         with self._lock:
@@ -246,7 +258,7 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
 
     def undo(self, *, user: str | Account | None = None) -> str:  # noqa: D102
         if not self.exists:
-            raise DataError("er is niets om ongedaan te maken.")
+            raise DataError("er is geen wijziging om ongedaan te maken.")
         with self._change(exclusive=True) as conn:
             history = _history(conn)
             batch = choose_undo(history, user)
