@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import tempfile
 from pathlib import Path
 
@@ -10,7 +9,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import current, demo_banner, editor, md, password
+from app_pages._common import current, demo_banner, md
+from app_pages._login import login_panel
 from geo.errors import DataError
 from geo.monitoring.export import monitoring_xlsx
 from geo.monitoring.notes import note_area
@@ -170,24 +170,10 @@ st.download_button(
 # -- entry and import (editors) ---------------------------------------------------------------
 st.divider()
 st.subheader("Metingen en notities invoeren", anchor=False)
-user = editor()
-if user is None:
-    secret = password()
-    if not secret:
-        st.info(
-            "Invoeren is uitgeschakeld: er is geen wachtwoord ingesteld (`[wijkkompas] "
-            "wachtwoord` in de secrets of `WIJKKOMPAS_WACHTWOORD`)."
-        )
-        st.stop()
-    with st.form("mon_login"):
-        typed = st.text_input("Wachtwoord om metingen in te voeren", type="password")
-        if st.form_submit_button("Inloggen"):
-            if hmac.compare_digest(typed.encode(), secret.encode()):
-                st.session_state["editor"] = "redactie"
-                st.rerun()
-            st.error("Onjuist wachtwoord.")
+signed_in = login_panel(store.register)  # the register's accounts, OpenID or laptop mode
+if signed_in is None:
     st.stop()
-st.caption(f"Ingelogd als {md(user)}.")
+user = signed_in.actor
 if st.session_state.get("mon_melding"):
     st.success(st.session_state.pop("mon_melding"))
 

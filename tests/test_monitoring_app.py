@@ -44,7 +44,7 @@ def test_view_without_login(demo_copy: Path, monkeypatch: pytest.MonkeyPatch):
     assert any("DEMO" in c.value for c in at.caption)
     # no entry form without login, only the password box
     labels = [t.label for t in at.text_input]
-    assert "Waarde" not in labels and "Wachtwoord om metingen in te voeren" in labels
+    assert "Waarde" not in labels and "Wachtwoord om aanbod te wijzigen" in labels
     assert not any(b.label == "Opslaan" for b in at.button)
     # reach per 1,000 lonely residents per wijk: a table with every demo wijk
     table = next(d.value for d in at.dataframe if "Per 1.000 eenzamen" in d.value.columns)
@@ -94,3 +94,24 @@ def test_page_on_utrecht(utrecht_copy: Path):
     assert "### 48,9 %" in text and "nu 47 % landelijk, 2020" in text
     assert ":red-badge[✖ achteruitgang]" in text
     assert "### 2.280 aantal" in text  # the plan's "Tot nog toe": 2,280 signaleringskaarten
+
+
+def test_entry_with_a_register_account(demo_copy: Path):
+    from geo.aanbod.backends import open_register
+
+    open_register(demo_copy, database_url="").add_account(
+        "anna", rol="redacteur", organisatie="DOCK", password="lang-geheim-1"
+    )
+    at = app(demo_copy, "monitoring")
+    at.text_input(key="login_naam").input("anna")
+    at.text_input(key="login_wachtwoord").input("lang-geheim-1")
+    next(b for b in at.button if b.label == "Inloggen met account").click().run()
+    no_errors(at)
+    at.selectbox(key="mon_indicator").set_value("trainingen")
+    at.text_input(key="mon_periode").input("2026H1")
+    at.text_input(key="mon_waarde").input("3")
+    next(b for b in at.button if b.label == "Opslaan").click().run()
+    no_errors(at)
+    stored = open_monitoring(demo_copy, database_url="").measurements(indicator="trainingen")
+    row = stored[stored["periode"] == "2026H1"].iloc[0]
+    assert (row["waarde"], row["ingevoerd_door"]) == (3.0, "anna")

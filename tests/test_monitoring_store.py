@@ -149,3 +149,43 @@ def test_postgis_schema_has_the_monitoring_migration(pg_url, tmp_path):
         assert schema_version(conn) == known_version() == 3
         name = conn.execute("SELECT naam FROM schema_versie WHERE versie = 3").fetchone()[0]
     assert name == "monitoring"
+
+
+def _add_many(spec: tuple[str, int]) -> None:
+    folder, worker = spec
+    store = open_monitoring(folder, database_url="")
+    for number in range(15):
+        store.add_measurements(
+            rows(("lezingen", f"{2000 + worker * 20 + number}", "", number)), user=f"w{worker}"
+        )
+
+
+def test_gpkg_several_processes_at_once(tmp_path):
+    import multiprocessing
+
+    open_monitoring(tmp_path, database_url="").add_note("BU1", "start", user="ann")
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        pool.map(_add_many, [(str(tmp_path), worker) for worker in range(4)])
+    store = open_monitoring(tmp_path, database_url="")
+    stored = store.measurements()
+    assert len(stored) == 60 and stored["id"].is_unique
+    history = store.history()
+    assert len(history) == 61 and history["volgnummer"].tolist() == list(range(1, 62))
+
+
+def test_gpkg_locked_file_is_a_dutch_error(tmp_path, monkeypatch):
+    from geo.aanbod import _gpkg
+
+    store = open_monitoring(tmp_path, database_url="")
+    store.add_note("BU1", "start", user="ann")
+    monkeypatch.setattr(_gpkg, "BUSY_TIMEOUT_S", 0.2)
+    blocker = sqlite3.connect(tmp_path / "aanbod" / "register.gpkg", isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(DataError, match="bezet"):
+            store.add_note("BU1", "tweede", user="bob")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert store.notes()["tekst"].tolist() == ["start"]

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from geo.aanbod.accounts import Account, actor_name
+from geo.aanbod.register import AanbodRegister
 from geo.errors import DataError
 
 logger = logging.getLogger(__name__)
@@ -74,9 +75,18 @@ class Cursor(Protocol):
 
 
 class MonitoringStore(ABC):
-    """Measurements and notes of one data folder (or server), with history and undo."""
+    """Measurements and notes of one data folder (or server), with history and undo.
+
+    Attributes
+    ----------
+    location
+        Where the tables are (the GeoPackage file, or the server without password).
+    register
+        The aanbod register in the same storage (its accounts log editors in).
+    """
 
     location: str
+    register: AanbodRegister
 
     # -- backend ---------------------------------------------------------------------------
     @abstractmethod

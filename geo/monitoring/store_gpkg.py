@@ -44,6 +44,8 @@ class _SqliteCursor:
 class GeoPackageMonitoringStore(MonitoringStore):
     """Monitoring tables in the data folder's GeoPackage register."""
 
+    register: GeoPackageRegister
+
     def __init__(
         self, register: GeoPackageRegister, *, data_dir: str | Path, areas: Any = None
     ) -> None:
@@ -70,9 +72,11 @@ class GeoPackageMonitoringStore(MonitoringStore):
                 _ensure_tables(connection)
             yield _SqliteCursor(connection)
             connection.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):  # locked too long, damaged file
+                raise self.register._unreadable(exc) from exc
             raise
         finally:
             connection.close()
