@@ -201,6 +201,32 @@ def undo_command(data: DataOpt = None, gebruiker: GebruikerOpt = None) -> None:
     typer.echo(open_monitoring(resolve_data_dir(data)).undo(user=_actor(gebruiker)))
 
 
+@monitoring_app.command("kopieer")
+def copy_command(
+    naar: Annotated[str, typer.Option("--naar", help="postgresql://... of een datamap.")],
+    van: Annotated[
+        str | None, typer.Option("--van", help="postgresql://... of een datamap (standaard data/).")
+    ] = None,
+) -> None:
+    """Kopieer metingen en notities (met geschiedenis) naar een lege opslag, na 'aanbod kopieer'."""
+    from geo.model.dataset import resolve_data_dir
+    from geo.monitoring.copy import copy_monitoring
+    from geo.monitoring.store import open_monitoring
+
+    def store_of(where: str | None) -> MonitoringStore:
+        if where is not None and where.startswith(("postgresql://", "postgres://")):
+            return open_monitoring(resolve_data_dir(None), database_url=where)
+        return open_monitoring(resolve_data_dir(where), database_url="")
+
+    target = store_of(naar)
+    counts = copy_monitoring(store_of(van), target)
+    typer.echo(
+        f"Gekopieerd naar {target.location}: {counts['monitoring_metingen']} meting(en), "
+        f"{counts['gebied_notities']} notitie(s), {counts['monitoring_historie']} "
+        "geschiedenisregel(s)."
+    )
+
+
 @notitie_app.command("toevoegen")
 def note_add_command(
     gebied: Annotated[str, typer.Option("--gebied", help="Wijk-/buurtcode of aandachtsgebied.")],

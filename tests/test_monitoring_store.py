@@ -189,3 +189,24 @@ def test_gpkg_locked_file_is_a_dutch_error(tmp_path, monkeypatch):
         blocker.execute("ROLLBACK")
         blocker.close()
     assert store.notes()["tekst"].tolist() == ["start"]
+
+
+@pytest.mark.postgres
+def test_copy_gpkg_to_postgis_and_back(tmp_path, pg_url):
+    from geo.monitoring.copy import copy_monitoring
+
+    source = open_monitoring(tmp_path / "a", database_url="")
+    source.add_measurements(rows(("lezingen", "2024", "", 7)), user="ann")
+    source.add_note("WK034403", "Bankje mist.", user="bob")
+    server = open_monitoring(tmp_path / "a", database_url=pg_url)
+    counts = copy_monitoring(source, server)
+    assert (counts["monitoring_metingen"], counts["gebied_notities"]) == (1, 1)
+    assert server.measurements()["id"].tolist() == ["met-000001"]
+    assert server.history()["wie"].tolist() == ["ann", "bob"]
+    with pytest.raises(DataError, match="al monitoringgegevens"):
+        copy_monitoring(source, server)
+    back = open_monitoring(tmp_path / "b", database_url="")
+    copy_monitoring(server, back)
+    assert back.notes()["tekst"].tolist() == ["Bankje mist."]
+    assert back.add_note("BU1", "Nog een.", user="ann") == "not-000002"  # counters kept
+    assert back.undo().startswith("1 notitie(s)")
