@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +53,7 @@ def cached_dataset(folder: str, gemeente: str | None, stamp: str) -> Dataset:
 @st.cache_resource(show_spinner="Aanbod laden…", max_entries=4)
 def cached_aanbod(folder: str, gemeente: str | None, stamp: str) -> Aanbod:
     """The aanbod of a folder: its register, or the partner files read-only."""
-    dataset = cached_dataset(folder, gemeente, stamp)
+    dataset = cached_dataset(folder, gemeente, _files_only(stamp))
     return load_aanbod(folder, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
 
 
@@ -61,7 +62,7 @@ def cached_analysis(
     folder: str, gemeente: str | None, stamp: str, group: str, year: int | None
 ) -> GapResult:
     """The gap analysis of a focus group (cached on folder, its files and the parameters)."""
-    dataset = cached_dataset(folder, gemeente, stamp)
+    dataset = cached_dataset(folder, gemeente, _files_only(stamp))
     aanbod = cached_aanbod(folder, gemeente, stamp)
     return analyse(dataset, aanbod.layers, group=group, settings=AnalysisSettings(year=year))
 
@@ -81,7 +82,7 @@ def cached_bundle(
 
     Choosing layers or a format on the Export page reruns it; the bundle is not rebuilt.
     """
-    dataset = cached_dataset(folder, gemeente, stamp)
+    dataset = cached_dataset(folder, gemeente, _files_only(stamp))
     aanbod = cached_aanbod(folder, gemeente, stamp)
     results = [cached_analysis(folder, gemeente, stamp, g, year) for g in groups]
     bundle = collect_layers(dataset, aanbod, results, indicator=indicator, age=age, year=year)
@@ -111,8 +112,8 @@ def current() -> tuple[Dataset, Aanbod, dict[str, object]]:
     choice = state()
     folder = str(choice["folder"])
     try:
-        stamp = folder_stamp(folder)
-        dataset = cached_dataset(folder, choice["gemeente"], stamp)
+        stamp = folder_stamp(folder) + _server_stamp()
+        dataset = cached_dataset(folder, choice["gemeente"], _files_only(stamp))
         aanbod = cached_aanbod(folder, choice["gemeente"], stamp)
     except DataError as exc:
         st.error(f"De gegevens konden niet worden geladen. {exc}")
@@ -124,6 +125,18 @@ def current() -> tuple[Dataset, Aanbod, dict[str, object]]:
     if choice["year"] not in dataset.years:
         choice["year"] = dataset.years[-1] if dataset.years else None
     return dataset, aanbod, choice
+
+
+def _server_stamp() -> str:
+    """With a server register other people's changes do not touch the folder: reread every 30 s."""
+    from geo.aanbod.backends import database_url
+
+    return "" if database_url() is None else f"-db{int(time.time() // 30)}"
+
+
+def _files_only(stamp: str) -> str:
+    """The folder part of a stamp (the dataset does not change with the server register)."""
+    return stamp.split("-db")[0]
 
 
 def analysis(choice: dict[str, object], group: str | None = None) -> GapResult:

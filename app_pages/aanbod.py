@@ -14,6 +14,7 @@ from app_pages._aanbod_edit import HEADINGS, accounts_panel, edit_rows, undo_but
 from app_pages._common import clear_caches, code, current, demo_banner, md
 from app_pages._login import login_panel
 from geo.aanbod import import_file, open_register
+from geo.aanbod.accounts import with_organisatie
 from geo.aanbod.backends import database_url
 from geo.aanbod.partners import adopt_partner_files
 from geo.aanbod.schema import DOELGROEPEN, LAYER_LABELS, LAYERS, SOORTEN
@@ -143,7 +144,10 @@ if upload is not None:
                     folder, register, areas=dataset.areas, user=editor.actor
                 )
                 ids = register.add(
-                    result.laag, result.frame, user=editor.actor, wor_deelnemers=extra
+                    result.laag,
+                    with_organisatie(result.frame, editor.actor),
+                    user=editor.actor,
+                    wor_deelnemers=extra,
                 )
             except DataError as exc:
                 st.error(md(exc))

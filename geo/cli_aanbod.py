@@ -98,6 +98,9 @@ def import_command(
         return
     if adoption is not None:
         typer.echo(adoption.message)
+        for notice in adoption.notices:
+            if notice.startswith("niet gelezen"):
+                typer.echo(f"  {notice}")
         for name, report in adoption.reports.items():
             for row in report[report["status"] != "geaccepteerd"].head(5).itertuples():
                 typer.echo(f"  {name} rij {row.row}: {row.status}: {row.reason}")

@@ -14,8 +14,6 @@ from geo.aanbod import load_aanbod, open_register
 from geo.analysis.pipeline import analyse, summarise_result
 from geo.model.dataset import load_dataset
 
-pytestmark = pytest.mark.shared
-
 
 def wijkkompas(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**__import__("os").environ, "WIJKKOMPAS_DATABASE_URL": ""}
@@ -28,6 +26,7 @@ def wijkkompas(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.shared
 def test_first_import_takes_the_269_sports_locations_in(utrecht_copy: Path, tmp_path: Path):
     dataset = load_dataset(utrecht_copy)
     before = load_aanbod(utrecht_copy, areas=dataset.areas)
@@ -41,6 +40,9 @@ def test_first_import_takes_the_269_sports_locations_in(utrecht_copy: Path, tmp_
         "naam;soort;organisatie;x;y\nComputercursus;training;Bibliotheek;136900;455900\n",
         encoding="utf-8",
     )
+    dry = wijkkompas("aanbod", "import", str(new), "--data", str(utrecht_copy), "--dry-run")
+    assert dry.returncode == 0 and "Niets opgeslagen" in dry.stdout
+    assert not (utrecht_copy / "aanbod" / "register.gpkg").exists()
     done = wijkkompas("aanbod", "import", str(new), "--data", str(utrecht_copy), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
@@ -83,6 +85,7 @@ def test_first_import_takes_the_269_sports_locations_in(utrecht_copy: Path, tmp_
     assert register.undo() == "269 rij(en) toegevoegd aan activiteiten ongedaan gemaakt"
 
 
+@pytest.mark.shared
 def test_first_account_also_takes_partner_files_in(utrecht_copy: Path):
     made = subprocess.run(
         [
@@ -95,3 +98,31 @@ def test_first_account_also_takes_partner_files_in(utrecht_copy: Path):
     assert made.returncode == 0, made.stderr
     assert "269 rij(en) uit 2 partnerbestand(en)" in made.stdout
     assert len(open_register(utrecht_copy, database_url="").list("activiteiten")) == 269
+
+
+def test_partner_files_of_every_layer_are_one_undoable_change(demo_copy: Path):
+    from geo.aanbod.backends import register_path
+    from geo.aanbod.partners import adopt_partner_files
+
+    register_path(demo_copy).unlink()  # the demo folder with only its partner files
+    dataset = load_dataset(demo_copy)
+    shown = load_aanbod(demo_copy, areas=dataset.areas)
+    assert shown.read_only
+    register = open_register(demo_copy, database_url="")
+    adoption = adopt_partner_files(demo_copy, register, areas=dataset.areas, user="anna")
+    assert adoption is not None
+    expected = {laag: len(frame) for laag, frame in shown.layers.items() if len(frame)}
+    assert adoption.counts == expected and len(expected) == 5
+    unread = [n for n in adoption.notices if n.startswith("niet gelezen")]
+    assert len(adoption.reports) + len(unread) == 8  # every partner file: a report or why not
+    stored = load_aanbod(demo_copy, areas=dataset.areas)
+    assert not stored.read_only
+    assert {laag: len(frame) for laag, frame in stored.layers.items() if len(frame)} == expected
+    assert stored.wor_deelnemers["deelnemers"].sum() == shown.wor_deelnemers["deelnemers"].sum()
+    history = register.history()
+    assert history["batch"].nunique() == 1
+    assert set(history["wie"]) == {"anna (partnerbestanden overgenomen)"}
+    assert adopt_partner_files(demo_copy, register, areas=dataset.areas) is None  # only once
+    assert register.undo().startswith(f"{sum(expected.values())} rij(en) toegevoegd aan")
+    assert all(register.list(laag).empty for laag in expected)
+    assert register.wor_deelnemers().empty

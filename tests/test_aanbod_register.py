@@ -225,3 +225,14 @@ def test_whole_file_rewrite_reference_still_works(demo_copy: Path):
     old.update("activiteiten", ident, {"naam": "herschreven"}, user="bench")
     fresh = GeoPackageRegister(register_path(demo_copy))
     assert fresh.list("activiteiten").set_index("id").loc[ident, "naam"] == "herschreven"
+
+
+def test_damaged_register_is_a_dutch_message_not_a_traceback(demo_copy: Path):
+    gpkg = register_path(demo_copy)
+    gpkg.write_bytes(b"dit is geen GeoPackage" * 100)
+    listed = wijkkompas("aanbod", "list", "--data", str(demo_copy))
+    assert listed.returncode == 2 and "Traceback" not in listed.stderr
+    assert "geen leesbaar GeoPackage" in listed.stderr and "register.gpkg" in listed.stderr
+    with pytest.raises(DataError, match="niets gewijzigd"):
+        GeoPackageRegister(gpkg).update("activiteiten", "act-000001", {"naam": "x"})
+    assert gpkg.read_bytes() == b"dit is geen GeoPackage" * 100

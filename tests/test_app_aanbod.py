@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.aanbod import open_register
+from tests.conftest import REPO
 from tests.test_app_pages import app, no_errors, texts
 
 
@@ -102,3 +103,27 @@ def test_conflict_shows_both_versions_and_lets_the_user_choose(
     else:
         assert (stored["naam"], stored["versie"]) == ("Naam van Bob", 2)
         assert "opgeslagen versie is gehouden" in at.success[0].value
+
+
+@pytest.mark.parametrize(
+    ("email", "expected"),
+    [
+        ("Anna@Dock.nl", "Ingelogd als anna-oidc (redacteur, DOCK) via uw organisatie-account."),
+        ("onbekend@elders.nl", "geen account met dit e-mailadres"),
+    ],
+)
+def test_openid_login_maps_the_email_to_an_account(
+    demo_with_accounts: Path, email: str, expected: str
+):
+    open_register(demo_with_accounts).add_account(
+        "anna-oidc", rol="redacteur", organisatie="DOCK", email="anna@dock.nl"
+    )
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    at.session_state["folder"] = str(demo_with_accounts)
+    at.user = {"is_logged_in": True, "email": email, "name": "Anna"}
+    at.switch_page("app_pages/aanbod.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert expected in texts(at)
+    known = email.lower() == "anna@dock.nl"
+    assert any(b.label == "Rij opslaan" for b in at.button) is known

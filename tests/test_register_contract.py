@@ -111,6 +111,19 @@ def test_import_with_participants_is_one_undoable_change(register: RegisterFacto
     assert reg.list("welzijn_op_recept").empty and reg.wor_deelnemers().empty
 
 
+def test_add_layers_stores_several_layers(register: RegisterFactory):
+    reg = register()
+    straat = gpd.GeoDataFrame(
+        {"straat": ["Rozenlaan"], "potjes": [3]},
+        geometry=[shapely.Point(150_500, 460_500)],
+        crs="EPSG:28992",
+    )
+    ids = reg.add_layers({"activiteiten": activities("A", "B"), "lief_en_leed": straat}, user="a")
+    assert ids == {"activiteiten": ["act-000001", "act-000002"], "lief_en_leed": ["lel-000001"]}
+    assert reg.list("lief_en_leed")["potjes"].tolist() == [3.0]
+    assert sorted(reg.history()["id"]) == ["act-000001", "act-000002", "lel-000001"]
+
+
 def test_bad_changes_are_refused(register: RegisterFactory):
     reg = register()
     (ident,) = reg.add("activiteiten", activities("Inloop"))

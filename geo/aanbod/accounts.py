@@ -21,6 +21,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import pandas as pd
 
 from geo.errors import DataError, LoginError, PermissionDeniedError
 
@@ -47,6 +50,7 @@ ACCOUNT_COLUMNS = [
 """Columns of the accounts table in every backend (``gebruikers``)."""
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+F = TypeVar("F", bound=pd.DataFrame)
 _NAME = re.compile(r"^[\w.@-]{1,64}$")
 
 
@@ -279,6 +283,19 @@ def check_change(
                 f"{ident} in {laag} niet wijzigen: die hoort bij {shown}.".replace("  ", " "),
                 hint="vraag een beheerder, of iemand van die organisatie.",
             )
+
+
+def with_organisatie(frame: F, account: str | Account | None) -> F:
+    """New rows of a redacteur: an empty ``organisatie`` becomes theirs (a copy; others stay).
+
+    Rows of another organisation are left as they are, so :func:`check_change` refuses them.
+    """
+    if not isinstance(account, Account) or account.is_beheerder or "organisatie" not in frame:
+        return frame
+    out = frame.copy()
+    empty = out["organisatie"].isna() | (out["organisatie"].astype(str).str.strip() == "")
+    out.loc[empty, "organisatie"] = account.organisatie
+    return out
 
 
 def _same_org(value: object, organisatie: str | None) -> bool:

@@ -4,7 +4,8 @@ A data folder may hold only partner files in ``aanbod/`` (as the real Utrecht da
 sports locations). They are shown read-only until the first change creates the register;
 from then on only the register is read. So, just before that first change,
 :func:`adopt_partner_files` imports the folder's partner files into the new register — with
-their validation reports, one undoable change per layer — and says so.
+their validation reports, as one undoable change (where the backend can: the GeoPackage)
+— and says so.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class Adoption:
         return (
             f"Nieuw register: {self.rows} rij(en) uit {len(self.reports)} partnerbestand(en) "
             f"in de map zijn overgenomen ({per_file}), zodat ze zichtbaar blijven in de lijst, "
-            "de kaart en de hiaten. Ongedaan maken kan per laag met 'wijkkompas aanbod undo'."
+            "de kaart en de hiaten. Ongedaan maken kan met 'wijkkompas aanbod undo'."
         )
 
 
@@ -99,12 +100,11 @@ def adopt_partner_files(
         return None
     adoption = Adoption(reports=dict(aanbod.reports), notices=list(aanbod.notices))
     who = f"{actor_name(user)} (partnerbestanden overgenomen)"
-    for laag in LAYERS:
-        frame = aanbod.layers[laag]
-        extra = aanbod.wor_deelnemers if laag == "welzijn_op_recept" else None
-        if len(frame) or (extra is not None and len(extra)):
-            ids = register.add(laag, frame.drop(columns="id"), user=who, wor_deelnemers=extra)
-            adoption.counts[laag] = len(ids)
+    frames = {
+        laag: aanbod.layers[laag].drop(columns="id") for laag in LAYERS if len(aanbod.layers[laag])
+    }
+    stored = register.add_layers(frames, user=who, wor_deelnemers=aanbod.wor_deelnemers)
+    adoption.counts = {laag: len(ids) for laag, ids in stored.items() if ids}
     if not adoption.rows:
         return None
     logger.info("register aangemaakt met partnerbestanden: %s", adoption.counts)

@@ -1,12 +1,10 @@
-"""The aanbod register: one GeoPackage per dataset with every layer and a history of changes.
+"""The aanbod register interface, and the helpers every backend shares.
 
-Writes are atomic: the whole register is written to a temporary file in the same folder,
-flushed to disk and renamed over the old one, so a crash or an exception mid-write leaves the
-previous register untouched and readable. Every change is recorded (when, by whom, what, the
-old values) and the last change can be undone.
-
-The register sits behind :class:`AanbodRegister` so that a server database can back it later
-(several partners editing at once) without changing its callers.
+:class:`AanbodRegister` is what Wijkkompas needs from a store of aanbod: every layer, a
+history of changes (when, by whom, what, the old values), undo, a ``versie`` per row, and
+accounts. Backends: :class:`~geo.aanbod.register_gpkg.GeoPackageRegister` (a file per data
+folder) and ``geo.aanbod.register_pg.PostgisRegister`` (a server);
+:func:`~geo.aanbod.backends.open_register` chooses. Every change is one transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ import builtins
 import json
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -122,6 +120,28 @@ class AanbodRegister(ABC):
         PermissionDeniedError
             A redacteur adding a row for another organisation (nothing stored).
         """
+
+    def add_layers(
+        self,
+        frames: Mapping[str, gpd.GeoDataFrame],
+        *,
+        user: str | Account | None = None,
+        wor_deelnemers: pd.DataFrame | None = None,
+    ) -> dict[str, builtins.list[str]]:
+        """Store new rows of several layers; returns the new ids per layer.
+
+        Backends that can (the GeoPackage) make this one transaction and one undoable change;
+        this default stores one change per layer. ``wor_deelnemers`` go with
+        ``welzijn_op_recept``.
+        """
+        out: dict[str, builtins.list[str]] = {}
+        layers = dict(frames)
+        if wor_deelnemers is not None and len(wor_deelnemers):
+            layers.setdefault("welzijn_op_recept", empty_layer("welzijn_op_recept"))
+        for laag, frame in layers.items():
+            extra = wor_deelnemers if laag == "welzijn_op_recept" else None
+            out[laag] = self.add(laag, frame, user=user, wor_deelnemers=extra)
+        return out
 
     @abstractmethod
     def update(
@@ -331,7 +351,8 @@ def _describe(events: pd.DataFrame) -> str:
         "verwijderd": "verwijderd uit",
         "gewijzigd": "gewijzigd in",
     }.get(str(first["actie"]), str(first["actie"]))
-    return f"{count} rij(en) {verb} {first['laag']}"
+    layers = [str(laag) for laag in dict.fromkeys(events["laag"]) if laag != "wor_deelnemers"]
+    return f"{count} rij(en) {verb} {', '.join(layers) or first['laag']}"
 
 
 def _now() -> str:

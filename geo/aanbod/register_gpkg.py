@@ -13,7 +13,7 @@ import builtins
 import logging
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -131,52 +131,55 @@ class GeoPackageRegister(AanbodRegister):
         user: str | Account | None = None,
         wor_deelnemers: pd.DataFrame | None = None,
     ) -> builtins.list[str]:
-        _check_layer(laag)
-        extra = wor_deelnemers if wor_deelnemers is not None and len(wor_deelnemers) else None
-        if frame.empty and extra is None:
-            return []
-        rows = frame.reset_index(drop=True).copy()
-        for column in COLUMNS[laag]:
-            if column not in rows.columns:
-                rows[column] = None
-        for record in _records(rows[COLUMNS[laag]]):
-            check_change(user, laag, None, record)
+        return self._add({laag: (frame, wor_deelnemers)}, user=user).get(laag, [])
+
+    def add_layers(
+        self,
+        frames: Mapping[str, gpd.GeoDataFrame],
+        *,
+        user: str | Account | None = None,
+        wor_deelnemers: pd.DataFrame | None = None,
+    ) -> dict[str, builtins.list[str]]:
+        """Store new rows of several layers in one transaction: one undoable change."""
+        parts: dict[str, tuple[gpd.GeoDataFrame, pd.DataFrame | None]] = {
+            laag: (frame, None) for laag, frame in frames.items()
+        }
+        if wor_deelnemers is not None and len(wor_deelnemers):
+            frame = parts.get("welzijn_op_recept", (_empty("welzijn_op_recept"), None))[0]
+            parts["welzijn_op_recept"] = (frame, wor_deelnemers)
+        return self._add(parts, user=user)
+
+    def _add(
+        self,
+        parts: Mapping[str, tuple[gpd.GeoDataFrame, pd.DataFrame | None]],
+        *,
+        user: str | Account | None,
+    ) -> dict[str, builtins.list[str]]:
+        prepared = {}
+        for laag, (frame, wor) in parts.items():
+            _check_layer(laag)
+            extra = wor if wor is not None and len(wor) else None
+            if frame.empty and extra is None:
+                continue
+            rows = frame.reset_index(drop=True).copy()
+            for column in COLUMNS[laag]:
+                if column not in rows.columns:
+                    rows[column] = None
+            for record in _records(rows[COLUMNS[laag]]):
+                check_change(user, laag, None, record)
+            prepared[laag] = (rows, extra)
+        if not prepared:
+            return {}
         batch, when = uuid.uuid4().hex, _now()
+        out: dict[str, builtins.list[str]] = {}
         with self._writing(create=True) as connection:
-            key = f"teller_{laag}"
-            start = max(
-                int(_gpkg.get_meta(connection, key) or 0),
-                _gpkg.highest_id_in_layer(connection, laag),
-            )
-            ids = [f"{ID_PREFIX[laag]}-{n:06d}" for n in range(start + 1, start + 1 + len(rows))]
-            rows["id"] = ids
-            rows["versie"] = 1
-            _insert(connection, laag, rows)
-            _gpkg.set_meta(connection, {key: start + len(rows)})
-            events = [
-                _event(when, user, "toegevoegd", laag, record["id"], None, record, batch)
-                for record in _records(rows[[*COLUMNS[laag], "versie"]])
-            ]
-            if extra is not None:
-                wor = extra[WOR_DEELNEMERS_COLUMNS]
-                connection.executemany(
-                    "INSERT INTO wor_deelnemers (wijk_code, jaar, deelnemers, bron, batch) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (_text(r.wijk_code), _number(r.jaar), _number(r.deelnemers), _text(r.bron))
-                        + (batch,)
-                        for r in wor.itertuples(index=False)
-                    ],
-                )
-                events.append(
-                    _event(
-                        when, user, "toegevoegd", "wor_deelnemers", "", None,
-                        {"rijen": len(wor)}, batch,
-                    )
-                )  # fmt: skip
+            events: builtins.list[dict[str, object]] = []
+            for laag, (rows, extra) in prepared.items():
+                out[laag] = _add_rows(connection, laag, rows, extra, user, batch, when, events)
             _log(connection, events)
-        logger.info("register: %d rij(en) toegevoegd aan %s", len(rows), laag)
-        return ids
+        for laag, ids in out.items():
+            logger.info("register: %d rij(en) toegevoegd aan %s", len(ids), laag)
+        return out
 
     def update(  # noqa: D102
         self,
@@ -334,6 +337,8 @@ class GeoPackageRegister(AanbodRegister):
         try:
             connection.execute("BEGIN")
             yield connection
+        except sqlite3.DatabaseError as exc:
+            raise self._unreadable(exc) from exc
         finally:
             if connection.in_transaction:
                 connection.execute("COMMIT")
@@ -360,12 +365,29 @@ class GeoPackageRegister(AanbodRegister):
             yield connection
             self._before_commit()
             connection.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise self._unreadable(exc) from exc
             raise
         finally:
             connection.close()
+
+    def _unreadable(self, exc: sqlite3.DatabaseError) -> DataError:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return DataError(
+                f"het register is bezet: een andere wijziging duurde langer dan "
+                f"{_gpkg.BUSY_TIMEOUT_S:.0f} s; er is niets gewijzigd.",
+                file=self.path,
+                hint="probeer het zo opnieuw.",
+            )
+        return DataError(
+            f"het register is geen leesbaar GeoPackage ({exc}); er is niets gewijzigd.",
+            file=self.path,
+            hint="zet een reservekopie terug, of verplaats het bestand en importeer opnieuw "
+            "(de partnerbestanden in de map worden dan weer overgenomen).",
+        )
 
     def _before_commit(self) -> None:
         """Hook inside every write transaction, just before the commit (tests inject faults)."""
@@ -376,3 +398,44 @@ class GeoPackageRegister(AanbodRegister):
                 return None
             row = _account_row(connection, where, value)
         return None if row is None else _credentials(row)
+
+
+def _add_rows(
+    connection: sqlite3.Connection,
+    laag: str,
+    rows: gpd.GeoDataFrame,
+    extra: pd.DataFrame | None,
+    user: str | Account | None,
+    batch: str,
+    when: str,
+    events: builtins.list[dict[str, object]],
+) -> builtins.list[str]:
+    """Insert the rows of one layer with new ids (and participants); append their events."""
+    key = f"teller_{laag}"
+    start = max(
+        int(_gpkg.get_meta(connection, key) or 0), _gpkg.highest_id_in_layer(connection, laag)
+    )
+    ids = [f"{ID_PREFIX[laag]}-{n:06d}" for n in range(start + 1, start + 1 + len(rows))]
+    rows["id"] = ids
+    rows["versie"] = 1
+    if len(rows):
+        _insert(connection, laag, rows)
+        _gpkg.set_meta(connection, {key: start + len(rows)})
+    events.extend(
+        _event(when, user, "toegevoegd", laag, record["id"], None, record, batch)
+        for record in _records(rows[[*COLUMNS[laag], "versie"]])
+    )
+    if extra is not None:
+        wor = extra[WOR_DEELNEMERS_COLUMNS]
+        connection.executemany(
+            "INSERT INTO wor_deelnemers (wijk_code, jaar, deelnemers, bron, batch) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (_text(r.wijk_code), _number(r.jaar), _number(r.deelnemers), _text(r.bron), batch)
+                for r in wor.itertuples(index=False)
+            ],
+        )
+        events.append(
+            _event(when, user, "toegevoegd", "wor_deelnemers", "", None, {"rijen": len(wor)}, batch)
+        )
+    return ids
