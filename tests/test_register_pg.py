@@ -8,6 +8,7 @@ history, and the spatial tables (EPSG:28992, GiST). The behaviour both backends 
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -229,6 +230,32 @@ def test_open_register_chooses_the_server_from_the_environment(
     first = register.stamp()
     PostgisRegister(pg_url).update("activiteiten", "act-000001", {"naam": "Elders gewijzigd"})
     assert register.stamp() != first  # a change by another process shows in the stamp
+
+
+@pytest.mark.shared
+def test_first_import_to_the_server_takes_the_partner_files_in(
+    utrecht_copy: Path, pg_url: str, tmp_path: Path
+):
+    new = tmp_path / "cursus.csv"
+    new.write_text(
+        "naam;soort;organisatie;x;y\nComputercursus;training;Bibliotheek;136900;455900\n",
+        encoding="utf-8",
+    )
+    done = wijkkompas(
+        "aanbod", "import", str(new), "--data", str(utrecht_copy), "--json",
+        WIJKKOMPAS_DATABASE_URL=pg_url,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["partnerbestanden"]["counts"] == {"activiteiten": 269}
+    server = PostgisRegister(pg_url)
+    frame = server.list("activiteiten")
+    assert len(frame) == 270 and "Computercursus" in set(frame["naam"])
+    assert not register_path(utrecht_copy).exists()  # the folder got no GeoPackage
+    listed = wijkkompas(
+        "aanbod", "list", "--laag", "activiteiten", "--data", str(utrecht_copy), "--json",
+        WIJKKOMPAS_DATABASE_URL=pg_url,
+    )  # fmt: skip
+    assert len(json.loads(listed.stdout)["activiteiten"]) == 270
 
 
 # -- kopieer ---------------------------------------------------------------------------------------
