@@ -343,3 +343,16 @@ def test_kopieer_refuses_a_filled_server_and_an_existing_file(pg_url: str, tmp_p
     assert result.returncode == 2 and "overschrijft nooit" in result.stderr
     assert existing.read_bytes() == b"iets"
     assert len(source.history()) == 8
+
+
+def test_a_copy_that_fails_halfway_writes_nothing(pg_url: str, tmp_path: Path):
+    from geo.aanbod._copy_gpkg import snapshot_from_gpkg
+    from geo.aanbod.copy import snapshot_to_postgis
+
+    source = filled_gpkg(tmp_path)
+    snapshot = snapshot_from_gpkg(source.path)
+    # a damaged source: two accounts with one name, copied after the layers and the history
+    snapshot.accounts["naam"] = "rita"
+    with pytest.raises(DataError, match="mislukt: duplicate key .* er is niets gekopieerd"):
+        snapshot_to_postgis(snapshot, pg_url)
+    assert set(table_counts(pg_url).values()) == {0}  # layers and history rolled back too

@@ -338,6 +338,13 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
                     f"de verbinding met {self.location} is verbroken: {exc}".strip(),
                     hint="probeer het opnieuw; er is niets half opgeslagen.",
                 ) from None
+            except psycopg.Error as exc:  # e.g. a table changed by hand: rolled back
+                primary = exc.diag.message_primary or str(exc)
+                raise DataError(
+                    f"de database {self.location} weigerde dit: {primary}.",
+                    hint="er is niets gewijzigd; controleer het schema met "
+                    "'wijkkompas database migreer'.",
+                ) from None
 
     @contextlib.contextmanager
     def _change(self, *, exclusive: bool = False) -> Iterator[psycopg.Connection[Any]]:
