@@ -122,6 +122,10 @@ def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[st
     )
 
 
+# The server user may not be allowed into the working directory (CI checks out under /root):
+# every PostgreSQL program runs from the cluster's own folder.
+
+
 @contextlib.contextmanager
 def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
     """Start a cluster, yield it, stop it and remove its folder.
@@ -140,7 +144,7 @@ def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
     admin_password = secrets.token_hex(12)
     password = secrets.token_hex(12)
     pwfile = folder / "pwfile"
-    _run(["sh", "-c", f"umask 077; printf %s {admin_password} > {pwfile}"])
+    _run(["sh", "-c", f"umask 077; printf %s {admin_password} > {pwfile}"], cwd=folder)
     datadir = folder / "data"
     started = False
     try:
@@ -157,7 +161,8 @@ def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
                 "-E",
                 "UTF8",
                 "--locale=C",
-            ]
+            ],
+            cwd=folder,
         )
         port = 0
         for attempt in range(5):  # another worker may take the port between probe and start
@@ -185,6 +190,7 @@ def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
                 ),
                 capture_output=True,
                 text=True,
+                cwd=folder,
             )
             if result.returncode == 0:
                 started = True
@@ -205,6 +211,7 @@ def running_cluster(*, durable: bool = False) -> Iterator[PgCluster]:
                     [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"]
                 ),
                 capture_output=True,
+                cwd=folder,
             )
         shutil.rmtree(folder, ignore_errors=True)
 

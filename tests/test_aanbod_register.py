@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -236,3 +237,32 @@ def test_damaged_register_is_a_dutch_message_not_a_traceback(demo_copy: Path):
     with pytest.raises(DataError, match="niets gewijzigd"):
         GeoPackageRegister(gpkg).update("activiteiten", "act-000001", {"naam": "x"})
     assert gpkg.read_bytes() == b"dit is geen GeoPackage" * 100
+
+
+def test_two_imports_at_once_into_the_demo_register_lose_nothing(demo_copy: Path, tmp_path: Path):
+    """The reported bug: two processes adding 15 activities each lost 14 of the 30 rows."""
+    files = []
+    for who in ("a", "b"):
+        path = tmp_path / f"{who}.csv"
+        rows = [
+            f"Inloop {who}{i};ontmoeting;{151_000 + 40 * i};{460_500 + (who == 'b') * 300}"
+            for i in range(15)
+        ]
+        path.write_text("naam;soort;x;y\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        files.append(path)
+    before = len(GeoPackageRegister(register_path(demo_copy)).list("activiteiten"))
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "geo.cli", "aanbod", "import", str(f), "--data", str(demo_copy)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "WIJKKOMPAS_DATABASE_URL": ""},
+        )
+        for f in files
+    ]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    frame = GeoPackageRegister(register_path(demo_copy)).list("activiteiten")
+    assert len(frame) == before + 30 and frame["id"].is_unique
+    assert {f"Inloop {w}{i}" for w in "ab" for i in range(15)} <= set(frame["naam"])

@@ -8,6 +8,7 @@ history, and the spatial tables (EPSG:28992, GiST). The behaviour both backends 
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -231,6 +232,32 @@ def test_open_register_chooses_the_server_from_the_environment(
     assert register.stamp() != first  # a change by another process shows in the stamp
 
 
+@pytest.mark.shared
+def test_first_import_to_the_server_takes_the_partner_files_in(
+    utrecht_copy: Path, pg_url: str, tmp_path: Path
+):
+    new = tmp_path / "cursus.csv"
+    new.write_text(
+        "naam;soort;organisatie;x;y\nComputercursus;training;Bibliotheek;136900;455900\n",
+        encoding="utf-8",
+    )
+    done = wijkkompas(
+        "aanbod", "import", str(new), "--data", str(utrecht_copy), "--json",
+        WIJKKOMPAS_DATABASE_URL=pg_url,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["partnerbestanden"]["counts"] == {"activiteiten": 269}
+    server = PostgisRegister(pg_url)
+    frame = server.list("activiteiten")
+    assert len(frame) == 270 and "Computercursus" in set(frame["naam"])
+    assert not register_path(utrecht_copy).exists()  # the folder got no GeoPackage
+    listed = wijkkompas(
+        "aanbod", "list", "--laag", "activiteiten", "--data", str(utrecht_copy), "--json",
+        WIJKKOMPAS_DATABASE_URL=pg_url,
+    )  # fmt: skip
+    assert len(json.loads(listed.stdout)["activiteiten"]) == 270
+
+
 # -- kopieer ---------------------------------------------------------------------------------------
 def filled_gpkg(folder: Path) -> GeoPackageRegister:
     """The demo register plus edits, a removal, an undo, participants and two accounts."""
@@ -316,3 +343,16 @@ def test_kopieer_refuses_a_filled_server_and_an_existing_file(pg_url: str, tmp_p
     assert result.returncode == 2 and "overschrijft nooit" in result.stderr
     assert existing.read_bytes() == b"iets"
     assert len(source.history()) == 8
+
+
+def test_a_copy_that_fails_halfway_writes_nothing(pg_url: str, tmp_path: Path):
+    from geo.aanbod._copy_gpkg import snapshot_from_gpkg
+    from geo.aanbod.copy import snapshot_to_postgis
+
+    source = filled_gpkg(tmp_path)
+    snapshot = snapshot_from_gpkg(source.path)
+    # a damaged source: two accounts with one name, copied after the layers and the history
+    snapshot.accounts["naam"] = "rita"
+    with pytest.raises(DataError, match="mislukt: duplicate key .* er is niets gekopieerd"):
+        snapshot_to_postgis(snapshot, pg_url)
+    assert set(table_counts(pg_url).values()) == {0}  # layers and history rolled back too

@@ -159,66 +159,77 @@ def snapshot_from_postgis(url: str) -> Snapshot:
 
 def snapshot_to_postgis(snapshot: Snapshot, url: str) -> str:
     """Write a snapshot into an empty server register in ONE transaction; returns where."""
-    from geo.aanbod.migrate import describe_url, migrate
+    import psycopg
+
+    from geo.aanbod.migrate import connect, describe_url, migrate
 
     migrate(url)  # creates the schema in an empty database; refuses a newer one
-    from geo.aanbod.migrate import connect
-
     where = "postgresql://" + describe_url(url)
-    with connect(url) as conn, conn.transaction():
-        conn.execute(
-            "LOCK TABLE history, wor_deelnemers, gebruikers, id_teller, "
-            + ", ".join(LAYERS)
-            + " IN EXCLUSIVE MODE"  # type: ignore[operator]
-        )
-        _refuse_filled(conn, where)
-        for laag in LAYERS:
-            frame = snapshot.layers[laag]
-            if len(frame):
-                q.copy_rows(
-                    conn,
-                    laag,
-                    _with_ids(laag, frame),
-                    versies=[int(v) for v in frame["versie"]],
-                )
-        q.copy_history(conn, snapshot.history.to_dict(orient="records"))
-        with (
-            conn.cursor() as cur,
-            cur.copy(
-                "COPY wor_deelnemers (wijk_code, jaar, deelnemers, bron, batch) FROM STDIN"
-            ) as copy,
-        ):
-            for row in snapshot.wor.itertuples(index=False):
-                copy.write_row(
-                    [
-                        _value(row.wijk_code, text=True),
-                        _value(row.jaar),
-                        _value(row.deelnemers),
-                        _value(row.bron, text=True),
-                        _value(row.batch, text=True),
-                    ]
-                )
-        with (
-            conn.cursor() as cur,
-            cur.copy(
-                f"COPY gebruikers ({', '.join(ACCOUNT_COLUMNS)}) FROM STDIN"  # type: ignore[arg-type]
-            ) as copy,
-        ):
-            for account in snapshot.accounts.itertuples(index=False):
-                values = account._asdict()
-                values["mislukt"] = int(values.get("mislukt") or 0)
-                values["aangemaakt"] = _value(values.get("aangemaakt"), text=True) or ""
-                copy.write_row(
-                    [
-                        values[c]
-                        if c in ("mislukt", "aangemaakt")
-                        else _value(values[c], text=True)
-                        for c in ACCOUNT_COLUMNS
-                    ]
-                )
-        for laag, number in counters_of(snapshot).items():
-            conn.execute("UPDATE id_teller SET laatste = %s WHERE laag = %s", [number, laag])
+    with connect(url) as conn:
+        try:
+            with conn.transaction():
+                _write_snapshot(conn, snapshot, where)
+        except psycopg.Error as exc:
+            raise DataError(
+                f"kopiëren naar {where} mislukt: {exc.diag.message_primary or exc}; "
+                "er is niets gekopieerd.",
+                hint="controleer de bron (dubbele ids?) en de rechten van de databasegebruiker.",
+            ) from None
     return where
+
+
+def _write_snapshot(conn: Any, snapshot: Snapshot, where: str) -> None:
+    """The inserts of :func:`snapshot_to_postgis`, inside its transaction."""
+    conn.execute(
+        "LOCK TABLE history, wor_deelnemers, gebruikers, id_teller, "
+        + ", ".join(LAYERS)
+        + " IN EXCLUSIVE MODE"  # type: ignore[operator]
+    )
+    _refuse_filled(conn, where)
+    for laag in LAYERS:
+        frame = snapshot.layers[laag]
+        if len(frame):
+            q.copy_rows(
+                conn,
+                laag,
+                _with_ids(laag, frame),
+                versies=[int(v) for v in frame["versie"]],
+            )
+    q.copy_history(conn, snapshot.history.to_dict(orient="records"))
+    with (
+        conn.cursor() as cur,
+        cur.copy(
+            "COPY wor_deelnemers (wijk_code, jaar, deelnemers, bron, batch) FROM STDIN"
+        ) as copy,
+    ):
+        for row in snapshot.wor.itertuples(index=False):
+            copy.write_row(
+                [
+                    _value(row.wijk_code, text=True),
+                    _value(row.jaar),
+                    _value(row.deelnemers),
+                    _value(row.bron, text=True),
+                    _value(row.batch, text=True),
+                ]
+            )
+    with (
+        conn.cursor() as cur,
+        cur.copy(
+            f"COPY gebruikers ({', '.join(ACCOUNT_COLUMNS)}) FROM STDIN"  # type: ignore[arg-type]
+        ) as copy,
+    ):
+        for account in snapshot.accounts.itertuples(index=False):
+            values = account._asdict()
+            values["mislukt"] = int(values.get("mislukt") or 0)
+            values["aangemaakt"] = _value(values.get("aangemaakt"), text=True) or ""
+            copy.write_row(
+                [
+                    values[c] if c in ("mislukt", "aangemaakt") else _value(values[c], text=True)
+                    for c in ACCOUNT_COLUMNS
+                ]
+            )
+    for laag, number in counters_of(snapshot).items():
+        conn.execute("UPDATE id_teller SET laatste = %s WHERE laag = %s", [number, laag])
 
 
 def counters_of(snapshot: Snapshot) -> dict[str, int]:

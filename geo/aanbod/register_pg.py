@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import json
 import logging
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import geopandas as gpd
@@ -36,6 +35,7 @@ from psycopg import sql
 
 from geo.aanbod import _pg_sql as q
 from geo.aanbod._pg_accounts import PostgisAccounts
+from geo.aanbod._pg_changes import history_frame, insert_wor, revert, set_row, stored_record
 from geo.aanbod.accounts import Account, check_change
 from geo.aanbod.migrate import (
     check_version,
@@ -132,7 +132,7 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
         if not self.exists:
             return pd.DataFrame(columns=HISTORY_COLUMNS)
         with self._session() as conn:
-            return _history(conn)
+            return history_frame(conn)
 
     def wor_deelnemers(self) -> pd.DataFrame:  # noqa: D102
         if not self.exists:
@@ -155,45 +155,78 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
         wor_deelnemers: pd.DataFrame | None = None,
     ) -> builtins.list[str]:
         _check_layer(laag)
-        extra = wor_deelnemers if wor_deelnemers is not None and len(wor_deelnemers) else None
-        if frame.empty and extra is None:
-            return []
-        rows = q.normalised_rows(laag, frame)
-        for values in rows:
-            check_change(user, laag, None, q.record_of(laag, values, 1))
-        batch = uuid.uuid4().hex
-        when = _now()
+        return self._add({laag: (frame, wor_deelnemers)}, user=user).get(laag, [])
+
+    def add_layers(
+        self,
+        frames: Mapping[str, gpd.GeoDataFrame],
+        *,
+        user: str | Account | None = None,
+        wor_deelnemers: pd.DataFrame | None = None,
+    ) -> dict[str, builtins.list[str]]:
+        """Store new rows of several layers in one transaction: one undoable change."""
+        parts: dict[str, tuple[gpd.GeoDataFrame, pd.DataFrame | None]] = {
+            laag: (frame, None) for laag, frame in frames.items()
+        }
+        if wor_deelnemers is not None and len(wor_deelnemers):
+            frame = parts.get("welzijn_op_recept", (empty_layer("welzijn_op_recept"), None))[0]
+            parts["welzijn_op_recept"] = (frame, wor_deelnemers)
+        return self._add(parts, user=user)
+
+    def _add(
+        self,
+        parts: Mapping[str, tuple[gpd.GeoDataFrame, pd.DataFrame | None]],
+        *,
+        user: str | Account | None,
+    ) -> dict[str, builtins.list[str]]:
+        """Rows of one or more layers: one transaction, one batch (one undoable change)."""
+        prepared = {}
+        for laag, (frame, wor) in parts.items():
+            _check_layer(laag)
+            extra = wor if wor is not None and len(wor) else None
+            if frame.empty and extra is None:
+                continue
+            rows = q.normalised_rows(laag, frame)
+            for values in rows:
+                check_change(user, laag, None, q.record_of(laag, values, 1))
+            prepared[laag] = (rows, extra)
+        if not prepared:
+            return {}
+        batch, when = _batch(), _now()
+        out: dict[str, builtins.list[str]] = {}
         with self._change() as conn:
-            ids: builtins.list[str] = []
-            if rows:
-                ids = self._allocate(conn, laag, len(rows))
-                for values, ident in zip(rows, ids, strict=True):
+            events: builtins.list[dict[str, object]] = []
+            for laag, (rows, extra) in prepared.items():
+                out[laag] = self._allocate(conn, laag, len(rows)) if rows else []
+                for values, ident in zip(rows, out[laag], strict=True):
                     values["id"] = ident
                 q.copy_rows(conn, laag, rows)
-            events = [
-                _event(
-                    when, user, "toegevoegd", laag, v["id"], None, q.record_of(laag, v, 1), batch
-                )
-                for v in rows
-            ]
-            if extra is not None:
-                _insert_wor(conn, extra, batch)
-                events.append(
+                events.extend(
                     _event(
                         when,
                         user,
                         "toegevoegd",
-                        "wor_deelnemers",
-                        "",
+                        laag,
+                        v["id"],
                         None,
-                        {"rijen": len(extra)},
+                        q.record_of(laag, v, 1),
                         batch,
                     )
+                    for v in rows
                 )
+                if extra is not None:
+                    insert_wor(conn, extra, batch)
+                    events.append(
+                        _event(
+                            when, user, "toegevoegd", "wor_deelnemers", "", None,
+                            {"rijen": len(extra)}, batch,
+                        )
+                    )  # fmt: skip
             q.copy_history(conn, events)
-            self._after_rows_written(laag)
-        logger.info("register (server): %d rij(en) toegevoegd aan %s", len(rows), laag)
-        return ids
+            self._after_rows_written(next(iter(prepared)))
+        for laag, ids in out.items():
+            logger.info("register (server): %d rij(en) toegevoegd aan %s", len(ids), laag)
+        return out
 
     def update(  # noqa: D102
         self,
@@ -222,7 +255,7 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
                 )
             new = q.record_of(laag, values, stored + 1)
             check_change(user, laag, old, new)
-            _set_row(conn, laag, ident, wanted)
+            set_row(conn, laag, ident, wanted)
             q.copy_history(
                 conn, [_event(_now(), user, "gewijzigd", laag, ident, old, new, _batch())]
             )
@@ -260,14 +293,14 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
         if not self.exists:
             raise DataError("er is geen wijziging om ongedaan te maken.")
         with self._change(exclusive=True) as conn:
-            history = _history(conn)
+            history = history_frame(conn)
             batch = choose_undo(history, user)
             events = history[history["batch"] == batch]
             when = _now()
             undo_batch = _batch()
             undo_events = []
             for event in events.iloc[::-1].itertuples():
-                before, after = _revert(conn, event, batch)
+                before, after = revert(conn, event, batch)
                 undo_events.append(
                     _event(
                         when,
@@ -304,6 +337,13 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
                 raise DataError(
                     f"de verbinding met {self.location} is verbroken: {exc}".strip(),
                     hint="probeer het opnieuw; er is niets half opgeslagen.",
+                ) from None
+            except psycopg.Error as exc:  # e.g. a table changed by hand: rolled back
+                primary = exc.diag.message_primary or str(exc)
+                raise DataError(
+                    f"de database {self.location} weigerde dit: {primary}.",
+                    hint="er is niets gewijzigd; controleer het schema met "
+                    "'wijkkompas database migreer'.",
                 ) from None
 
     @contextlib.contextmanager
@@ -347,7 +387,7 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
         mine: dict[str, object] | None,
     ) -> dict[str, object]:
         """The stored record of a row (with ``versie``), locked until the transaction ends."""
-        old = _stored(conn, laag, ident, lock=True)
+        old = stored_record(conn, laag, ident, lock=True)
         if old is None:
             if versie is not None:  # read once, gone now: a conflict, not a typo
                 raise conflict_error(laag, ident, read=versie, stored=None, mine=mine, theirs=None)
@@ -360,101 +400,3 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
 
 def _batch() -> str:
     return uuid.uuid4().hex
-
-
-def _history(conn: psycopg.Connection[Any]) -> pd.DataFrame:
-    query = sql.SQL("SELECT {} FROM history ORDER BY seq").format(
-        sql.SQL(", ").join(sql.Identifier(c) for c in HISTORY_COLUMNS)
-    )
-    rows = conn.execute(query).fetchall()
-    return pd.DataFrame(rows, columns=HISTORY_COLUMNS).fillna("")
-
-
-def _insert_wor(conn: psycopg.Connection[Any], frame: pd.DataFrame, batch: str) -> None:
-    with (
-        conn.cursor() as cur,
-        cur.copy(
-            "COPY wor_deelnemers (wijk_code, jaar, deelnemers, bron, batch) FROM STDIN"
-        ) as copy,
-    ):
-        for row in frame[WOR_DEELNEMERS_COLUMNS].itertuples(index=False):
-            copy.write_row(
-                [
-                    q.normalise("wor_deelnemers", "wijk_code", row.wijk_code),
-                    q.normalise("wor_deelnemers", "jaar", row.jaar),
-                    q.normalise("wor_deelnemers", "deelnemers", row.deelnemers),
-                    q.normalise("wor_deelnemers", "bron", row.bron),
-                    batch,
-                ]
-            )
-
-
-def _stored(
-    conn: psycopg.Connection[Any], laag: str, ident: str, *, lock: bool = False
-) -> dict[str, object] | None:
-    with conn.cursor(binary=True) as cur:
-        row = cur.execute(q.select_layer(laag, where="id = %s", lock=lock), [ident]).fetchone()
-    return None if row is None else q.record_from_row(laag, row)
-
-
-def _set_row(
-    conn: psycopg.Connection[Any],
-    laag: str,
-    ident: str,
-    values: dict[str, object],
-    *,
-    versie: int | None = None,
-) -> None:
-    """``UPDATE`` fields of a row (normalised values); ``versie`` + 1 unless one is given."""
-    sets: builtins.list[sql.Composable] = [
-        sql.SQL("{} = ST_GeomFromEWKB(decode(%s, 'hex'))").format(sql.Identifier(c))
-        if c == "geometry"
-        else sql.SQL("{} = %s").format(sql.Identifier(c))
-        for c in values
-        if c not in ("id", "versie")
-    ]
-    params: builtins.list[object] = [
-        q.ewkb(v) if c == "geometry" else v for c, v in values.items() if c not in ("id", "versie")
-    ]
-    sets.append(sql.SQL("versie = versie + 1" if versie is None else "versie = %s"))
-    if versie is not None:
-        params.append(versie)
-    conn.execute(
-        sql.SQL("UPDATE {} SET {} WHERE id = %s").format(
-            sql.Identifier(laag), sql.SQL(", ").join(sets)
-        ),
-        [*params, ident],
-    )
-
-
-def _revert(
-    conn: psycopg.Connection[Any], event: Any, batch: str
-) -> tuple[dict[str, object] | None, dict[str, object] | None]:
-    """Undo one history event in the undo's transaction; the records before and after it."""
-    laag = str(event.laag)
-    if laag == "wor_deelnemers":
-        gone = conn.execute("DELETE FROM wor_deelnemers WHERE batch = %s", [batch]).rowcount
-        if gone == 0:  # rows written before there was a batch (copied from a GeoPackage)
-            count = int(json.loads(event.nieuw)["rijen"])
-            conn.execute(
-                "DELETE FROM wor_deelnemers WHERE fid IN "
-                "(SELECT fid FROM wor_deelnemers ORDER BY fid DESC LIMIT %s)",
-                [count],
-            )
-        return None, None
-    ident = str(event.id)
-    current = _stored(conn, laag, ident, lock=True)
-    if event.actie == "toegevoegd":
-        if current is not None:
-            conn.execute(
-                sql.SQL("DELETE FROM {} WHERE id = %s").format(sql.Identifier(laag)), [ident]
-            )
-        return current, None
-    old = json.loads(event.oud)
-    values = {c: q.normalise(laag, c, old.get(c)) for c in [*q.FIELDS[laag], "geometry"]}
-    base = int(current["versie"]) if current else int(old.get("versie") or 1)  # type: ignore[call-overload]
-    if current is None:  # a removal (or an edit of a row that is gone): put the old row back
-        q.copy_rows(conn, laag, [values], versies=[base + 1])
-    else:
-        _set_row(conn, laag, ident, values, versie=base + 1)
-    return current, q.record_of(laag, values, base + 1)
