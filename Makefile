@@ -20,12 +20,16 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
-## Debian packages the tests need (Chromium for the browser tests, poppler for PDF checks).
+## Debian packages the tests need (Chromium for the browser tests, poppler for PDF checks,
+## PostgreSQL 15 + PostGIS 3 for the server register: the tests start a throwaway cluster).
+PG_BIN := /usr/lib/postgresql/15/bin
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null \
+		|| [ ! -x $(PG_BIN)/initdb ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium poppler-utils fonts-dejavu-core; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium poppler-utils fonts-dejavu-core \
+			postgresql-15 postgresql-15-postgis-3; \
 	fi
 
 ## Install everything and run the whole test suite.
@@ -38,6 +42,7 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_pipeline.py
+	$(BIN)/python benchmarks/bench_register.py
 
 ## Regenerate the bundled demo dataset (deterministic).
 demo-data: install

@@ -17,6 +17,7 @@ from app_pages._common import (
 from geo.analysis.profile import area_profile
 from geo.analysis.uncertainty import certainty_text
 from geo.errors import DataError
+from geo.monitoring.notes import area_notes
 from geo.present.charts import comparison_chart, count_chart, trend_chart
 from geo.present.format import fmt_int, fmt_num, fmt_pct
 from geo.report import build_report, report_bytes
@@ -253,6 +254,17 @@ for note in warnings_ + [md(n) for n in profile["notes"] if n not in shown_offer
 with st.expander("Bronnen van dit profiel"):
     st.dataframe(pd.DataFrame(profile["sources"]), hide_index=True, width="stretch")
 
+st.subheader("Wat we horen in de wijk")
+heard = area_notes(dataset, area)
+for note in heard.itertuples():
+    url = str(note.link).replace(" ", "%20").replace(")", "%29") if note.link else ""
+    link = f" · [link]({url})" if url.startswith(("http://", "https://")) else ""
+    st.markdown(
+        f"**{md(note.datum)} · {md(note.auteur)}** over {md(note.over)}: {md(note.tekst)}{link}"
+    )
+if heard.empty:
+    st.caption("Nog geen notities over dit gebied (toevoegen op de pagina Monitoring).")
+
 st.subheader("Wijkpropositie")
 st.markdown(
     f"Een rapport van dit profiel voor **{md(group_label(group))}** om mee te nemen naar "
@@ -279,6 +291,7 @@ if st.button("Maak wijkpropositie", type="primary", key="profiel_rapport"):
             result=analysis(choice),
             notices=aanbod.notices,
             progress=_step,
+            local_notes=area_notes(dataset, None),
         )
         st.session_state["profiel_rapport_bestanden"] = (
             wanted,

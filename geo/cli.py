@@ -112,9 +112,11 @@ def _print_info(summary: dict[str, Any]) -> None:
 from geo import (  # noqa: E402,F401  (registers the subcommands)
     cli_aanbod,
     cli_analysis,
+    cli_database,
     cli_export,
     cli_fetch,
     cli_gebruiker,
+    cli_monitoring,
 )
 
 

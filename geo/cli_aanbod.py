@@ -205,3 +205,41 @@ def geocode_command(
     )
     for row in result.rows:
         typer.echo(f"  {row['id']}  {row['naam']}: {row['status']} — {row['reden']}")
+
+
+# -- kopieer (issue 11, server register) -------------------------------------------------------
+@aanbod_app.command("kopieer")
+def kopieer_command(
+    naar: Annotated[
+        str,
+        typer.Option(
+            "--naar", help="postgresql://gebruiker:wachtwoord@host/db, of een nieuw .gpkg-bestand."
+        ),
+    ],
+    van: Annotated[
+        str | None,
+        typer.Option(
+            "--van",
+            help="Bron: bij --naar postgresql:// een register.gpkg (standaard dat van --data); "
+            "bij --naar bestand.gpkg een postgresql://-adres (standaard $WIJKKOMPAS_DATABASE_URL).",
+        ),
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Kopieer het register met geschiedenis en accounts naar de server, of terug naar .gpkg."""
+    from geo.aanbod.backends import DATABASE_URL_ENV, register_path
+    from geo.aanbod.copy import copy_register, is_database_url
+    from geo.errors import DataError
+    from geo.model.dataset import resolve_data_dir
+
+    if is_database_url(naar):
+        source = van or str(register_path(resolve_data_dir(data)))
+    else:
+        source = van or os.environ.get(DATABASE_URL_ENV, "")
+        if not source:
+            raise DataError(
+                "geen bron-database opgegeven.",
+                hint="geef --van postgresql://gebruiker:wachtwoord@host/db of zet "
+                f"{DATABASE_URL_ENV}.",
+            )
+    typer.echo(copy_register(source, naar).summary())

@@ -147,10 +147,18 @@ def rapport(
         group=groep,
         settings=AnalysisSettings(year=jaar),
         notices=aanbod.notices,
+        local_notes=_local_notes(dataset),
     )
     path = write_report(report, out)
     demo = "  [DEMO — fictieve gegevens]" if dataset.demo else ""
     typer.echo(f"{report.title} ({groep}) geschreven naar {path}{demo}")
+
+
+def _local_notes(dataset: Any) -> Any:
+    """The notes of the dataset's monitoring store ("Wat we horen in de wijk")."""
+    from geo.monitoring.store import open_monitoring
+
+    return open_monitoring(dataset.path).notes()
 
 
 def _load(data: Path | None, gemeente: str | None) -> tuple[Any, Any]:

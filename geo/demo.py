@@ -118,6 +118,9 @@ def generate(folder: str | Path) -> Path:
         encoding="utf-8",
     )
     _write_aanbod(folder, buurten, population)
+    from geo.monitoring.demo import write_demo_monitoring
+
+    write_demo_monitoring(folder, sorted(wijken["code"].astype(str)))
     return folder
 
 

@@ -98,4 +98,5 @@ def tiny_buurten() -> gpd.GeoDataFrame:
     )
 
 
+from tests.pg_cluster import pg_cluster, pg_url  # noqa: E402, F401  (throwaway PostgreSQL)
 from tests.register_backends import register  # noqa: E402, F401  (the backend fixture)

@@ -75,10 +75,74 @@ def _gpkg_integrity(spec: RegisterSpec) -> None:
         pyogrio.read_dataframe(path, layer=laag)  # GDAL opens every layer
 
 
-BACKENDS = ["gpkg"]
-MAKERS: dict[str, Maker] = {"gpkg": _gpkg}
-RAW: dict[str, Callable[[RegisterSpec], bytes]] = {"gpkg": _gpkg_raw}
-INTEGRITY: dict[str, Callable[[RegisterSpec], None]] = {"gpkg": _gpkg_integrity}
+def _postgis(request: pytest.FixtureRequest, folder: Path) -> RegisterSpec:
+    cluster = request.getfixturevalue("pg_cluster")  # tests/pg_cluster.py (skips if absent)
+    name = cluster.create_database()
+    request.addfinalizer(lambda: cluster.drop_database(name))
+    return RegisterSpec(backend="postgis", data_dir=str(folder), database_url=cluster.url(name))
+
+
+def _postgis_raw(spec: RegisterSpec) -> bytes:
+    import psycopg
+
+    with psycopg.connect(spec.database_url) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+            )
+        ]
+        dumps = [
+            str(
+                conn.execute(
+                    f"SELECT coalesce(string_agg(t::text, '\n'), '') FROM {t} AS t"
+                ).fetchone()[0]
+            )  # fmt: skip
+            for t in tables
+        ]
+    return "\n".join(dumps).encode()
+
+
+def _postgis_integrity(spec: RegisterSpec) -> None:
+    import psycopg
+
+    from geo.aanbod.register import ID_PREFIX
+
+    with psycopg.connect(spec.database_url) as conn:
+        for laag, prefix in ID_PREFIX.items():
+            wrong = conn.execute(
+                f"SELECT count(*) FROM {laag} WHERE geometry IS NOT NULL "
+                "AND (ST_SRID(geometry) <> 28992 OR NOT ST_IsValid(geometry))"
+            ).fetchone()[0]
+            assert wrong == 0, f"{laag}: {wrong} geometrieën buiten EPSG:28992 of ongeldig"
+            highest = conn.execute(
+                f"SELECT max(substr(id, {len(prefix) + 2})::int) FROM {laag} "
+                f"WHERE id ~ '^{prefix}-[0-9]+$'"
+            ).fetchone()[0]
+            counter = conn.execute(
+                "SELECT laatste FROM id_teller WHERE laag = %s", [laag]
+            ).fetchone()[0]
+            assert (highest or 0) <= counter, f"id_teller van {laag} ({counter}) < {highest}"
+        # the GiST index answers like a full scan
+        conn.execute("SET enable_seqscan = off")
+        by_index = conn.execute(
+            "SELECT count(*) FROM activiteiten "
+            "WHERE geometry && ST_MakeEnvelope(0, 0, 1e6, 1e6, 28992)"
+        ).fetchone()[0]
+        conn.execute("SET enable_seqscan = on")
+        located = conn.execute(
+            "SELECT count(*) FROM activiteiten WHERE geometry IS NOT NULL"
+        ).fetchone()[0]
+        assert by_index == located, f"GiST-index: {by_index} van {located} rijen"
+
+
+BACKENDS = ["gpkg", pytest.param("postgis", marks=pytest.mark.postgres)]
+MAKERS: dict[str, Maker] = {"gpkg": _gpkg, "postgis": _postgis}
+RAW: dict[str, Callable[[RegisterSpec], bytes]] = {"gpkg": _gpkg_raw, "postgis": _postgis_raw}
+INTEGRITY: dict[str, Callable[[RegisterSpec], None]] = {
+    "gpkg": _gpkg_integrity,
+    "postgis": _postgis_integrity,
+}
 
 
 class RegisterFactory:

@@ -25,6 +25,7 @@ from geo.model.dataset import Dataset
 from geo.report.context import KIND_LABELS, ReportContext
 from geo.report.document import Report
 from geo.report.sections_need import key_figures, need, summary, trend
+from geo.report.sections_notes import heard
 from geo.report.sections_offer import aanbod, cautions, gap, no_offer, sources, transport
 from geo.settings import GROUP_LABELS, GROUPS, AnalysisSettings
 
@@ -44,6 +45,7 @@ def build_report(
     result: GapResult | None = None,
     notices: Iterable[str] = (),
     progress: Callable[[str], None] | None = None,
+    local_notes: pd.DataFrame | None = None,
 ) -> Report:
     """The wijkpropositie of an area (focus area, wijk or buurt) for one focus group.
 
@@ -66,6 +68,9 @@ def build_report(
     progress
         Called with the Dutch name of each step (the analysis' steps, then
         ``gebiedsprofiel`` and ``kaart en rapport``); the app maps it to a progress bar.
+    local_notes
+        Local-knowledge notes (:meth:`geo.monitoring.store.MonitoringStore.notes`); when
+        given, the report has a section "Wat we horen in de wijk" with the area's notes.
 
     Returns
     -------
@@ -109,6 +114,7 @@ def build_report(
         aanbod(ctx),
         no_offer(ctx),
         transport(ctx),
+        *(() if local_notes is None else (heard(ctx, local_notes),)),
         cautions(ctx),
         sources(ctx, created),
     )
