@@ -215,6 +215,8 @@ def figures_from_nabijheid(
     figures = pd.concat(parts, ignore_index=True)
     figures["niveau"] = figures["code"].map(niveau_of)
     figures["group"] = "totaal"
+    figures["lower"] = np.nan  # StatLine publishes no intervals for distances and counts
+    figures["upper"] = np.nan
     figures["year"] = int(year) if year.isdigit() else 0
     figures["source"] = f"CBS Nabijheid voorzieningen {year}"
     figures["vintage"] = f"indeling {year}"

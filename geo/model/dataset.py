@@ -27,7 +27,7 @@ from geo.io.kwb import figures_from_nabijheid, population_from_kwb
 from geo.io.recognise import Recognised, UnknownFileError, recognise
 from geo.io.rivm import figures_from_rivm
 from geo.model.codes import NIVEAUS, niveau_of, normalise_code
-from geo.model.figures import FIGURE_COLUMNS, concat_figures, empty_figures
+from geo.model.figures import FIGURE_COLUMNS, concat_figures, empty_figures, with_intervals
 from geo.model.gebieden import GEBIEDEN_FILE, Gebied, built_in_gebieden, gebieden_from_file
 
 logger = logging.getLogger(__name__)
@@ -354,7 +354,7 @@ def _national_reference(parts: list[pd.DataFrame]) -> pd.DataFrame:
     out = reference.merge(missing, on=keys, how="inner")
     out["niveau"] = "land"
     out["source"] = out["source"] + NATIONAL_NOTE
-    return out[FIGURE_COLUMNS]
+    return with_intervals(out)[FIGURE_COLUMNS]
 
 
 def _source(
