@@ -159,7 +159,7 @@ def areas_from_file(
     """
     path = Path(path)
     notices = Notices() if notices is None else notices
-    raw = read_spatial(path)
+    raw = _drop_water_twins(read_spatial(path), path, notices)
     codes, names, naam_bron = _recognise(raw, path, gemeente_digits)
     areas = gpd.GeoDataFrame(
         {"code": codes, "naam": names, "naam_bron": naam_bron},
@@ -194,6 +194,38 @@ def areas_from_file(
     return out
 
 
+def _drop_water_twins(raw: gpd.GeoDataFrame, path: Path, notices: Notices) -> gpd.GeoDataFrame:
+    """PDOK gives some gemeenten a land and a water feature with one code: keep the land.
+
+    A water-only buurt (``water == "JA"`` and no land twin) stays: it is on the map, but its
+    population is 0 (see :mod:`geo.io.pdok`).
+    """
+    lower = {str(c).lower(): c for c in raw.columns if c != "geometry"}
+    if "water" not in lower:
+        return raw
+    water = raw[lower["water"]].astype("string").str.strip().str.upper().eq("JA").fillna(False)
+    key = next((lower[c] for c in ("buurtcode", "wijkcode", "gemeentecode") if c in lower), None)
+    if key is None or not water.any():
+        return raw
+    pieces = [
+        raw[lower[c]].astype("string").fillna("")
+        for c in ("buurtcode", "wijkcode", "gemeentecode")
+        if c in lower
+    ]
+    own = pieces[0]
+    for piece in pieces[1:]:
+        own = own.mask(own.str.strip().eq(""), piece)
+    land = set(own[~water].str.strip().str.upper())
+    twins = water & own.str.strip().str.upper().isin(land)
+    if not twins.any():
+        return raw
+    notices.add(
+        f"{path.name}: {int(twins.sum())} waterdeel/waterdelen naast het land met dezelfde code "
+        "weggelaten (PDOK-kenmerk water = JA)."
+    )
+    return raw[~twins.to_numpy()].reset_index(drop=True)
+
+
 def _empty_areas() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({c: [] for c in AREA_COLUMNS[:-1]}, geometry=[], crs="EPSG:28992")
 
@@ -204,6 +236,9 @@ def _recognise(
     lower = {str(c).lower(): c for c in raw.columns if c != "geometry"}
     if "kode" in lower and "naam" in lower:
         return _municipal(raw, lower, path, gemeente_digits)
+    pdok = [pair for pair in _PDOK_CODE_NAME if pair[0] in lower]
+    if pdok and not {"code", "statcode"} & set(lower):
+        return _pdok_codes(raw, lower, pdok, path)
     for code_col, name_col in _CODE_NAME:
         if code_col in lower:
             codes = raw[lower[code_col]].astype("string").str.strip().str.upper()
@@ -220,6 +255,36 @@ def _recognise(
         hint="gebruik een CBS/PDOK wijk- en buurtkaart (statcode/buurtcode/wijkcode) of "
         "een gemeentelijk bestand met KODE en NAAM.",
     )
+
+
+_PDOK_CODE_NAME = [
+    ("buurtcode", "buurtnaam"),
+    ("wijkcode", "wijknaam"),
+    ("gemeentecode", "gemeentenaam"),
+]
+
+
+def _pdok_codes(
+    raw: gpd.GeoDataFrame, lower: dict[str, str], pairs: list[tuple[str, str]], path: Path
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """PDOK layers: per feature the finest code it has (a GeoPackage's layers are stacked).
+
+    A buurt feature also carries its wijkcode and gemeentecode; a wijk feature has no
+    buurtcode; so the first non-empty of buurtcode, wijkcode, gemeentecode is the feature's own.
+    """
+    codes = pd.Series(pd.NA, index=raw.index, dtype="string")
+    names = pd.Series(pd.NA, index=raw.index, dtype="string")
+    for code_col, name_col in pairs:
+        cells = raw[lower[code_col]].astype("string").str.strip().str.upper()
+        cells = cells.mask(cells.eq(""))
+        take = codes.isna() & cells.notna()
+        codes = codes.mask(take, cells)
+        if name_col in lower:
+            label = raw[lower[name_col]].astype("string").str.strip()
+            names = names.mask(take, label)
+    names = names.fillna(codes)
+    codes = _complete_codes(codes, raw, "/".join(c for c, _ in pairs), path)
+    return codes, names, pd.Series("kaart", index=raw.index)
 
 
 def _complete_codes(codes: pd.Series, raw: pd.DataFrame, column: str, path: Path) -> pd.Series:

@@ -26,6 +26,7 @@ from geo.io.boundaries import AREA_COLUMNS, areas_from_file
 from geo.io.kwb import figures_from_nabijheid, population_from_kwb
 from geo.io.recognise import Recognised, UnknownFileError, recognise
 from geo.io.rivm import figures_from_rivm
+from geo.model._pdok_population import pdok_populations, read_pdok_attributes
 from geo.model.codes import NIVEAUS, niveau_of, normalise_code
 from geo.model.figures import FIGURE_COLUMNS, concat_figures, empty_figures, with_intervals
 from geo.model.gebieden import GEBIEDEN_FILE, Gebied, built_in_gebieden, gebieden_from_file
@@ -53,7 +54,9 @@ class Dataset:
     figures
         Tidy figures (:data:`~geo.model.figures.FIGURE_COLUMNS`), including national rows.
     populations
-        CBS kwb population tables by year.
+        CBS population tables by year: from a kwb table, else from the PDOK attributes of the
+        boundary files (``attrs["from_percentages"]`` lists the columns estimated there from
+        whole-number percentages; empty for kwb). Empty when the folder has neither.
     gebieden
         Focus areas by name.
     unmatched
@@ -161,12 +164,20 @@ def load_dataset(
         )
     notices = Notices()
     recognised = _recognise_all(wijken, notices, report)
-    names = _gemeente_names(recognised)
+    report("Kenmerken van de grenzen lezen")
+    pdok = read_pdok_attributes([r.path for r in recognised if r.kind == "grenzen"])
+    names = {**pdok.names, **_gemeente_names(recognised)}
     digits = _resolve_gemeente(gemeente, names, folder)
     if digits is None and len(names) == 1:
         digits = next(iter(names))
     report("Cijfers lezen")
     figures, populations, sources = _read_tables(recognised, digits)
+    from_pdok, pdok_figures, pdok_sources = pdok_populations(pdok, digits, populations, notices)
+    if from_pdok:
+        populations = from_pdok
+        sources.extend(pdok_sources)
+        if not any(s.get("soort") == "nabijheid" for s in sources):
+            figures = concat_figures([figures, pdok_figures])
     report("Grenzen lezen")
     areas = _read_boundaries(recognised, digits, notices, sources)
     areas = _name_areas(areas, populations, names)
