@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 
 from app_pages._common import AGE_LABELS, PROFILE_PAGE, analysis, current, demo_banner, md
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
+from geo.analysis.populations import no_population_note
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
 from geo.present.maps import (
     aanbod_layers,
@@ -103,7 +104,12 @@ layer, legend = choropleth(
 layer.add_to(m)
 legends = [legend]
 
-if "vervoersarmoede" in layers or "hotspots" in layers:
+if ("vervoersarmoede" in layers or "hotspots" in layers) and not dataset.has_population:
+    st.info(
+        "Vervoersarmoede en hot spots van hiaten rekenen met aantallen inwoners. "
+        + md(no_population_note())
+    )
+elif "vervoersarmoede" in layers or "hotspots" in layers:
     result = analysis(choice)
     if "vervoersarmoede" in layers:
         poverty, poverty_legend = choropleth(

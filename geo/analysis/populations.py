@@ -67,6 +67,31 @@ PDOK_METHOD_OUDEREN = (
 )
 
 
+NO_POPULATION = (
+    "er zijn geen CBS-bevolkingscijfers in deze gegevens, dus Wijkkompas kan niet uitrekenen "
+    "hoeveel eenzamen er per doelgroep wonen, en ook geen hiaten of redenen bepalen."
+)
+"""What is missing without any population (the RIVM percentages are still shown)."""
+
+ADD_POPULATION = (
+    "zet een CBS Kerncijfers wijken en buurten-tabel (cbs_kwb_JJJJ_GMxxxx.csv of .xlsx) of een "
+    "PDOK-download Wijken en Buurten met kerncijfers (GeoPackage of GeoJSON) in de map wijken/, "
+    "of haal alles op met 'wijkkompas fetch --gemeente <naam>'; eigen aantallen per doelgroep "
+    "kunnen met --aantallen."
+)
+"""How to add a population (Dutch)."""
+
+
+def no_population_error() -> DataError:
+    """The error of a command that needs a population when the data has none."""
+    return DataError(NO_POPULATION, hint=ADD_POPULATION)
+
+
+def no_population_note() -> str:
+    """The note a command that degrades without a population shows."""
+    return f"Geen bevolkingscijfers: {NO_POPULATION} Oplossing: {ADD_POPULATION}"
+
+
 def methods(settings: AnalysisSettings) -> dict[str, str]:
     """How each focus group is counted (Dutch, shown with every number)."""
     return {
@@ -124,6 +149,8 @@ def estimate_populations(
     4825.0
     """
     missing = [c for c in REQUIRED if c not in population.columns]
+    if len(missing) == len(REQUIRED):
+        raise no_population_error()
     if missing:
         raise DataError(
             "er zijn geen (bruikbare) CBS-bevolkingscijfers: kolom(men) "

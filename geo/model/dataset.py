@@ -98,6 +98,11 @@ class Dataset:
             )
         return self.populations[year]
 
+    @property
+    def has_population(self) -> bool:
+        """True when a kwb table or PDOK attributes gave population counts."""
+        return bool(self.populations)
+
     def level(self, niveau: str) -> gpd.GeoDataFrame:
         """Areas of one level (``gemeente``, ``wijk`` or ``buurt``)."""
         return self.areas[self.areas["niveau"] == niveau]
