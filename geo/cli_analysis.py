@@ -239,8 +239,7 @@ def _print_profile(profile: dict[str, Any]) -> None:
     for t in profile["trend"]:
         change = f"  — {t['change']}" if t.get("change") else ""
         typer.echo(
-            f"  {t['year']}: {fmt_pct_interval(t['value'], t.get('lower'), t.get('upper'))}"
-            f"{change}"
+            f"  {t['year']}: {fmt_pct_interval(t['value'], t.get('lower'), t.get('upper'))}{change}"
         )
     typer.echo(f"Doel 2026: {profile['target']['tekst']}")
     if profile.get("population_missing"):

@@ -149,7 +149,7 @@ def estimate_populations(
     4825.0
     """
     missing = [c for c in REQUIRED if c not in population.columns]
-    if len(missing) == len(REQUIRED):
+    if len(missing) == len(REQUIRED) or population.empty:
         raise no_population_error()
     if missing:
         raise DataError(

@@ -52,6 +52,21 @@ _CODE_NAME = [
 _DIGIT_LEVELS = {8: "BU", 6: "WK", 4: "GM"}
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 MUNICIPAL_NAME_LENGTH = 20
+MAX_SPATIAL_BYTES = 2_000_000_000
+"""Largest boundary file Wijkkompas reads (the national PDOK GeoPackage is ~0.5 GB)."""
+UNREADABLE = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+    UnicodeDecodeError,
+    ValueError,
+    OSError,
+    shapely.errors.GEOSException,
+)
+"""What GDAL/pyogrio/shapely raise on a damaged file (ValueError covers bad WKB)."""
 
 
 def vintage_from_name(path: Path) -> str:
@@ -60,18 +75,29 @@ def vintage_from_name(path: Path) -> str:
     return match.group(1) if match else "onbekend"
 
 
-def read_spatial(path: str | Path) -> gpd.GeoDataFrame:
+def read_spatial(path: str | Path, *, notices: Notices | None = None) -> gpd.GeoDataFrame:
     """Read every layer of a spatial file into one frame, checking the content matches the name.
+
+    Text that is not valid UTF-8 is read as Windows-1252 (with a notice); a file larger than
+    :data:`MAX_SPATIAL_BYTES` is refused.
 
     Raises
     ------
     DataError
-        When the file is empty, not what its extension says, or unreadable.
+        When the file is empty, too large, not what its extension says, or unreadable.
     """
     path = Path(path)
     if not path.exists():
         raise DataError("bestand bestaat niet.", file=path, hint="controleer het pad.")
-    head = path.read_bytes()[:4096] if path.stat().st_size else b""
+    if path.stat().st_size > MAX_SPATIAL_BYTES:
+        raise DataError(
+            f"het bestand is {path.stat().st_size / 1e6:.0f} MB; Wijkkompas leest kaartlagen tot "
+            f"{MAX_SPATIAL_BYTES / 1e6:.0f} MB.",
+            file=path,
+            hint="gebruik de download van één gemeente of knip de kaart op.",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(4096)
     if not head.strip():
         raise DataError("het bestand is leeg.", file=path, hint="exporteer het bestand opnieuw.")
     suffix = suffix_of(path)
@@ -96,12 +122,22 @@ def read_spatial(path: str | Path) -> gpd.GeoDataFrame:
         source = f"TopoJSON:{path}"
     try:
         layers = [name for name, _ in pyogrio.list_layers(source)]
-        frames = [gpd.read_file(source, layer=layer) for layer in layers]
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        try:
+            frames = [gpd.read_file(source, layer=layer) for layer in layers]
+        except UnicodeDecodeError:
+            frames = [gpd.read_file(source, layer=layer, encoding="cp1252") for layer in layers]
+            if notices is not None:
+                notices.add(
+                    f"{path.name}: tekst is geen geldige UTF-8; gelezen als Windows-1252. "
+                    "Controleer namen met accenten."
+                )
+    except UNREADABLE as exc:
         raise DataError(
-            f"het bestand kan niet als kaartlaag worden gelezen ({exc}).",
+            f"het bestand kan niet als kaartlaag worden gelezen ({type(exc).__name__}: "
+            f"{str(exc)[:200]}).",
             file=path,
-            hint="gebruik GeoJSON, GeoPackage, TopoJSON of een (gezipte) shapefile.",
+            hint="het bestand is beschadigd of onvolledig; download of exporteer het opnieuw "
+            "(GeoJSON, GeoPackage, TopoJSON of een gezipte shapefile).",
         ) from exc
     frames = [f for f in frames if len(f)]
     if not frames:
@@ -159,7 +195,7 @@ def areas_from_file(
     """
     path = Path(path)
     notices = Notices() if notices is None else notices
-    raw = _drop_water_twins(read_spatial(path), path, notices)
+    raw = _drop_water_twins(read_spatial(path, notices=notices), path, notices)
     codes, names, naam_bron = _recognise(raw, path, gemeente_digits)
     areas = gpd.GeoDataFrame(
         {"code": codes, "naam": names, "naam_bron": naam_bron},

@@ -107,6 +107,12 @@ def population_from_kwb(
     path = Path(path)
     table = read_table(path) if table is None else table
     frame = table.frame
+    if frame.empty:
+        raise DataError(
+            "het bestand heeft alleen een kop en geen rijen met bevolkingscijfers.",
+            file=path,
+            hint="het bestand is waarschijnlijk afgekapt; download het opnieuw van CBS.",
+        )
     lower = {c.lower(): c for c in frame.columns}
     for alias, canonical in _KWB_ALIASES.items():
         if alias in lower and canonical not in lower:

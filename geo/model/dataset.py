@@ -176,7 +176,7 @@ def load_dataset(
     if digits is None and len(names) == 1:
         digits = next(iter(names))
     report("Cijfers lezen")
-    figures, populations, sources = _read_tables(recognised, digits)
+    figures, populations, sources = _read_tables(recognised, digits, notices)
     from_pdok, pdok_figures, pdok_sources = pdok_populations(pdok, digits, populations, notices)
     if from_pdok:
         populations = from_pdok
@@ -305,7 +305,7 @@ FIGURE_READERS = {
 
 
 def _read_tables(
-    recognised: list[Recognised], digits: str | None
+    recognised: list[Recognised], digits: str | None, notices: Notices
 ) -> tuple[pd.DataFrame, dict[int, pd.DataFrame], list[dict[str, object]]]:
     parts = []
     populations: dict[int, pd.DataFrame] = {}
@@ -328,6 +328,10 @@ def _read_tables(
         elif item.kind == "kwb":
             population = population_from_kwb(item.path, gemeente_digits=digits, table=item.table)
             year = population.attrs.get("year") or 0
+            if population.empty:  # a kwb file of another gemeente: nothing to use here
+                notices.add(f"{item.path.name}: geen bevolkingscijfers van deze gemeente.")
+                item.table = None
+                continue
             populations[int(year)] = population
             sources.append(
                 _source(
