@@ -88,6 +88,13 @@ def hiaten(
         overrides=_overrides(aantallen),
     )
     rows = summarise_result(result, niveau)
+    notes = result.notes + aanbod.notices
+    if result.need["population_from_percentages"].any():
+        notes = [
+            "Aantallen per doelgroep zijn geschat uit de hele percentages van CBS/PDOK "
+            "(aantal_inwoners × percentage / 100), geen tellingen.",
+            *notes,
+        ]
     keys = {
         "hiaat": "gap_score",
         "eenzaam": "lonely",
@@ -114,7 +121,7 @@ def hiaten(
                 "demo": dataset.demo,
                 "rows": rows,
                 "buurten_zonder_aanbod": _no_offer(result),
-                "notes": result.notes + aanbod.notices,
+                "notes": notes,
             }
         )
         return
@@ -141,7 +148,7 @@ def hiaten(
         typer.echo(
             f"Buurten waar niets passends binnen bereik is ({len(empty)}; eenzamen): {names}{more}"
         )
-    for note in result.notes + aanbod.notices:
+    for note in notes:
         typer.echo(f"Let op: {note}")
     if out is not None:
         typer.echo(f"Tabel geschreven naar {out}")

@@ -212,6 +212,7 @@ def test_hiaten_and_profiel_work_on_a_pdok_only_folder(tmp_path: Path):
     assert rows["BU03440321"]["population"] == 300
     assert rows["BU03440321"]["population_estimated"] == "schatting"
     assert rows["BU03440343"]["population"] == 0  # water only
+    assert "geschat uit de hele percentages" in data["notes"][0]
     profile = runner.invoke(app, ["profiel", str(folder), "--gebied", "Overvecht", "--json"])
     assert profile.exit_code == 0, profile.output
     figures = json.loads(profile.stdout)["figures"]

@@ -97,3 +97,78 @@ def test_statline_dutch_margin_labels(tmp_path: Path):
     path.write_text(text, encoding="utf-8")
     row = figures_from_rivm(path).iloc[0]
     assert (row["value"], row["lower"], row["upper"]) == (58.2, 55.1, 61.3)
+
+
+# -- the trend rule and the display, on a dataset -----------------------------------------
+TREND_ROWS = [
+    # Overvecht: 2016 -> 2020 overlaps (48-52 vs 49-53); 2020 -> 2022 does not (53.0 < 55.1)
+    "20300,MW00000,WK034403  ,2016JJ00,Utrecht,Wijk,WK034403,50.0,14.0",
+    "20300,MOG0095,WK034403  ,2016JJ00,Utrecht,Wijk,WK034403,48.0,12.0",
+    "20300,MBG0095,WK034403  ,2016JJ00,Utrecht,Wijk,WK034403,52.0,16.0",
+    "20300,MW00000,WK034403  ,2020JJ00,Utrecht,Wijk,WK034403,51.0,15.0",
+    "20300,MOG0095,WK034403  ,2020JJ00,Utrecht,Wijk,WK034403,49.0,13.0",
+    "20300,MBG0095,WK034403  ,2020JJ00,Utrecht,Wijk,WK034403,53.0,17.0",
+    *ROWS[:3],
+    "20300,MW00000,GM0344    ,2016JJ00,Utrecht,Gemeente,GM0344,47.0,10.0",
+    "20300,MW00000,GM0344    ,2020JJ00,Utrecht,Gemeente,GM0344,48.9,11.6",
+    "20300,MW00000,GM0344    ,2022JJ00,Utrecht,Gemeente,GM0344,49.5,11.9",
+]
+
+
+@pytest.fixture()
+def interval_folder(tmp_path: Path) -> Path:
+    from tests.conftest import UTRECHT
+
+    wijken = tmp_path / "data" / "wijken"
+    wijken.mkdir(parents=True)
+    for name in ("gemeente-utrecht_buurten_2013.geojson", "gemeente-utrecht_wijken_2013.geojson"):
+        (wijken / name).write_bytes((UTRECHT / "wijken" / name).read_bytes())
+    (wijken / "rivm_50120NED_GM0344.csv").write_text(odata_2022(TREND_ROWS), encoding="utf-8")
+    return tmp_path / "data"
+
+
+def test_trend_calls_a_change_only_when_intervals_do_not_overlap(interval_folder: Path):
+    from geo.analysis.context import NO_CLEAR_CHANGE, RISE, compare, trend
+    from geo.model.dataset import load_dataset
+
+    dataset = load_dataset(interval_folder)
+    rows = trend(dataset, ["WK034403"])
+    assert [(r["year"], r["value"], r["lower"], r["upper"]) for r in rows] == [
+        (2016, 50.0, 48.0, 52.0),
+        (2020, 51.0, 49.0, 53.0),
+        (2022, 58.2, 55.1, 61.3),
+    ]
+    assert [r["change"] for r in rows] == [None, NO_CLEAR_CHANGE, RISE]
+    figures = compare(dataset, ["WK034403"], year=2022)
+    lonely = next(r for r in figures if r["indicator"] == "Eenzaam")
+    assert (lonely["value"], lonely["lower"], lonely["upper"]) == (58.2, 55.1, 61.3)
+
+
+def test_profile_text_map_tooltip_and_export_show_the_interval(interval_folder: Path):
+    from typer.testing import CliRunner
+
+    from geo.cli import app
+    from geo.export.layers import area_layer
+    from geo.model.dataset import load_dataset
+    from geo.present.maps import area_values, choropleth
+
+    dataset = load_dataset(interval_folder)
+    shown = CliRunner().invoke(
+        app, ["profiel", str(interval_folder), "--gebied", "WK034403"]
+    ).stdout
+    assert "58,2 % (55,1-61,3)" in shown
+    assert "2022: 58,2 % (55,1-61,3)  — stijging" in shown
+    assert "2020: 51,0 % (49,0-53,0)  — geen duidelijke verandering" in shown
+    frame = area_values(
+        dataset.level("wijk"), dataset.figures, indicator="Eenzaam", group="18+", year=2022
+    )
+    overvecht = frame.set_index("code").loc["WK034403"]
+    assert overvecht["interval"] == "55,1 – 61,3 %"
+    layer, _ = choropleth(frame, value="value", title="t", label="Eenzaam")
+    tips = [f["properties"]["tip"] for f in layer.data["features"]]
+    assert any("95 %-interval: 55,1 – 61,3 %" in tip for tip in tips)
+    exported, _meta = area_layer(dataset, "wijk")
+    row = exported.set_index("code").loc["WK034403"]
+    columns = [c for c in exported.columns if c.endswith("_ondergrens")]
+    assert columns, exported.columns.tolist()
+    assert row[[c for c in columns if "2022" in c and c.startswith("eenzaam_18")][0]] == 55.1

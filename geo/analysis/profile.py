@@ -164,7 +164,7 @@ def area_profile(
         ],
         "flags": _flags(result, area, figures),
         "sources": _sources(dataset, result),
-        "notes": result.notes,
+        "notes": [*_figure_notes(dataset, area, figures, year), *result.notes],
     }
 
 
@@ -436,7 +436,7 @@ def profile_without_population(
             "buurten_zonder_vorm": [],
         },
         "sources": _source_rows(dataset),
-        "notes": [note],
+        "notes": [note, *_figure_notes(dataset, area, figures, year)],
     }
 
 
@@ -457,3 +457,18 @@ def _offer_inside(area: Area, activities: gpd.GeoDataFrame | None, group: str) -
         "suitable_inside_area": inside,
         "reachable_offer": None,
     }
+
+
+def _figure_notes(
+    dataset: Dataset, area: Area, figures: list[dict[str, object]], year: int
+) -> list[str]:
+    """Say why an area has no RIVM figure at all (usually another boundary vintage)."""
+    if figures:
+        return []
+    vintages = ", ".join(sorted(set(dataset.areas["indeling"].astype(str))))
+    editions = ", ".join(sorted(set(dataset.figures["vintage"].astype(str)))) or "geen"
+    return [
+        f"Geen RIVM-cijfers voor {area.naam} ({area.key}) in {year}: de grenzen hebben indeling "
+        f"{vintages}, de cijfers {editions}; deze code komt in de cijfers niet voor. Gebruik "
+        "grenzen van dezelfde indeling als de cijfers."
+    ]
