@@ -261,3 +261,28 @@ def test_kwb_cut_after_its_header_is_a_dutch_error_not_no_objects_to_concatenate
     with pytest.raises(DataError) as caught:
         load_dataset(folder)
     assert "cbs_kwb_2023_GM0344.csv" in str(caught.value) and "alleen een kop" in str(caught.value)
+
+
+def test_damaged_pdok_downloads_load_or_fail_in_dutch(tmp_path: Path):
+    """A PDOK-only folder (population from the attributes) with the download damaged."""
+    rng = random.Random(SEED + 3)
+    intact = {}
+    source = tmp_path / "bron"
+    source.mkdir()
+    pdok_buurten().to_file(source / "buurten_2023.geojson", driver="GeoJSON")
+    intact["buurten_2023.geojson"] = (source / "buurten_2023.geojson").read_bytes()
+    intact["wijkenbuurten_2023.gpkg"] = write_gpkg(source / "wijkenbuurten_2023.gpkg").read_bytes()
+    rivm = (WIJKEN / "rivm_50090NED_2020_65plus.csv").read_bytes()
+    for case in range(14):
+        name = list(intact)[case % 2]
+        damage = list(DAMAGES)[case % len(DAMAGES)]
+        folder = tmp_path / f"map{case}"
+        (folder / "wijken").mkdir(parents=True)
+        (folder / "wijken" / name).write_bytes(DAMAGES[damage](intact[name], rng))
+        (folder / "wijken" / "rivm_50090NED_2020_65plus.csv").write_bytes(rivm)
+        try:
+            load_dataset(folder)
+        except DataError as exc:
+            assert name in str(exc) or "wijken" in str(exc), f"{name}, {damage}: {exc}"
+        except Exception as exc:  # noqa: BLE001
+            raise AssertionError(f"{name}, {damage}: {type(exc).__name__}: {exc}") from exc

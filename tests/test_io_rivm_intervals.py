@@ -153,9 +153,9 @@ def test_profile_text_map_tooltip_and_export_show_the_interval(interval_folder: 
     from geo.present.maps import area_values, choropleth
 
     dataset = load_dataset(interval_folder)
-    shown = CliRunner().invoke(
-        app, ["profiel", str(interval_folder), "--gebied", "WK034403"]
-    ).stdout
+    shown = (
+        CliRunner().invoke(app, ["profiel", str(interval_folder), "--gebied", "WK034403"]).stdout
+    )
     assert "58,2 % (55,1-61,3)" in shown
     assert "2022: 58,2 % (55,1-61,3)  — stijging" in shown
     assert "2020: 51,0 % (49,0-53,0)  — geen duidelijke verandering" in shown

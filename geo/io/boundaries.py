@@ -142,12 +142,33 @@ def read_spatial(path: str | Path, *, notices: Notices | None = None) -> gpd.Geo
     frames = [f for f in frames if len(f)]
     if not frames:
         raise DataError("het bestand bevat geen objecten.", file=path)
+    shapeless = [f for f in frames if not _has_geometry(f)]
+    frames = [f for f in frames if _has_geometry(f)]  # a table without shapes is no boundary
+    if not frames:
+        raise DataError(
+            "een laag van dit bestand heeft geen geometriekolom (kolommen: "
+            f"{', '.join(map(str, shapeless[0].columns[:8]))}).",
+            file=path,
+            hint="het bestand is beschadigd of bevat een tabel zonder vormen; gebruik de "
+            "grenzen met geometrie.",
+        )
     crs = frames[0].crs
     frame = pd.concat(
         [f.set_crs(crs, allow_override=True) if f.crs != crs else f for f in frames],
         ignore_index=True,
     )
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
+
+
+def _has_geometry(frame: pd.DataFrame) -> bool:
+    """True for a GeoDataFrame with an active geometry column (a damaged file may lack it)."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return False
+    try:
+        frame.geometry  # noqa: B018 — raises AttributeError without an active geometry
+    except AttributeError:
+        return False
+    return True
 
 
 def _is_topojson(path: Path) -> bool:

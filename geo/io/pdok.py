@@ -25,7 +25,7 @@ import pandas as pd
 import pyogrio
 
 from geo.errors import DataError
-from geo.io.boundaries import vintage_from_name
+from geo.io.boundaries import UNREADABLE, vintage_from_name
 from geo.io.kwb import POPULATION_COLUMNS
 from geo.model.codes import niveau_of, normalise_code
 from geo.model.figures import FIGURE_COLUMNS, NOT_PUBLISHED, PUBLISHED
@@ -97,10 +97,22 @@ METHOD = (
 
 
 def has_pdok_attributes(path: str | Path) -> bool:
-    """True when a layer of the boundary file carries PDOK kwb attributes (read from the schema).
+    """True when a layer of the boundary file carries PDOK kwb attributes.
+
+    GeoPackages are asked for their fields; text formats are searched for the attribute name.
 
     Unreadable files give False here; :func:`~geo.io.boundaries.read_spatial` reports them.
     """
+    path = Path(path)
+    if path.suffix.lower() in (".json", ".geojson", ".topojson"):
+        # text formats: GDAL would parse every feature to learn the fields; the name is enough
+        marker, tail = MARKER.encode(), b""
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                if marker in tail + chunk:
+                    return True
+                tail = chunk[-len(marker) :]
+        return False
     try:
         for layer, _ in pyogrio.list_layers(_source(Path(path))):
             fields = pyogrio.read_info(_source(Path(path)), layer=layer)["fields"]
@@ -156,20 +168,11 @@ def read_pdok(
     path = Path(path)
     frames = []
     distances = []
-    try:
-        layers = [name for name, _ in pyogrio.list_layers(_source(path))]
-        for layer in layers:
-            frame = pyogrio.read_dataframe(_source(path), layer=layer, read_geometry=False)
-            frame = pd.DataFrame(frame)
-            frame.columns = [str(c).lower() for c in frame.columns]
-            if MARKER in frame.columns and len(frame):
-                population, distance = _layer_population(frame, path, layer)
-                frames.append(population)
-                distances.append(distance)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise DataError(
-            f"het bestand kan niet als kaartlaag worden gelezen ({exc}).", file=path
-        ) from exc
+    for layer, frame in _attribute_layers(path):
+        if MARKER in frame.columns and len(frame):
+            population, distance = _layer_population(frame, path, layer)
+            frames.append(population)
+            distances.append(distance)
     if not frames:
         raise DataError(
             f"geen PDOK-kerncijfers (kolom {MARKER}) in dit bestand.",
@@ -223,6 +226,34 @@ def figures_from_pdok(distances: pd.DataFrame, codes: set[str], year: str) -> pd
 
 def _source(path: Path) -> str:
     return str(path)
+
+
+def _attribute_layers(path: Path) -> list[tuple[str, pd.DataFrame]]:
+    """Every layer's attributes (no geometry), column names lower-case.
+
+    Text that is not valid UTF-8 is read as Windows-1252, as the boundary reader does.
+    """
+    try:
+        layers = [name for name, _ in pyogrio.list_layers(_source(path))]
+        out = []
+        for layer in layers:
+            try:
+                frame = pyogrio.read_dataframe(_source(path), layer=layer, read_geometry=False)
+            except UnicodeDecodeError:
+                frame = pyogrio.read_dataframe(
+                    _source(path), layer=layer, read_geometry=False, encoding="cp1252"
+                )
+            frame = pd.DataFrame(frame)
+            frame.columns = [str(c).lower() for c in frame.columns]
+            out.append((str(layer), frame))
+    except UNREADABLE as exc:
+        raise DataError(
+            f"het bestand kan niet als kaartlaag worden gelezen ({type(exc).__name__}: "
+            f"{str(exc)[:200]}).",
+            file=path,
+            hint="het bestand is beschadigd of onvolledig; download het opnieuw van PDOK.",
+        ) from exc
+    return out
 
 
 def _layer_population(
