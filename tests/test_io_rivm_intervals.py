@@ -172,3 +172,24 @@ def test_profile_text_map_tooltip_and_export_show_the_interval(interval_folder: 
     columns = [c for c in exported.columns if c.endswith("_ondergrens")]
     assert columns, exported.columns.tolist()
     assert row[[c for c in columns if "2022" in c and c.startswith("eenzaam_18")][0]] == 55.1
+
+
+def test_later_edition_with_the_same_scheme_gets_its_own_vintage(tmp_path: Path):
+    header = (
+        "ID,Leeftijd,Marges,WijkenEnBuurten,Perioden,Gemeentenaam_1,SoortRegio_2,Codering_3,"
+        "Eenzaam_35\n"
+    )
+    rows = [
+        "1,80200,MW00000,WK034403,2024JJ00,Utrecht,Wijk,WK034403,57.0",
+        "2,80200,MOG0095,WK034403,2024JJ00,Utrecht,Wijk,WK034403,54.0",
+        "3,80200,MBG0095,WK034403,2024JJ00,Utrecht,Wijk,WK034403,60.0",
+    ]
+    path = tmp_path / "gezondheid_wijk_buurt.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    row = figures_from_rivm(path).iloc[0]
+    assert row["indicator"] == "Eenzaam" and row["group"] == "65+" and row["year"] == 2024
+    assert (row["value"], row["lower"], row["upper"]) == (57.0, 54.0, 60.0)
+    assert row["vintage"] == "indeling 2024"
+    named = tmp_path / "download.csv"  # no table id in the name: the 2022 edition by its periods
+    named.write_text(odata_2022(ROWS), encoding="utf-8")
+    assert "50120NED" in str(figures_from_rivm(named)["source"].iloc[0])

@@ -32,8 +32,18 @@ from geo.model.figures import FIGURE_COLUMNS, NOT_PUBLISHED, PUBLISHED
 
 logger = logging.getLogger(__name__)
 
-SENTINELS = (-99995.0, -99996.0, -99997.0, -99998.0, -99999.0)
-"""PDOK/CBS codes for *not published* (geheim, niet beschikbaar, onbekend...)."""
+SENTINELS = (
+    -99995.0,
+    -99996.0,
+    -99997.0,
+    -99998.0,
+    -99999.0,
+    -99999995.0,
+    -99999997.0,
+    -99999999.0,
+)
+"""PDOK/CBS codes for *not published*: -99995 geheim, -99997 niet beschikbaar, -99999 onbekend
+(older editions wrote the same codes with eight digits)."""
 
 MARKER = "aantal_inwoners"
 """A boundary file whose features carry this attribute is a PDOK kwb download."""
@@ -55,6 +65,7 @@ COUNTS = {
 
 VALUES = {
     "gemiddelde_huishoudsgrootte": "huishoudensgrootte",
+    "gemiddelde_huishoudensgrootte": "huishoudensgrootte",  # spelling up to 2021
     "personenautos_per_huishouden": "autos_per_huishouden",
     "oppervlakte_totaal_in_ha": "oppervlakte_ha",
     "oppervlakte_land_in_ha": "oppervlakte_land_ha",

@@ -137,7 +137,7 @@ def figures_from_rivm(
         for side in ("lower", "upper")
         if (keep & (margins == side)).any()
     }
-    table_id = _table_id(path)
+    table_id = _table_id(path, years)
     code_codes, code_uniques = pd.factorize(codes)
     group_codes, group_uniques = pd.factorize(pd.Series(groups))
     indicators: list[str] = []
@@ -191,7 +191,10 @@ def figures_from_rivm(
     figures["source"] = pd.Categorical(
         [f"RIVM, GGD'en, CBS (Gezondheidsmonitor) — tabel {table_id}"] * len(figures)
     )
-    figures["vintage"] = pd.Categorical([TABLE_VINTAGE.get(table_id, "onbekend")] * len(figures))
+    vintage = TABLE_VINTAGE.get(
+        table_id, f"indeling {int(years.max())}" if len(years) else "onbekend"
+    )
+    figures["vintage"] = pd.Categorical([vintage] * len(figures))
     figures = figures[FIGURE_COLUMNS]
     figures.attrs["gemeenten"] = names
     logger.info("%s: %d cijfers (%d gebieden)", path.name, len(figures), codes.nunique())
@@ -310,9 +313,21 @@ def _indicator_name(column: str, odata: bool) -> str:
     )
 
 
-def _table_id(path: Path) -> str:
+EDITION_TABLES = {2020: "50090NED", 2022: "50120NED"}
+"""Latest period of an edition -> its StatLine table, for files whose name lacks the id."""
+
+
+def _table_id(path: Path, years: np.ndarray) -> str:
+    """The table id from the file name, else from the latest period (later editions: the year).
+
+    A later edition with the same scheme gets the boundary vintage of its latest period
+    (``indeling 2024``), as 50090NED (2020) and 50120NED (2022) have.
+    """
     match = re.search(r"(\d{5}NED)", path.name, flags=re.IGNORECASE)
-    return match.group(1).upper() if match else "50090NED"
+    if match:
+        return match.group(1).upper()
+    latest = int(years.max()) if len(years) else 2020
+    return EDITION_TABLES.get(latest, f"Gezondheid per wijk en buurt {latest}")
 
 
 _MARGIN_CODES = {
