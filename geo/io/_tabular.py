@@ -7,11 +7,9 @@ Every reader returns text cells (no type guessing); numbers are parsed explicitl
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import logging
 import re
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import DataError
+from geo.io._text import MAX_FILE_BYTES, check_line_lengths, decode, gunzip
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +150,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
                 file=path,
                 hint="pak het bestand niet uit of geef het de juiste extensie.",
             )
-        raw = _gunzip(path, raw)
+        raw = gunzip(path, raw)
         kind = sniff_kind(path, raw[:2048])
     if kind != "text":
         raise DataError(
@@ -160,70 +159,6 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
             hint="controleer of u het juiste bestand koos, of geef het de juiste extensie.",
         )
     return _read_csv_bytes(path, raw)
-
-
-def _gunzip(path: Path, raw: bytes) -> bytes:
-    """Unpack a .gz table, bounded by :data:`MAX_FILE_BYTES`; a damaged archive is a DataError."""
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as archive:
-            data = archive.read(MAX_FILE_BYTES + 1)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DataError(
-            f"het gzip-archief is beschadigd ({exc}).",
-            file=path,
-            hint="download het bestand opnieuw.",
-        ) from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise DataError(
-            f"uitgepakt is dit bestand groter dan {MAX_FILE_BYTES / 1e6:,.0f} MB, de grens "
-            "van Wijkkompas.",
-            file=path,
-            hint="gebruik een download van één gemeente.",
-        )
-    return data
-
-
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-        except UnicodeDecodeError:
-            # says UTF-8 (BOM) but is damaged: keep the readable text, mark the bad bytes
-            logger.info("%s: ongeldige UTF-8-tekens vervangen", path.name)
-            return raw[3:].decode("utf-8", errors="replace"), "utf-8 (hersteld)"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        logger.info("%s is geen UTF-8; gelezen als Windows-1252", path.name)
-        return raw.decode("cp1252", errors="replace"), "cp1252"
-
-
-MAX_LINE_CHARS = 200_000
-"""Longest line a table may have (the widest real kwb row is ~3,000 characters)."""
-
-MAX_FILE_BYTES = 500_000_000
-"""Largest table file (also after unpacking a .gz) Wijkkompas reads: 500 MB."""
-
-
-def _check_line_lengths(path: Path, text: str) -> None:
-    """Refuse a line longer than :data:`MAX_LINE_CHARS` (a damaged file, not a table)."""
-    start = 0
-    number = 1
-    size = len(text)
-    while start < size:
-        end = text.find("\n", start)
-        end = size if end < 0 else end
-        if end - start > MAX_LINE_CHARS:
-            raise DataError(
-                f"regel {number} is {end - start:,} tekens lang; een tabelregel mag hoogstens "
-                f"{MAX_LINE_CHARS:,} tekens hebben.".replace(",", "."),
-                file=path,
-                row=number,
-                hint="het bestand is waarschijnlijk beschadigd (een ontbrekend regeleinde of "
-                "aanhalingsteken); exporteer of download het opnieuw.",
-            )
-        start = end + 1
-        number += 1
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -285,8 +220,8 @@ def _read_csv_fast(path: Path, text: str, delimiter: str) -> pd.DataFrame | None
 
 
 def _read_csv_bytes(path: Path, raw: bytes) -> Table:
-    text, encoding = _decode(path, raw)
-    _check_line_lengths(path, text)
+    text, encoding = decode(path, raw)
+    check_line_lengths(path, text)
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
     delimiter = _sniff_delimiter(header_line)

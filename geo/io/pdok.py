@@ -125,8 +125,8 @@ def has_pdok_attributes(path: str | Path) -> bool:
                 tail = chunk[-len(marker) :]
         return False
     try:
-        for layer, _ in pyogrio.list_layers(_source(Path(path))):
-            fields = pyogrio.read_info(_source(Path(path)), layer=layer)["fields"]
+        for layer, _ in pyogrio.list_layers(str(path)):
+            fields = pyogrio.read_info(str(path), layer=layer)["fields"]
             if MARKER in {str(f).lower() for f in fields}:
                 return True
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError, ValueError):
@@ -235,24 +235,20 @@ def figures_from_pdok(distances: pd.DataFrame, codes: set[str], year: str) -> pd
     return figures[FIGURE_COLUMNS]
 
 
-def _source(path: Path) -> str:
-    return str(path)
-
-
 def _attribute_layers(path: Path) -> list[tuple[str, pd.DataFrame]]:
     """Every layer's attributes (no geometry), column names lower-case.
 
     Text that is not valid UTF-8 is read as Windows-1252, as the boundary reader does.
     """
     try:
-        layers = [name for name, _ in pyogrio.list_layers(_source(path))]
+        layers = [name for name, _ in pyogrio.list_layers(str(path))]
         out = []
         for layer in layers:
             try:
-                frame = pyogrio.read_dataframe(_source(path), layer=layer, read_geometry=False)
+                frame = pyogrio.read_dataframe(str(path), layer=layer, read_geometry=False)
             except UnicodeDecodeError:
                 frame = pyogrio.read_dataframe(
-                    _source(path), layer=layer, read_geometry=False, encoding="cp1252"
+                    str(path), layer=layer, read_geometry=False, encoding="cp1252"
                 )
             frame = pd.DataFrame(frame)
             frame.columns = [str(c).lower() for c in frame.columns]

@@ -9,13 +9,11 @@ when asked, joins everything on CBS codes and reports what did not join and why.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,9 +24,11 @@ from geo.io.boundaries import AREA_COLUMNS, areas_from_file
 from geo.io.kwb import figures_from_nabijheid, population_from_kwb
 from geo.io.recognise import Recognised, UnknownFileError, recognise
 from geo.io.rivm import figures_from_rivm
+from geo.model._national import national_reference
 from geo.model._pdok_population import pdok_populations, read_pdok_attributes
-from geo.model.codes import NIVEAUS, niveau_of, normalise_code
-from geo.model.figures import FIGURE_COLUMNS, concat_figures, empty_figures, with_intervals
+from geo.model._unmatched import unmatched_codes
+from geo.model.codes import NIVEAUS, normalise_code
+from geo.model.figures import concat_figures
 from geo.model.gebieden import GEBIEDEN_FILE, Gebied, built_in_gebieden, gebieden_from_file
 
 logger = logging.getLogger(__name__)
@@ -198,7 +198,7 @@ def load_dataset(
         if src.get("soort") == "grenzen"
         for code in src.get("zonder_vorm", [])  # type: ignore[attr-defined]
     }
-    unmatched = _unmatched(areas, figures, populations, shapeless)
+    unmatched = unmatched_codes(areas, figures, populations, shapeless)
     if len(unmatched):
         notices.add(f"{len(unmatched)} code(s) konden niet worden gekoppeld; zie 'niet gekoppeld'.")
     dataset = Dataset(
@@ -345,36 +345,8 @@ def _read_tables(
             )
         item.table = None  # free memory
     if parts:
-        parts.append(_national_reference(parts))
+        parts.append(national_reference(parts))
     return concat_figures(parts), populations, sources
-
-
-NATIONAL_REFERENCE = "national_rivm.csv"
-NATIONAL_NOTE = " (landelijke referentie, ingebouwd in Wijkkompas)"
-
-
-def _national_reference(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """National RIVM rows (NL01) for the years and groups a dataset has but lacks NL01 for.
-
-    One-gemeente downloads have no national row; Wijkkompas ships the NL01 figures of
-    50090NED (see ``scripts/extract_national.py``) and marks them as such in ``source``.
-    """
-    keys = ["indicator", "group", "year"]
-    rivm = [p for p in parts if len(p) and str(p["source"].iloc[0]).startswith("RIVM")]
-    if not rivm:
-        return empty_figures()
-    have = pd.concat([p.loc[(p["code"] == "NL01").to_numpy(), keys].astype(str) for p in rivm])
-    wanted = pd.concat([p[keys].drop_duplicates().astype(str) for p in rivm]).drop_duplicates()
-    text = resources.files("geo.model").joinpath(NATIONAL_REFERENCE).read_text(encoding="utf-8")
-    reference = pd.read_csv(io.StringIO(text), dtype={"code": str})
-    wanted = wanted.astype({"indicator": str, "group": str, "year": int})
-    have = have.astype({"indicator": str, "group": str, "year": int})
-    missing = wanted.merge(have, on=keys, how="left", indicator=True)
-    missing = missing[missing["_merge"] == "left_only"][keys]
-    out = reference.merge(missing, on=keys, how="inner")
-    out["niveau"] = "land"
-    out["source"] = out["source"] + NATIONAL_NOTE
-    return with_intervals(out)[FIGURE_COLUMNS]
 
 
 def _source(
@@ -538,49 +510,3 @@ def _read_gebieden(
         if candidate.exists():
             return gebieden_from_file(candidate, areas=areas)
     return built_in_gebieden(gemeente_code)
-
-
-def _unmatched(
-    areas: gpd.GeoDataFrame,
-    figures: pd.DataFrame,
-    populations: dict[int, pd.DataFrame],
-    shapeless: dict[str, str],
-) -> pd.DataFrame:
-    """Codes in the tables without a shape, and why (usually another boundary vintage)."""
-    area_codes = set(areas["code"])
-    vintages = ", ".join(sorted(set(areas["indeling"].astype(str))))
-    rows: list[dict[str, object]] = []
-
-    def reason(code: str, other: str) -> str:
-        if code in shapeless:
-            return (
-                f"het gebied staat in {shapeless[code]}, maar zonder vorm (te klein voor "
-                "deze kaart)"
-            )
-        return f"geen grens met deze code: de grenzen hebben indeling {vintages}, {other}"
-
-    local = figures.loc[
-        figures["niveau"].isin(["gemeente", "wijk", "buurt"]).to_numpy(),
-        ["source", "vintage", "code"],
-    ].drop_duplicates()
-    for (source, vintage), group in local.groupby(["source", "vintage"], observed=True):
-        for code in sorted(set(group["code"].astype(str)) - area_codes):
-            rows.append(
-                {
-                    "code": code,
-                    "niveau": niveau_of(code),
-                    "bron": source,
-                    "reden": reason(code, f"de cijfers {vintage}"),
-                }
-            )
-    for year, population in populations.items():
-        for code in sorted(set(population.index) - area_codes):
-            rows.append(
-                {
-                    "code": code,
-                    "niveau": niveau_of(code),
-                    "bron": population.attrs.get("source", f"CBS kwb {year}"),
-                    "reden": reason(code, f"de bevolkingscijfers indeling {year}"),
-                }
-            )
-    return pd.DataFrame(rows, columns=["code", "niveau", "bron", "reden"])
