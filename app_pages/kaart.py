@@ -92,6 +92,11 @@ if published.empty:
         f"in {year}. Kies een ander jaar of een andere leeftijdsgroep in de zijbalk."
     )
 
+if frame.geometry.isna().all():
+    st.info(
+        "Geen grenzen van deze gemeente in de kaarten in wijken/ (andere indeling): de kaart "
+        "blijft leeg. De gepubliceerde cijfers staan per code in het gebiedsprofiel."
+    )
 m = base_map(frame)
 layer, legend = choropleth(
     frame,

@@ -24,8 +24,17 @@ from tests.conftest import NL, REPO
 pytestmark = pytest.mark.shared
 runner = CliRunner()
 
-# A spread of gemeenten: large and small, north to south, renamed and merged ones.
-SAMPLE = ["Amersfoort", "Groningen", "Maastricht", "Vlieland", "Súdwest-Fryslân", "Utrecht"]
+# A spread of gemeenten: large and small, north to south, renamed and merged ones;
+# Westerkwartier (2019) is not in the 2014 boundaries at all: its areas come from the figures.
+SAMPLE = [
+    "Amersfoort",
+    "Groningen",
+    "Maastricht",
+    "Vlieland",
+    "Súdwest-Fryslân",
+    "Utrecht",
+    "Westerkwartier",
+]
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +122,16 @@ def test_app_profile_and_map_pages_without_population():
     hiaten = _page("hiaten")
     assert not hiaten.exception
     assert "Geen bevolkingscijfers" in _texts(hiaten)
+
+
+def test_a_gemeente_missing_from_the_boundaries_still_shows_its_figures():
+    dataset = load_dataset(NL, gemeente="Westerkwartier")
+    assert dataset.gemeente_code == "GM1969"
+    assert dataset.areas.geometry.isna().all() and set(dataset.areas["indeling"]) == {
+        "geen grenzen"
+    }
+    assert any("zonder vorm" in n for n in dataset.notices)
+    profile = area_profile(dataset, {}, "GM1969")
+    lonely = next(r for r in profile["figures"] if r["indicator"] == "Eenzaam")
+    assert lonely["value"] == 41.5 and lonely["nederland"] == 47.0
+    assert any("Geen grenzen" in n for n in profile["notes"])

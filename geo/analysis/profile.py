@@ -462,7 +462,12 @@ def _offer_inside(area: Area, activities: gpd.GeoDataFrame | None, group: str) -
 def _figure_notes(
     dataset: Dataset, area: Area, figures: list[dict[str, object]], year: int
 ) -> list[str]:
-    """Say why an area has no RIVM figure at all (usually another boundary vintage)."""
+    """Say why an area has no RIVM figure, or no shape (usually another boundary vintage)."""
+    if dataset.areas["geometry"].isna().all():
+        return [
+            f"Geen grenzen van {area.naam} in de kaarten in wijken/ (andere indeling): de "
+            "gepubliceerde cijfers staan per code, zonder kaart en zonder bereik."
+        ]
     if figures:
         return []
     vintages = ", ".join(sorted(set(dataset.areas["indeling"].astype(str))))

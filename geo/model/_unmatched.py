@@ -1,11 +1,65 @@
-"""Codes in the tables without a shape in the boundaries, and why (for ``wijkkompas info``)."""
+"""Codes and shapes that do not match: what did not join and why, and areas without shapes."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.model.codes import niveau_of
+from geo.errors import DataError, Notices
+from geo.model.codes import niveau_of, parent_codes
+
+NO_SHAPES = "geen grenzen"
+"""``indeling`` of areas known only from the figures (no boundary file has them)."""
+
+
+def areas_without_shapes(
+    figures: pd.DataFrame, digits: str | None, names: dict[str, str], notices: Notices
+) -> gpd.GeoDataFrame:
+    """The gemeente's areas from the codes in its figures, without shapes.
+
+    For a gemeente the boundary files do not have (e.g. one formed after the boundaries'
+    vintage), so its published figures can still be shown per code; the notice says the map
+    stays empty.
+
+    Raises
+    ------
+    DataError
+        When the figures have no area of this gemeente either.
+    """
+    codes = figures["code"].astype(str)
+    local = figures.loc[
+        figures["niveau"].isin(["gemeente", "wijk", "buurt"]).to_numpy()
+        & (codes.str[2:6] == digits).to_numpy(),
+        "code",
+    ]
+    unique = sorted(set(local.astype(str)))
+    if not unique:
+        raise DataError(
+            f"geen gebiedsgrenzen en geen cijfers van gemeente GM{digits} gevonden in 'wijken/'.",
+            hint="controleer de gemeente, of zet een wijk- en buurtkaart van deze gemeente in "
+            "de map wijken/.",
+        )
+    parents = [parent_codes(code) for code in unique]
+    areas = gpd.GeoDataFrame(
+        {
+            "code": unique,
+            "naam": [names.get(str(digits), c) if c.startswith("GM") else c for c in unique],
+            "niveau": [niveau_of(c) for c in unique],
+            "gemeente_code": [p[0] for p in parents],
+            "wijk_code": [p[1] for p in parents],
+            "naam_bron": "code",
+            "bron": "alleen in de cijfers",
+            "indeling": NO_SHAPES,
+        },
+        geometry=gpd.GeoSeries([None] * len(unique), crs="EPSG:28992"),
+        crs="EPSG:28992",
+    )
+    notices.add(
+        f"Geen grenzen van gemeente GM{digits} in de kaarten in wijken/ (andere indeling?): "
+        f"de {len(unique)} gebieden uit de cijfers staan er zonder vorm in, dus zonder kaart en "
+        "zonder bereik. Zet grenzen van dezelfde indeling als de cijfers in wijken/."
+    )
+    return areas
 
 
 def unmatched_codes(

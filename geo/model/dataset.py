@@ -26,7 +26,7 @@ from geo.io.recognise import Recognised, UnknownFileError, recognise
 from geo.io.rivm import figures_from_rivm
 from geo.model._national import national_reference
 from geo.model._pdok_population import pdok_populations, read_pdok_attributes
-from geo.model._unmatched import unmatched_codes
+from geo.model._unmatched import areas_without_shapes, unmatched_codes
 from geo.model.codes import NIVEAUS, normalise_code
 from geo.model.figures import concat_figures
 from geo.model.gebieden import GEBIEDEN_FILE, Gebied, built_in_gebieden, gebieden_from_file
@@ -185,6 +185,8 @@ def load_dataset(
             figures = concat_figures([figures, pdok_figures])
     report("Grenzen lezen")
     areas = _read_boundaries(recognised, digits, notices, sources)
+    if areas.empty:
+        areas = areas_without_shapes(figures, digits, names, notices)
     areas = _name_areas(areas, populations, names)
     areas = _complete_levels(areas, populations, names, notices)
     meta = _read_meta(folder)
@@ -391,6 +393,8 @@ def _read_boundaries(
             }
         )
     if not frames:
+        if digits is not None and any(item.kind == "grenzen" for item in recognised):
+            return gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs="EPSG:28992")
         raise DataError(
             "geen gebiedsgrenzen gevonden in 'wijken/'.",
             hint="zet een wijk- en buurtkaart (GeoJSON, GeoPackage, TopoJSON of gezipte "

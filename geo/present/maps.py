@@ -133,6 +133,10 @@ def for_display(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M) -> g
     return out
 
 
+NETHERLANDS = [52.2, 5.3]
+"""Map centre (lat, lon) when nothing has a shape."""
+
+
 def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
     """An offline-ready map fitted to a frame (EPSG:28992), OpenStreetMap as background.
 
@@ -141,10 +145,13 @@ def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
     >>> m = base_map(dataset.level("buurt"))  # doctest: +SKIP
     """
     minx, miny, maxx, maxy = to_display(frame[["geometry"]]).total_bounds
+    shaped = bool(np.isfinite([minx, miny, maxx, maxy]).all())
     m = offline(
         folium.Map(
-            location=[round(float(miny + maxy) / 2, 6), round(float(minx + maxx) / 2, 6)],
-            zoom_start=12,
+            location=[round(float(miny + maxy) / 2, 6), round(float(minx + maxx) / 2, 6)]
+            if shaped
+            else NETHERLANDS,  # no area has a shape (figures without boundaries)
+            zoom_start=12 if shaped else 7,
             tiles=None,
             control_scale=True,
             zoom_snap=0.25,  # fit the area snugly, not at the next lower whole zoom level
@@ -169,7 +176,8 @@ def fit(m: folium.Map, frame: gpd.GeoDataFrame | shapely.Geometry) -> folium.Map
         else frame[["geometry"]]
     )
     minx, miny, maxx, maxy = (round(float(v), 6) for v in to_display(shapes).total_bounds)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    if np.isfinite([minx, miny, maxx, maxy]).all():
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
 
