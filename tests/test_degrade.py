@@ -76,7 +76,7 @@ def test_hiaten_without_population_exits_2_with_the_dutch_message():
         timeout=300,
     )
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith("Fout: er zijn geen CBS-bevolkingscijfers")
+    assert done.stderr.startswith("Fout: er zijn geen (bruikbare) CBS-bevolkingscijfers")
     assert "Traceback" not in done.stderr and "cbs_kwb" in done.stderr
 
 

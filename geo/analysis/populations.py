@@ -68,8 +68,8 @@ PDOK_METHOD_OUDEREN = (
 
 
 NO_POPULATION = (
-    "er zijn geen CBS-bevolkingscijfers in deze gegevens, dus Wijkkompas kan niet uitrekenen "
-    "hoeveel eenzamen er per doelgroep wonen, en ook geen hiaten of redenen bepalen."
+    "er zijn geen (bruikbare) CBS-bevolkingscijfers in deze gegevens, dus Wijkkompas kan niet "
+    "uitrekenen hoeveel eenzamen er per doelgroep wonen, en ook geen hiaten of redenen bepalen."
 )
 """What is missing without any population (the RIVM percentages are still shown)."""
 
