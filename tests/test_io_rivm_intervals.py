@@ -193,3 +193,22 @@ def test_later_edition_with_the_same_scheme_gets_its_own_vintage(tmp_path: Path)
     named = tmp_path / "download.csv"  # no table id in the name: the 2022 edition by its periods
     named.write_text(odata_2022(ROWS), encoding="utf-8")
     assert "50120NED" in str(figures_from_rivm(named)["source"].iloc[0])
+
+
+def test_report_shows_intervals_and_the_trend_verdict(interval_folder: Path):
+    from geo.model.dataset import load_dataset
+    from geo.report import build_report
+    from geo.report.document import Table
+    from tests.conftest import UTRECHT
+
+    kwb = UTRECHT / "wijken" / "cbs_kwb_2023_GM0344.csv"
+    (interval_folder / "wijken" / kwb.name).write_bytes(kwb.read_bytes())
+    dataset = load_dataset(interval_folder)
+    report = build_report(dataset, {}, "WK034403", group="ouderen")
+    figures = next(b for b in report.section("kerncijfers").blocks if isinstance(b, Table))
+    assert figures.rows[0][2] == "58,2 % (55,1-61,3)"
+    trend = next(b for b in report.section("trend").blocks if isinstance(b, Table))
+    by_year = {row[0]: row for row in trend.rows}
+    assert by_year["2022"][1:3] == ("58,2 % (55,1-61,3)", "stijging")
+    assert by_year["2020"][2] == "geen duidelijke verandering"
+    assert "50120NED" in trend.caption and "overlappen" in trend.caption
