@@ -241,3 +241,23 @@ def test_impossible_values_are_a_dutch_error_naming_feature_column_value(
     text = str(error)
     assert "wijkenbuurten_2023_v1.gpkg" in text and feature in text and "buurten" in text
     assert expected in text
+
+
+def test_separate_buurt_and_wijk_geojson_files_make_one_population(tmp_path: Path):
+    wijken = tmp_path / "data" / "wijken"
+    wijken.mkdir(parents=True)
+    buurten = pdok_buurten()
+    buurten.to_file(wijken / "cbs_buurten_2023.geojson", driver="GeoJSON")
+    pdok_wijken(buurten).to_file(wijken / "cbs_wijken_2023.geojson", driver="GeoJSON")
+    rivm = UTRECHT / "wijken" / "rivm_50090NED_2020_65plus.csv"
+    shutil.copy(rivm, wijken / rivm.name)
+    dataset = load_dataset(tmp_path / "data")
+    population = dataset.population()
+    assert population.loc["WK034403", "leeftijd_65_plus"] == 2700
+    assert population.loc["BU03440321", "leeftijd_65_plus"] == 300
+    assert sorted(dataset.sources.loc[dataset.sources["soort"] == "pdok", "bestand"]) == [
+        "cbs_buurten_2023.geojson",
+        "cbs_wijken_2023.geojson",
+    ]
+    shown = runner.invoke(app, ["info", str(tmp_path / "data")]).stdout
+    assert "Bevolking: CBS/PDOK Wijken en Buurten 2023" in shown
