@@ -167,6 +167,16 @@ def test_profile_text_map_tooltip_and_export_show_the_interval(interval_folder: 
     layer, _ = choropleth(frame, value="value", title="t", label="Eenzaam")
     tips = [f["properties"]["tip"] for f in layer.data["features"]]
     assert any("95 %-interval: 55,1 – 61,3 %" in tip for tip in tips)
+    from geo.analysis.context import trend
+    from geo.present.charts import trend_chart
+
+    spec = trend_chart(trend(dataset, ["WK034403"]), area="Overvecht")
+    assert {
+        "jaar": "2022",
+        "reeks": "Overvecht",
+        "waarde": 58.2,
+        "tekst": "58,2 % (55,1-61,3)",
+    } in (spec["data"]["values"])
     exported, _meta = area_layer(dataset, "wijk")
     row = exported.set_index("code").loc["WK034403"]
     columns = [c for c in exported.columns if c.endswith("_ondergrens")]
