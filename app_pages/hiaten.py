@@ -18,6 +18,7 @@ from app_pages._common import (
     group_label,
     md,
 )
+from geo.analysis.populations import no_population_note
 from geo.analysis.uncertainty import certainty_sentence
 from geo.present.format import fmt_int, fmt_num, fmt_pct
 from geo.present.maps import (
@@ -59,6 +60,9 @@ st.markdown(
 niveau = st.radio(
     "Niveau", list(LEVELS), horizontal=True, format_func=LEVELS.get, key="hiaten_niveau"
 )
+if not dataset.has_population:  # gaps are counts of people: say what is missing
+    st.warning(md(no_population_note()))
+    st.stop()
 result = analysis(choice)
 frame = result.level(niveau)
 if frame.empty:

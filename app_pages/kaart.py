@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from app_pages._common import AGE_LABELS, PROFILE_PAGE, analysis, current, demo_banner, md
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.analysis.completeness import offer_completeness
+from geo.analysis.populations import no_population_note
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
 from geo.present.maps import (
     aanbod_layers,
@@ -93,6 +94,11 @@ if published.empty:
         f"in {year}. Kies een ander jaar of een andere leeftijdsgroep in de zijbalk."
     )
 
+if frame.geometry.isna().all():
+    st.info(
+        "Geen grenzen van deze gemeente in de kaarten in wijken/ (andere indeling): de kaart "
+        "blijft leeg. De gepubliceerde cijfers staan per code in het gebiedsprofiel."
+    )
 m = base_map(frame)
 layer, legend = choropleth(
     frame,
@@ -105,7 +111,12 @@ layer, legend = choropleth(
 layer.add_to(m)
 legends = [legend]
 
-if "vervoersarmoede" in layers or "hotspots" in layers:
+if ("vervoersarmoede" in layers or "hotspots" in layers) and not dataset.has_population:
+    st.info(
+        "Vervoersarmoede en hot spots van hiaten rekenen met aantallen inwoners. "
+        + md(no_population_note())
+    )
+elif "vervoersarmoede" in layers or "hotspots" in layers:
     result = analysis(choice)
     if "vervoersarmoede" in layers:
         poverty, poverty_legend = choropleth(

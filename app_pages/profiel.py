@@ -19,7 +19,7 @@ from geo.analysis.uncertainty import certainty_text
 from geo.errors import DataError
 from geo.monitoring.notes import area_notes
 from geo.present.charts import comparison_chart, count_chart, trend_chart
-from geo.present.format import fmt_int, fmt_num, fmt_pct
+from geo.present.format import fmt_int, fmt_num, fmt_pct, fmt_pct_interval
 from geo.report import build_report, report_bytes
 from geo.settings import AnalysisSettings
 
@@ -49,7 +49,8 @@ st.query_params.update(
 st.session_state["profiel_url"] = chosen
 
 try:
-    profile = area_profile(dataset, aanbod.layers, chosen, group=group, result=analysis(choice))
+    result = analysis(choice) if dataset.has_population else None
+    profile = area_profile(dataset, aanbod.layers, chosen, group=group, result=result)
 except DataError as exc:
     st.error(str(exc))
     st.stop()
@@ -59,8 +60,11 @@ st.header(md(naam), anchor=False)
 st.caption(
     f"{KINDS.get(str(area['kind']), area['kind'])} · {len(area['buurten'])} buurt(en) · "
     f"gemeente {md(area['gemeente'] or '–')} · RIVM {profile['year']} · bevolking (CBS) "
-    f"{profile['population_year']} · doelgroep {md(group_label(group))}"
+    f"{profile['population_year'] or 'ontbreekt'} · doelgroep {md(group_label(group))}"
 )
+missing = profile.get("population_missing")
+if missing:
+    st.info(md(str(missing)))
 
 figures = pd.DataFrame(profile["figures"])
 need = pd.DataFrame(profile["need"])
@@ -102,7 +106,10 @@ if len(figures):
     table = pd.DataFrame(
         {
             "Indicator": part["label"],
-            naam: part["value"].map(fmt_pct),
+            naam: [
+                fmt_pct_interval(v, lo, hi)
+                for v, lo, hi in zip(part["value"], part["lower"], part["upper"], strict=True)
+            ],
             "Gemeente": part["gemeente"].map(fmt_pct),
             "Nederland": part["nederland"].map(fmt_pct),
             "Status": part["status"],
@@ -111,7 +118,8 @@ if len(figures):
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(
         f"{AGE_LABELS.get(shown_age, shown_age)} · Bron: {md(part['source'].iloc[0])}, "
-        f"{profile['year']}, {md(part['vintage'].iloc[0])}. {md(profile['target']['tekst'])}"
+        f"{profile['year']}, {md(part['vintage'].iloc[0])}. Tussen haakjes het 95 %-interval "
+        f"waar RIVM dat publiceert. {md(profile['target']['tekst'])}"
     )
 else:
     st.info("Geen RIVM-cijfers voor dit gebied.")
@@ -120,9 +128,17 @@ trend = pd.DataFrame(profile["trend_65plus"] if age == "65+" else profile["trend
 if len(trend) > 1:
     st.subheader(f"Trend eenzaam ({'65+' if age == '65+' else '18+'})")
     st.vega_lite_chart(trend_chart(trend.to_dict(orient="records"), area=naam), width="stretch")
+    changes = [
+        f"{year}: {md(change)}"
+        for year, change in zip(trend["year"], trend["change"], strict=True)
+        if isinstance(change, str)
+    ]
     st.caption(
         "Edities " + ", ".join(str(y) for y in trend["year"]) + " van de Gezondheidsmonitor, "
-        "herberekend naar de gebiedsindeling van 2020."
+        "herberekend naar de gebiedsindeling van 2020. Verandering t.o.v. de vorige editie "
+        "(een stijging of daling alleen als de 95 %-intervallen elkaar niet overlappen): "
+        + "; ".join(changes)
+        + "."
     )
 
 st.subheader("Doelgroepen")
@@ -149,6 +165,8 @@ if len(need):
         "‘telling’ komt rechtstreeks uit CBS Kerncijfers; ‘schatting’ is afgeleid (zie de "
         "methode). Eenzaam = inwoners × het RIVM-percentage van de best passende leeftijdsgroep."
     )
+elif missing:
+    st.caption("Zonder bevolkingscijfers geen aantallen per doelgroep (zie hierboven).")
 
 st.subheader(f"Aanbod voor {md(group_label(group))}")
 for note in profile.get("offer_notes") or []:
@@ -157,7 +175,14 @@ offer = profile["offer"]
 left, right = st.columns([3, 2])
 with left:
     counts = {k: v for k, v in offer["by_soort_max_per_buurt"].items() if v}
-    if counts:
+    inside = {k: v for k, v in (offer.get("by_soort_inside_area") or {}).items() if v}
+    if missing and inside:
+        st.vega_lite_chart(
+            count_chart(inside, title="Passende activiteiten in het gebied"), width="stretch"
+        )
+    elif missing:
+        st.info("Geen passende activiteiten in dit gebied in de gegevens.")
+    elif counts:
         st.vega_lite_chart(
             count_chart(counts, title="Bereikbare activiteiten (meeste in één buurt)"),
             width="stretch",
@@ -273,7 +298,11 @@ st.markdown(
 )
 # a made report belongs to the area, group and data it was made from
 wanted = (choice["stamp"], chosen, group, choice["year"])
-if st.button("Maak wijkpropositie", type="primary", key="profiel_rapport"):
+if missing:
+    st.info(
+        "De wijkpropositie rekent met aantallen per doelgroep: voeg eerst bevolkingscijfers toe."
+    )
+elif st.button("Maak wijkpropositie", type="primary", key="profiel_rapport"):
     bar = st.progress(0.0, text="Wijkpropositie maken…")
     steps: list[str] = []
 

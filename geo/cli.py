@@ -84,6 +84,15 @@ def _print_info(summary: dict[str, Any]) -> None:
         f"Gebieden: {areas['gemeente']} gemeente(n), {areas['wijk']} wijken, "
         f"{areas['buurt']} buurten"
     )
+    populations = summary.get("populations") or {}
+    typer.echo(
+        "Bevolking: "
+        + (
+            "; ".join(source for _year, source in sorted(populations.items()))
+            if populations
+            else "geen (alleen gepubliceerde percentages; hiaten hebben bevolkingscijfers nodig)"
+        )
+    )
     typer.echo("\nCijfers (aantal gebieden met waarde / niet gepubliceerd: gemeente, wijk, buurt)")
     for row in summary["figures"]:
         w, n = row["with_value"], row["not_published"]

@@ -92,6 +92,10 @@ def hiaten(
     if niveau not in ("buurt", "wijk", "gebied"):
         raise DataError("onbekend niveau.", value=niveau, hint="kies buurt, wijk of gebied.")
     dataset, aanbod = _load(data, gemeente)
+    if not dataset.has_population and aantallen is None:
+        from geo.analysis.populations import no_population_error
+
+        raise no_population_error()  # need and gaps are counts of people: exit 2
     result = analyse(
         dataset,
         aanbod.layers,
@@ -101,6 +105,13 @@ def hiaten(
         network=None if hemelsbreed else "auto",
     )
     rows = summarise_result(result, niveau)
+    notes = result.notes + aanbod.notices
+    if result.need["population_from_percentages"].any():
+        notes = [
+            "Aantallen per doelgroep zijn geschat uit de hele percentages van CBS/PDOK "
+            "(aantal_inwoners × percentage / 100), geen tellingen.",
+            *notes,
+        ]
     keys = {
         "hiaat": "gap_score",
         "eenzaam": "lonely",
@@ -130,7 +141,7 @@ def hiaten(
                 "method": result.method,
                 "rows": rows,
                 "buurten_zonder_aanbod": _no_offer(result),
-                "notes": result.notes + aanbod.notices,
+                "notes": notes,
                 "certainty_explanation": certainty_sentence(niveau, result.settings),
                 **result.offer,
             }
@@ -165,7 +176,7 @@ def hiaten(
         )
     offer_notes = set(result.offer.get("offer_notes", []))  # type: ignore[call-overload]
     typer.echo(f"Methode: {result.method['description']}")
-    for note in result.notes + aanbod.notices:
+    for note in notes:
         if note not in offer_notes:
             typer.echo(f"Let op: {note}")
     if out is not None:
@@ -223,13 +234,17 @@ def profiel(
     dataset, aanbod = _load(data, gemeente)
     resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
     settings = AnalysisSettings(year=jaar, rollator=rollator)
-    result = analyse(
-        dataset,
-        aanbod.layers,
-        group=groep,
-        settings=settings,
-        overrides=_overrides(aantallen),
-        network=None if hemelsbreed else "auto",
+    result = (
+        analyse(
+            dataset,
+            aanbod.layers,
+            group=groep,
+            settings=settings,
+            overrides=_overrides(aantallen),
+            network=None if hemelsbreed else "auto",
+        )
+        if dataset.has_population or aantallen is not None
+        else None  # degrade: the published figures, trend and offer; no need, no gap
     )
     profile = area_profile(
         dataset, aanbod.layers, gebied, group=groep, settings=settings, result=result
@@ -242,7 +257,7 @@ def profiel(
 
 
 def _print_profile(profile: dict[str, Any]) -> None:
-    from geo.present.format import fmt_int, fmt_num, fmt_pct
+    from geo.present.format import fmt_int, fmt_num, fmt_pct, fmt_pct_interval
 
     area = profile["area"]
     demo = "  [DEMO — fictieve gegevens]" if area["demo"] else ""
@@ -251,7 +266,8 @@ def _print_profile(profile: dict[str, Any]) -> None:
     for row in profile["figures"]:
         note = "" if row["status"] == "gepubliceerd" else f"  ({row['status']})"
         typer.echo(
-            f"  {row['label']:<20} {row['group']:<4} {fmt_pct(row['value']):>8} "
+            f"  {row['label']:<20} {row['group']:<4} "
+            f"{fmt_pct_interval(row['value'], row.get('lower'), row.get('upper')):>8} "
             f"{fmt_pct(row['gemeente']):>8} {fmt_pct(row['nederland']):>8}{note}"
         )
     typer.echo(
@@ -262,11 +278,24 @@ def _print_profile(profile: dict[str, Any]) -> None:
         if profile["figures"]
         else ""
     )
-    typer.echo(
-        "\nTrend eenzaam 18+: "
-        + ", ".join(f"{t['year']}: {fmt_pct(t['value'])}" for t in profile["trend"])
-    )
+    typer.echo("\nTrend eenzaam 18+ (95 %-interval; verandering t.o.v. de vorige editie):")
+    for t in profile["trend"]:
+        change = f"  — {t['change']}" if t.get("change") else ""
+        typer.echo(
+            f"  {t['year']}: {fmt_pct_interval(t['value'], t.get('lower'), t.get('upper'))}{change}"
+        )
     typer.echo(f"Doel 2026: {profile['target']['tekst']}")
+    if profile.get("population_missing"):
+        offer = profile["offer"]
+        counts = ", ".join(f"{k}: {v}" for k, v in offer["by_soort_inside_area"].items() if v)
+        typer.echo(
+            f"\nAanbod in het gebied ({profile['group_label']}): "
+            f"{fmt_int(offer['suitable_inside_area'])} passende activiteiten"
+            + (f" ({counts})" if counts else "")
+        )
+        for note in profile["notes"]:
+            typer.echo(f"Let op: {note}")
+        return
     typer.echo("\nDoelgroepen:")
     for row in profile["need"]:
         typer.echo(

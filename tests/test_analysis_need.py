@@ -79,7 +79,7 @@ def tiny_dataset() -> Dataset:
                 "vintage": "indeling 2020",
             }
         )
-    figures = pd.DataFrame(rows)[FIGURE_COLUMNS]
+    figures = pd.DataFrame(rows).reindex(columns=FIGURE_COLUMNS)
     population = pd.DataFrame(
         {
             "naam": ["Testdorp", "Wijk", "Noord", "Zuid"],

@@ -68,6 +68,17 @@ def test_fetch_writes_a_dataset_the_loaders_read(services: FakeServices, tmp_pat
         "code == 'WK034403' and indicator == 'Eenzaam' and group == '18+' and year == 2020"
     )
     assert overvecht["value"].item() == pytest.approx(58.2)
+    # 50120NED came with its interval rows (fixture: point ± 2.0): kept as lower/upper
+    later = dataset.figures.query(
+        "code == 'WK034403' and indicator == 'Eenzaam' and group == '18+' and year == 2022"
+    )
+    assert later[["value", "lower", "upper"]].iloc[0].tolist() == pytest.approx([59.2, 57.2, 61.2])
+    asked = [
+        request.args.get("$filter", "")
+        for request, _ in services.server.log
+        if "50120NED" in request.path
+    ]
+    assert any("MOG0095" in q and "MBG0095" in q and "MW00000" in q for q in asked)
     assert "Afstand tot bibliotheek" in set(dataset.figures["indicator"])
 
 

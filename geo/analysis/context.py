@@ -26,15 +26,22 @@ def figure(dataset: Dataset, code: str, indicator: str, group: str, year: int) -
         & (f["year"] == year)
     ]
     if hit.empty:
-        return {"value": None, "status": "ontbreekt", "source": None}
+        return {"value": None, "lower": None, "upper": None, "status": "ontbreekt", "source": None}
     row = hit.iloc[0]
     value = None if pd.isna(row["value"]) else float(row["value"])
     return {
         "value": value,
+        "lower": _bound(row, "lower"),
+        "upper": _bound(row, "upper"),
         "status": str(row["status"]),
         "source": str(row["source"]),
         "vintage": str(row["vintage"]),
     }
+
+
+def _bound(row: pd.Series, column: str) -> float | None:
+    value = row.get(column)
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def members_value(
@@ -51,6 +58,13 @@ def members_value(
         & (f["year"] == year)
         & (f["status"] == PUBLISHED)
     ]
+    if not dataset.populations:
+        return {
+            "value": None,
+            "status": "niet te herberekenen zonder bevolkingscijfers",
+            "source": str(part["source"].iloc[0]) if len(part) else None,
+            "vintage": str(part["vintage"].iloc[0]) if len(part) else None,
+        }
     population = dataset.population()
     base = (
         population["leeftijd_65_plus"]
@@ -69,6 +83,8 @@ def members_value(
     missing = len(codes) - int(ok.sum())
     return {
         "value": round(value, 1),
+        "lower": None,  # the buurten's intervals cannot simply be combined
+        "upper": None,
         "status": "herberekend uit buurten"
         + (f" ({missing} buurt(en) zonder cijfer)" if missing else ""),
         "source": str(part["source"].iloc[0]),
@@ -93,6 +109,8 @@ def compare(
                 "group": group,
                 "year": year,
                 "value": area["value"],
+                "lower": area.get("lower"),
+                "upper": area.get("upper"),
                 "status": area["status"],
                 "source": area["source"],
                 "vintage": area.get("vintage"),
@@ -106,23 +124,75 @@ def compare(
 def trend(
     dataset: Dataset, codes: list[str], *, indicator: str = "Eenzaam", group: str = "18+"
 ) -> list[dict[str, object]]:
-    """The figure per RIVM edition (2012, 2016, 2020 ...), all on the 2020 boundary vintage."""
+    """The figure per RIVM edition (2012, 2016, 2020, 2022 ...), with the change since the last.
+
+    Each row has ``lower``/``upper`` (the 95 % interval, None when not published) and
+    ``change`` against the previous edition with a value (:func:`change_between`; None for the
+    first).
+    """
     gemeente = dataset.gemeente_code or ""
-    out = []
+    out: list[dict[str, object]] = []
     for year in dataset.years:
         area = members_value(dataset, codes, indicator, group, year)
         if area["status"] == "ontbreekt":
             continue
+        previous = next((r for r in reversed(out) if r["value"] is not None), None)
         out.append(
             {
                 "year": year,
                 "value": area["value"],
+                "lower": area.get("lower"),
+                "upper": area.get("upper"),
                 "status": area["status"],
+                "change": None if previous is None else change_between(previous, area),
                 "gemeente": figure(dataset, gemeente, indicator, group, year)["value"],
                 "nederland": figure(dataset, NATIONAL, indicator, group, year)["value"],
             }
         )
     return out
+
+
+RISE = "stijging"
+FALL = "daling"
+NO_CLEAR_CHANGE = "geen duidelijke verandering"
+NO_INTERVAL = "niet te beoordelen (geen interval gepubliceerd)"
+
+
+def change_between(before: dict[str, object], after: dict[str, object]) -> str | None:
+    """Call a change a rise or fall only when the 95 % intervals do not overlap.
+
+    Parameters
+    ----------
+    before, after
+        Figures with ``value``, ``lower`` and ``upper`` (None when absent).
+
+    Returns
+    -------
+    str or None
+        ``"stijging"``, ``"daling"``, ``"geen duidelijke verandering"`` (the intervals
+        overlap), :data:`NO_INTERVAL` when either edition has no interval, None when a value
+        is missing.
+
+    Examples
+    --------
+    >>> change_between({"value": 53.9, "lower": 51.0, "upper": 56.8},
+    ...                {"value": 58.2, "lower": 57.0, "upper": 59.4})
+    'stijging'
+    >>> change_between({"value": 53.9, "lower": 51.0, "upper": 56.8},
+    ...                {"value": 55.0, "lower": 52.0, "upper": 58.0})
+    'geen duidelijke verandering'
+    """
+    if before.get("value") is None or after.get("value") is None:
+        return None
+    bounds = [before.get("lower"), before.get("upper"), after.get("lower"), after.get("upper")]
+    if any(b is None for b in bounds):
+        return NO_INTERVAL
+    low0, high0, low1, high1 = (float(b) for b in bounds)  # type: ignore[arg-type]
+    if low1 > high0:
+        return RISE
+    if high1 < low0:
+        return FALL
+    return NO_CLEAR_CHANGE
 
 
 def target_2026(dataset: Dataset, *, year: int) -> dict[str, object]:

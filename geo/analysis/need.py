@@ -39,6 +39,7 @@ NEED_COLUMNS = [
     "unreliable",
     "population_method",
     "population_estimated",
+    "population_from_percentages",
 ]
 
 
@@ -144,8 +145,12 @@ def estimate_need(
     for group, pops in populations.groupby("group", sort=False):
         age_group = age_group_for(str(group), dataset.figures, year)
         rates = rate_table(dataset.figures, year=year, age_group=age_group)
+        if "from_percentages" not in pops:
+            pops = pops.assign(from_percentages=False)
         frame = areas.merge(
-            pops[["code", "population", "method", "estimated"]], on="code", how="left"
+            pops[["code", "population", "method", "estimated", "from_percentages"]],
+            on="code",
+            how="left",
         )
         frame["group"] = group
         frame["age_group"] = age_group
@@ -155,7 +160,16 @@ def estimate_need(
     need["lonely"] = need["population"] * need["lonely_rate"] / 100
     need["severely_lonely"] = need["population"] * need["severely_lonely_rate"] / 100
     need["unreliable"] = need["population"].fillna(0) < settings.min_group_size
-    need = need.rename(columns={"method": "population_method", "estimated": "population_estimated"})
+    need = need.rename(
+        columns={
+            "method": "population_method",
+            "estimated": "population_estimated",
+            "from_percentages": "population_from_percentages",
+        }
+    )
+    need["population_from_percentages"] = (
+        need["population_from_percentages"].astype("boolean").fillna(False).astype(bool)
+    )
     logger.info(
         "behoefte: %d rijen (%d fallback)",
         len(need),

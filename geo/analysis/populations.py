@@ -28,7 +28,68 @@ REQUIRED = [
 ]
 """kwb columns the estimates need (NaN values are allowed: the estimate is then NaN)."""
 
-POPULATION_COLUMNS = ["code", "niveau", "group", "population", "method", "estimated"]
+POPULATION_COLUMNS = [
+    "code",
+    "niveau",
+    "group",
+    "population",
+    "method",
+    "estimated",
+    "from_percentages",
+]
+"""Columns of the focus-group table. ``from_percentages`` is True where the count rests on
+CBS/PDOK whole-number percentages (``aantal_inwoners × percentage / 100``), so it is itself an
+estimate with a rounding error of up to 0.5 % of the base count, even for ``ouderen``."""
+
+USES = {
+    "ouderen": ("leeftijd_65_plus",),
+    "jongvolwassenen": ("leeftijd_15_24", "leeftijd_25_44"),
+    "alleenstaande-ouderen": (
+        "eenpersoonshuishoudens",
+        "leeftijd_65_plus",
+        "leeftijd_0_14",
+        "leeftijd_15_24",
+    ),
+    "migrantenouderen": ("leeftijd_65_plus", "herkomst_europa", "herkomst_buiten_europa"),
+}
+"""Population columns each focus group's count is built from."""
+
+PDOK_NOTE = (
+    " De onderliggende aantallen zijn afgeleid uit hele percentages van CBS/PDOK "
+    "(aantal_inwoners × percentage / 100): een schatting, geen telling."
+)
+
+
+PDOK_METHOD_OUDEREN = (
+    "Schatting uit CBS/PDOK Wijken en Buurten: aantal_inwoners × "
+    "percentage_personen_65_jaar_en_ouder / 100. Het percentage is afgerond op hele procenten "
+    "(± 0,5 % van de inwoners), dus dit is geen telling."
+)
+
+
+NO_POPULATION = (
+    "er zijn geen (bruikbare) CBS-bevolkingscijfers in deze gegevens, dus Wijkkompas kan niet "
+    "uitrekenen hoeveel eenzamen er per doelgroep wonen, en ook geen hiaten of redenen bepalen."
+)
+"""What is missing without any population (the RIVM percentages are still shown)."""
+
+ADD_POPULATION = (
+    "zet een CBS Kerncijfers wijken en buurten-tabel (cbs_kwb_JJJJ_GMxxxx.csv of .xlsx) of een "
+    "PDOK-download Wijken en Buurten met kerncijfers (GeoPackage of GeoJSON) in de map wijken/, "
+    "of haal alles op met 'wijkkompas fetch --gemeente <naam>'; eigen aantallen per doelgroep "
+    "kunnen met --aantallen."
+)
+"""How to add a population (Dutch)."""
+
+
+def no_population_error() -> DataError:
+    """The error of a command that needs a population when the data has none."""
+    return DataError(NO_POPULATION, hint=ADD_POPULATION)
+
+
+def no_population_note() -> str:
+    """The note a command that degrades without a population shows."""
+    return f"Geen bevolkingscijfers: {NO_POPULATION} Oplossing: {ADD_POPULATION}"
 
 
 def methods(settings: AnalysisSettings) -> dict[str, str]:
@@ -73,7 +134,7 @@ def estimate_populations(
     -------
     pandas.DataFrame
         :data:`POPULATION_COLUMNS`; ``estimated`` is ``"schatting"``, ``"telling"`` or
-        ``"opgegeven"``.
+        ``"opgegeven"``; ``from_percentages`` marks counts resting on PDOK percentages.
 
     Raises
     ------
@@ -88,6 +149,8 @@ def estimate_populations(
     4825.0
     """
     missing = [c for c in REQUIRED if c not in population.columns]
+    if len(missing) == len(REQUIRED) or population.empty:
+        raise no_population_error()
     if missing:
         raise DataError(
             "er zijn geen (bruikbare) CBS-bevolkingscijfers: kolom(men) "
@@ -112,8 +175,19 @@ def estimate_populations(
         "migrantenouderen": p["leeftijd_65_plus"] * migration * settings.migrant_elderly_factor,
     }
     text = methods(settings)
+    derived = set(population.attrs.get("from_percentages", ()))
     parts = []
     for group in GROUPS:
+        from_percentages = bool(derived & set(USES[group]))
+        method = text[group]
+        estimated = "telling" if group == "ouderen" else "schatting"
+        if from_percentages:
+            estimated = "schatting"
+            method = (
+                PDOK_METHOD_OUDEREN
+                if group == "ouderen"
+                else method.replace("CBS Kerncijfers", "CBS/PDOK")
+            ) + ("" if group == "ouderen" else PDOK_NOTE)
         parts.append(
             pd.DataFrame(
                 {
@@ -121,8 +195,9 @@ def estimate_populations(
                     "niveau": p["niveau"].to_numpy(),
                     "group": group,
                     "population": counts[group].round(0).to_numpy(dtype=float),
-                    "method": text[group],
-                    "estimated": "telling" if group == "ouderen" else "schatting",
+                    "method": method,
+                    "estimated": estimated,
+                    "from_percentages": from_percentages,
                 }
             )
         )
@@ -142,6 +217,7 @@ def _apply_overrides(out: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame
         out.iat[where, out.columns.get_loc("population")] = float(row.population)
         out.iat[where, out.columns.get_loc("estimated")] = "opgegeven"
         out.iat[where, out.columns.get_loc("method")] = "Opgegeven door de gebruiker."
+        out.iat[where, out.columns.get_loc("from_percentages")] = False
     return out
 
 

@@ -11,7 +11,9 @@ import shapely
 
 from geo.aanbod.schema import SOORTEN
 from geo.analysis.context import compare, target_2026, trend
+from geo.analysis.need import latest_year
 from geo.analysis.pipeline import GapResult, analyse
+from geo.analysis.populations import no_population_note
 from geo.analysis.reach import has_shape, suitable_activities
 from geo.analysis.transport import COMPONENT_LABELS
 from geo.analysis.uncertainty import certainty_sentence
@@ -125,6 +127,8 @@ def area_profile(
     if group not in GROUPS:
         raise DataError("onbekende doelgroep.", value=group, hint=f"kies uit: {', '.join(GROUPS)}.")
     area = resolve_area(dataset, query)
+    if result is None and not dataset.has_population:
+        return profile_without_population(dataset, layers, area, group=group, settings=settings)
     result = result or analyse(dataset, layers, group=group, settings=settings)
     year = result.year
     codes = (
@@ -166,7 +170,7 @@ def area_profile(
         ],
         "flags": _flags(result, area, figures),
         "sources": _sources(dataset, result),
-        "notes": result.notes,
+        "notes": [*_figure_notes(dataset, area, figures, year), *result.notes],
         "certainty_explanation": (
             certainty_sentence(area.kind, result.settings) if area.kind != "gemeente" else None
         ),
@@ -360,7 +364,7 @@ def _transport(buurten: pd.DataFrame) -> dict[str, object]:
     }
 
 
-def _sources(dataset: Dataset, result: GapResult) -> list[dict[str, object]]:
+def _source_rows(dataset: Dataset) -> list[dict[str, object]]:
     rows = dataset.sources.to_dict(orient="records")
     return [
         {
@@ -369,7 +373,11 @@ def _sources(dataset: Dataset, result: GapResult) -> list[dict[str, object]]:
             if k != "zonder_vorm" and not (isinstance(v, float) and np.isnan(v))
         }
         for row in rows
-    ] + [
+    ]
+
+
+def _sources(dataset: Dataset, result: GapResult) -> list[dict[str, object]]:
+    return _source_rows(dataset) + [
         {
             "bestand": "",
             "soort": "methode",
@@ -381,4 +389,107 @@ def _sources(dataset: Dataset, result: GapResult) -> list[dict[str, object]]:
                 f"({result.settings.decay}), omrijfactor {result.settings.detour_factor:g}"
             ),
         }
+    ]
+
+
+def profile_without_population(
+    dataset: Dataset,
+    layers: dict[str, gpd.GeoDataFrame] | None,
+    area: Area,
+    *,
+    group: str,
+    settings: AnalysisSettings,
+) -> dict[str, object]:
+    """The profile when the data has no population: the published figures, not the need.
+
+    The RIVM percentages, the comparison with gemeente and Nederland, the trend and the offer
+    in the area need no population; need in people, the gap and its reason do, so they are
+    empty and ``population_missing`` (also the first note) says what is missing and how to
+    add it. Same keys as :func:`area_profile`.
+    """
+    year = latest_year(dataset, settings)
+    codes = (
+        list(area.codes) if area.kind != "gebied" or len(area.codes) == 1 else list(area.buurten)
+    )
+    figures = compare(dataset, codes, year=year, group="18+")
+    figures += compare(dataset, codes, year=year, group="65+")
+    layers = layers or {}
+    note = no_population_note()
+    return {
+        "area": {
+            "kind": area.kind,
+            "key": area.key,
+            "naam": area.naam,
+            "codes": list(area.codes),
+            "buurten": list(area.buurten),
+            "gemeente": dataset.gemeente_naam,
+            "demo": dataset.demo,
+        },
+        "group": group,
+        "group_label": GROUP_LABELS[group],
+        "year": year,
+        "population_year": None,
+        "population_missing": note,
+        "figures": figures,
+        "trend": trend(dataset, codes, indicator="Eenzaam", group="18+"),
+        "trend_65plus": trend(dataset, codes, indicator="Eenzaam", group="65+"),
+        "target": target_2026(dataset, year=year),
+        "populations": [],
+        "need": [],
+        "offer": _offer_inside(area, layers.get("activiteiten"), group),
+        "nearest": _nearest(area, dataset, layers),
+        "transport": {},
+        "gap": {},
+        "no_offer_buurten": [],
+        "flags": {
+            "suppressed_figures": [
+                {"indicator": row["label"], "group": row["group"], "status": row["status"]}
+                for row in figures
+                if row["status"] != "gepubliceerd"
+            ],
+            "fallback_buurten": [],
+            "unreliable_buurten": [],
+            "buurten_zonder_vorm": [],
+        },
+        "sources": _source_rows(dataset),
+        "notes": [note, *_figure_notes(dataset, area, figures, year)],
+    }
+
+
+def _offer_inside(area: Area, activities: gpd.GeoDataFrame | None, group: str) -> dict[str, object]:
+    """Suitable activities located in the area's buurten, by soort (no reach without people)."""
+    by_soort = dict.fromkeys(SOORTEN.values(), 0)
+    inside = 0
+    if activities is not None and len(activities) and "buurt_code" in activities:
+        suitable = suitable_activities(activities, group)
+        here = suitable[suitable["buurt_code"].isin(area.buurten)]
+        inside = len(here)
+        for soort, count in here["soort"].astype(str).value_counts().items():
+            if soort in SOORTEN:
+                by_soort[SOORTEN[soort]] = int(count)
+    return {
+        "by_soort_max_per_buurt": {},
+        "by_soort_inside_area": by_soort,
+        "suitable_inside_area": inside,
+        "reachable_offer": None,
+    }
+
+
+def _figure_notes(
+    dataset: Dataset, area: Area, figures: list[dict[str, object]], year: int
+) -> list[str]:
+    """Say why an area has no RIVM figure, or no shape (usually another boundary vintage)."""
+    if dataset.areas["geometry"].isna().all():
+        return [
+            f"Geen grenzen van {area.naam} in de kaarten in wijken/ (andere indeling): de "
+            "gepubliceerde cijfers staan per code, zonder kaart en zonder bereik."
+        ]
+    if figures:
+        return []
+    vintages = ", ".join(sorted(set(dataset.areas["indeling"].astype(str))))
+    editions = ", ".join(sorted(set(dataset.figures["vintage"].astype(str)))) or "geen"
+    return [
+        f"Geen RIVM-cijfers voor {area.naam} ({area.key}) in {year}: de grenzen hebben indeling "
+        f"{vintages}, de cijfers {editions}; deze code komt in de cijfers niet voor. Gebruik "
+        "grenzen van dezelfde indeling als de cijfers."
     ]

@@ -182,6 +182,8 @@ def area_layer(
             "group": part["group"].astype(str).to_numpy(),
             "year": part["year"].to_numpy(dtype=int),
             "value": part["value"].to_numpy(dtype=float),
+            "lower": part["lower"].to_numpy(dtype=float),
+            "upper": part["upper"].to_numpy(dtype=float),
             "status": part["status"].astype(str).to_numpy(),
             "source": part["source"].astype(str).to_numpy(),
             "vintage": part["vintage"].astype(str).to_numpy(),
@@ -203,6 +205,10 @@ def area_layer(
         column = figure_column(ind, grp, yr)
         columns[column] = by_code.map(rows["value"]).astype(float)
         labels[column] = figure_label(label(ind), grp, int(yr))
+        if rows["lower"].notna().any():  # the edition publishes a 95 % interval: export it
+            for bound, word in (("lower", "ondergrens"), ("upper", "bovengrens")):
+                columns[f"{column}_{word}"] = by_code.map(rows[bound]).astype(float)
+                labels[f"{column}_{word}"] = f"{labels[column]}, {word} 95 %-interval"
         hidden = by_code.map(rows["status"]).eq(NOT_PUBLISHED).to_numpy()
         suppressed[hidden] = suppressed[hidden] + f"{label(ind)} {grp} {yr}; "
     population = dataset.population() if dataset.populations else pd.DataFrame()
@@ -230,7 +236,16 @@ def area_layer(
         title={"buurt": "Buurten", "wijk": "Wijken", "gemeente": "Gemeente"}[niveau]
         + " met eenzaamheidscijfers",
         source=source
-        + (f"; bevolking: CBS Kerncijfers wijken en buurten {pop_year}" if pop_year else ""),
+        + (
+            f"; bevolking: {population.attrs.get('source') or f'CBS Kerncijfers {pop_year}'}"
+            + (
+                " (leeftijden en herkomst geschat uit hele percentages)"
+                if population.attrs.get("from_percentages")
+                else ""
+            )
+            if pop_year
+            else ""
+        ),
         year=years,
         vintage=vintage,
         method="RIVM-schattingen voor kleine gebieden (Gezondheidsmonitor), in % van de "

@@ -7,7 +7,6 @@ Every reader returns text cells (no type guessing); numbers are parsed explicitl
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import logging
 import re
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import DataError
+from geo.io._text import MAX_FILE_BYTES, check_line_lengths, decode, gunzip
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +115,13 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
     path = Path(path)
     if not path.exists():
         raise DataError("bestand bestaat niet.", file=path, hint="controleer het pad.")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise DataError(
+            f"het bestand is {path.stat().st_size / 1e6:,.0f} MB; Wijkkompas leest tabellen tot "
+            f"{MAX_FILE_BYTES / 1e6:,.0f} MB.",
+            file=path,
+            hint="knip het bestand op per gemeente, of gebruik een download van één gemeente.",
+        )
     raw = path.read_bytes()
     if not raw.strip():
         raise DataError(
@@ -143,7 +150,7 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
                 file=path,
                 hint="pak het bestand niet uit of geef het de juiste extensie.",
             )
-        raw = gzip.decompress(raw)
+        raw = gunzip(path, raw)
         kind = sniff_kind(path, raw[:2048])
     if kind != "text":
         raise DataError(
@@ -152,16 +159,6 @@ def read_table(path: str | Path, *, sheet: str | int | None = None) -> Table:
             hint="controleer of u het juiste bestand koos, of geef het de juiste extensie.",
         )
     return _read_csv_bytes(path, raw)
-
-
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        logger.info("%s is geen UTF-8; gelezen als Windows-1252", path.name)
-        return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
 def _sniff_delimiter(header: str) -> str:
@@ -223,7 +220,8 @@ def _read_csv_fast(path: Path, text: str, delimiter: str) -> pd.DataFrame | None
 
 
 def _read_csv_bytes(path: Path, raw: bytes) -> Table:
-    text, encoding = _decode(path, raw)
+    text, encoding = decode(path, raw)
+    check_line_lengths(path, text)
     lines = text.splitlines()
     header_line = next((line for line in lines if line.strip()), "")
     delimiter = _sniff_delimiter(header_line)
@@ -241,7 +239,16 @@ def _read_csv_bytes(path: Path, raw: bytes) -> Table:
         logger.info("%s: %d rijen, %d kolommen gelezen", path.name, len(fast), fast.shape[1])
         return table
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = [row for row in reader]
+    try:
+        rows = [row for row in reader]
+    except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file
+        raise DataError(
+            f"het bestand is geen geldige CSV ({exc}; regel {reader.line_num}).",
+            file=path,
+            row=reader.line_num,
+            hint="controleer de aanhalingstekens rond deze regel, of exporteer het bestand "
+            "opnieuw.",
+        ) from exc
     # drop fully empty lines but remember spreadsheet row numbers
     numbered = [(i + 1, row) for i, row in enumerate(rows) if any(cell.strip() for cell in row)]
     if not numbered:
@@ -296,6 +303,11 @@ def _read_csv_bytes(path: Path, raw: bytes) -> Table:
 
 
 def _note_encoding(table: Table) -> None:
+    if table.encoding == "utf-8 (hersteld)":
+        table.notices.append(
+            f"{table.path.name}: enkele tekens waren geen geldige UTF-8 en zijn vervangen door "
+            "'\ufffd'. Controleer het bestand."
+        )
     if table.encoding == "cp1252":
         table.notices.append(
             f"{table.path.name}: geen UTF-8; gelezen als Windows-1252 (Excel). "

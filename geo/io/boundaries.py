@@ -52,6 +52,21 @@ _CODE_NAME = [
 _DIGIT_LEVELS = {8: "BU", 6: "WK", 4: "GM"}
 _YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 MUNICIPAL_NAME_LENGTH = 20
+MAX_SPATIAL_BYTES = 2_000_000_000
+"""Largest boundary file Wijkkompas reads (the national PDOK GeoPackage is ~0.5 GB)."""
+UNREADABLE = (
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+    pyogrio.errors.FieldError,
+    pyogrio.errors.FeatureError,
+    pyogrio.errors.GeometryError,
+    pyogrio.errors.CRSError,
+    UnicodeDecodeError,
+    ValueError,
+    OSError,
+    shapely.errors.GEOSException,
+)
+"""What GDAL/pyogrio/shapely raise on a damaged file (ValueError covers bad WKB)."""
 
 
 def vintage_from_name(path: Path) -> str:
@@ -60,18 +75,29 @@ def vintage_from_name(path: Path) -> str:
     return match.group(1) if match else "onbekend"
 
 
-def read_spatial(path: str | Path) -> gpd.GeoDataFrame:
+def read_spatial(path: str | Path, *, notices: Notices | None = None) -> gpd.GeoDataFrame:
     """Read every layer of a spatial file into one frame, checking the content matches the name.
+
+    Text that is not valid UTF-8 is read as Windows-1252 (with a notice); a file larger than
+    :data:`MAX_SPATIAL_BYTES` is refused.
 
     Raises
     ------
     DataError
-        When the file is empty, not what its extension says, or unreadable.
+        When the file is empty, too large, not what its extension says, or unreadable.
     """
     path = Path(path)
     if not path.exists():
         raise DataError("bestand bestaat niet.", file=path, hint="controleer het pad.")
-    head = path.read_bytes()[:4096] if path.stat().st_size else b""
+    if path.stat().st_size > MAX_SPATIAL_BYTES:
+        raise DataError(
+            f"het bestand is {path.stat().st_size / 1e6:.0f} MB; Wijkkompas leest kaartlagen tot "
+            f"{MAX_SPATIAL_BYTES / 1e6:.0f} MB.",
+            file=path,
+            hint="gebruik de download van één gemeente of knip de kaart op.",
+        )
+    with path.open("rb") as handle:
+        head = handle.read(4096)
     if not head.strip():
         raise DataError("het bestand is leeg.", file=path, hint="exporteer het bestand opnieuw.")
     suffix = suffix_of(path)
@@ -96,22 +122,53 @@ def read_spatial(path: str | Path) -> gpd.GeoDataFrame:
         source = f"TopoJSON:{path}"
     try:
         layers = [name for name, _ in pyogrio.list_layers(source)]
-        frames = [gpd.read_file(source, layer=layer) for layer in layers]
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        try:
+            frames = [gpd.read_file(source, layer=layer) for layer in layers]
+        except UnicodeDecodeError:
+            frames = [gpd.read_file(source, layer=layer, encoding="cp1252") for layer in layers]
+            if notices is not None:
+                notices.add(
+                    f"{path.name}: tekst is geen geldige UTF-8; gelezen als Windows-1252. "
+                    "Controleer namen met accenten."
+                )
+    except UNREADABLE as exc:
         raise DataError(
-            f"het bestand kan niet als kaartlaag worden gelezen ({exc}).",
+            f"het bestand kan niet als kaartlaag worden gelezen ({type(exc).__name__}: "
+            f"{str(exc)[:200]}).",
             file=path,
-            hint="gebruik GeoJSON, GeoPackage, TopoJSON of een (gezipte) shapefile.",
+            hint="het bestand is beschadigd of onvolledig; download of exporteer het opnieuw "
+            "(GeoJSON, GeoPackage, TopoJSON of een gezipte shapefile).",
         ) from exc
     frames = [f for f in frames if len(f)]
     if not frames:
         raise DataError("het bestand bevat geen objecten.", file=path)
+    shapeless = [f for f in frames if not _has_geometry(f)]
+    frames = [f for f in frames if _has_geometry(f)]  # a table without shapes is no boundary
+    if not frames:
+        raise DataError(
+            "een laag van dit bestand heeft geen geometriekolom (kolommen: "
+            f"{', '.join(map(str, shapeless[0].columns[:8]))}).",
+            file=path,
+            hint="het bestand is beschadigd of bevat een tabel zonder vormen; gebruik de "
+            "grenzen met geometrie.",
+        )
     crs = frames[0].crs
     frame = pd.concat(
         [f.set_crs(crs, allow_override=True) if f.crs != crs else f for f in frames],
         ignore_index=True,
     )
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
+
+
+def _has_geometry(frame: pd.DataFrame) -> bool:
+    """True for a GeoDataFrame with an active geometry column (a damaged file may lack it)."""
+    if not isinstance(frame, gpd.GeoDataFrame):
+        return False
+    try:
+        frame.geometry  # noqa: B018 — raises AttributeError without an active geometry
+    except AttributeError:
+        return False
+    return True
 
 
 def _is_topojson(path: Path) -> bool:
@@ -159,7 +216,7 @@ def areas_from_file(
     """
     path = Path(path)
     notices = Notices() if notices is None else notices
-    raw = read_spatial(path)
+    raw = _drop_water_twins(read_spatial(path, notices=notices), path, notices)
     codes, names, naam_bron = _recognise(raw, path, gemeente_digits)
     areas = gpd.GeoDataFrame(
         {"code": codes, "naam": names, "naam_bron": naam_bron},
@@ -194,6 +251,38 @@ def areas_from_file(
     return out
 
 
+def _drop_water_twins(raw: gpd.GeoDataFrame, path: Path, notices: Notices) -> gpd.GeoDataFrame:
+    """PDOK gives some gemeenten a land and a water feature with one code: keep the land.
+
+    A water-only buurt (``water == "JA"`` and no land twin) stays: it is on the map, but its
+    population is 0 (see :mod:`geo.io.pdok`).
+    """
+    lower = {str(c).lower(): c for c in raw.columns if c != "geometry"}
+    if "water" not in lower:
+        return raw
+    water = raw[lower["water"]].astype("string").str.strip().str.upper().eq("JA").fillna(False)
+    key = next((lower[c] for c in ("buurtcode", "wijkcode", "gemeentecode") if c in lower), None)
+    if key is None or not water.any():
+        return raw
+    pieces = [
+        raw[lower[c]].astype("string").fillna("")
+        for c in ("buurtcode", "wijkcode", "gemeentecode")
+        if c in lower
+    ]
+    own = pieces[0]
+    for piece in pieces[1:]:
+        own = own.mask(own.str.strip().eq(""), piece)
+    land = set(own[~water].str.strip().str.upper())
+    twins = water & own.str.strip().str.upper().isin(land)
+    if not twins.any():
+        return raw
+    notices.add(
+        f"{path.name}: {int(twins.sum())} waterdeel/waterdelen naast het land met dezelfde code "
+        "weggelaten (PDOK-kenmerk water = JA)."
+    )
+    return raw[~twins.to_numpy()].reset_index(drop=True)
+
+
 def _empty_areas() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({c: [] for c in AREA_COLUMNS[:-1]}, geometry=[], crs="EPSG:28992")
 
@@ -204,6 +293,9 @@ def _recognise(
     lower = {str(c).lower(): c for c in raw.columns if c != "geometry"}
     if "kode" in lower and "naam" in lower:
         return _municipal(raw, lower, path, gemeente_digits)
+    pdok = [pair for pair in _PDOK_CODE_NAME if pair[0] in lower]
+    if pdok and not {"code", "statcode"} & set(lower):
+        return _pdok_codes(raw, lower, pdok, path)
     for code_col, name_col in _CODE_NAME:
         if code_col in lower:
             codes = raw[lower[code_col]].astype("string").str.strip().str.upper()
@@ -220,6 +312,36 @@ def _recognise(
         hint="gebruik een CBS/PDOK wijk- en buurtkaart (statcode/buurtcode/wijkcode) of "
         "een gemeentelijk bestand met KODE en NAAM.",
     )
+
+
+_PDOK_CODE_NAME = [
+    ("buurtcode", "buurtnaam"),
+    ("wijkcode", "wijknaam"),
+    ("gemeentecode", "gemeentenaam"),
+]
+
+
+def _pdok_codes(
+    raw: gpd.GeoDataFrame, lower: dict[str, str], pairs: list[tuple[str, str]], path: Path
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """PDOK layers: per feature the finest code it has (a GeoPackage's layers are stacked).
+
+    A buurt feature also carries its wijkcode and gemeentecode; a wijk feature has no
+    buurtcode; so the first non-empty of buurtcode, wijkcode, gemeentecode is the feature's own.
+    """
+    codes = pd.Series(pd.NA, index=raw.index, dtype="string")
+    names = pd.Series(pd.NA, index=raw.index, dtype="string")
+    for code_col, name_col in pairs:
+        cells = raw[lower[code_col]].astype("string").str.strip().str.upper()
+        cells = cells.mask(cells.eq(""))
+        take = codes.isna() & cells.notna()
+        codes = codes.mask(take, cells)
+        if name_col in lower:
+            label = raw[lower[name_col]].astype("string").str.strip()
+            names = names.mask(take, label)
+    names = names.fillna(codes)
+    codes = _complete_codes(codes, raw, "/".join(c for c, _ in pairs), path)
+    return codes, names, pd.Series("kaart", index=raw.index)
 
 
 def _complete_codes(codes: pd.Series, raw: pd.DataFrame, column: str, path: Path) -> pd.Series:

@@ -107,6 +107,12 @@ def population_from_kwb(
     path = Path(path)
     table = read_table(path) if table is None else table
     frame = table.frame
+    if frame.empty:
+        raise DataError(
+            "het bestand heeft alleen een kop en geen rijen met bevolkingscijfers.",
+            file=path,
+            hint="het bestand is waarschijnlijk afgekapt; download het opnieuw van CBS.",
+        )
     lower = {c.lower(): c for c in frame.columns}
     for alias, canonical in _KWB_ALIASES.items():
         if alias in lower and canonical not in lower:
@@ -215,6 +221,8 @@ def figures_from_nabijheid(
     figures = pd.concat(parts, ignore_index=True)
     figures["niveau"] = figures["code"].map(niveau_of)
     figures["group"] = "totaal"
+    figures["lower"] = np.nan  # StatLine publishes no intervals for distances and counts
+    figures["upper"] = np.nan
     figures["year"] = int(year) if year.isdigit() else 0
     figures["source"] = f"CBS Nabijheid voorzieningen {year}"
     figures["vintage"] = f"indeling {year}"

@@ -122,23 +122,22 @@ def figures_from_rivm(
             hint="de kolom moet codes bevatten als NL01, GM0344, WK034403 of BU03440311.",
         )
     keep = np.ones(len(frame), dtype=bool)
-    if "Marges" in frame.columns:
-        keep &= frame["Marges"].isin(["MW00000", "Waarde", ""]).to_numpy()
     if gemeente_digits is not None:
         keep &= (codes.str[2:6].eq(gemeente_digits) | codes.str.startswith("NL")).to_numpy()
+    margins = _margins(frame)
     names = _gemeente_names(frame, codes)
-    positions = np.flatnonzero(keep)
-    sub = Table(
-        frame=frame.iloc[positions].reset_index(drop=True),
-        path=path,
-        first_row=table.first_row,
-        line_numbers=np.array([line_number(table, int(p)) for p in positions], dtype=int),
-    )
-    codes = codes.iloc[positions].reset_index(drop=True)
+    all_codes = codes
+    sub, codes = _subtable(table, all_codes, keep & (margins == "value"))
     groups = _groups(sub, path)
     years = _years(sub, path)
     _check_unique(sub, codes, groups, years, path)
-    table_id = _table_id(path)
+    key = _key(codes, groups, years)
+    bounds = {
+        side: _bound_table(table, all_codes, key, keep & (margins == side))
+        for side in ("lower", "upper")
+        if (keep & (margins == side)).any()
+    }
+    table_id = _table_id(path, years)
     code_codes, code_uniques = pd.factorize(codes)
     group_codes, group_uniques = pd.factorize(pd.Series(groups))
     indicators: list[str] = []
@@ -146,17 +145,24 @@ def figures_from_rivm(
     which: list[np.ndarray] = []
     values_all: list[np.ndarray] = []
     hidden_all: list[np.ndarray] = []
+    lower_all: list[np.ndarray] = []
+    upper_all: list[np.ndarray] = []
     for column in _indicator_columns(sub.frame.columns, odata):
         values, hidden = parse_numbers(sub, column)
         present = ~np.isnan(values) | hidden
         if not present.any():
             continue
         idx = np.flatnonzero(present)
+        lower = _bound_values(bounds.get("lower"), column, len(sub.frame))
+        upper = _bound_values(bounds.get("upper"), column, len(sub.frame))
+        _check_interval(bounds, column, lower, upper, path)
         picked.append(idx)
         which.append(np.full(len(idx), len(indicators)))
         indicators.append(_indicator_name(column, odata))
         values_all.append(values[idx])
         hidden_all.append(hidden[idx])
+        lower_all.append(np.where(hidden[idx], np.nan, lower[idx]))
+        upper_all.append(np.where(hidden[idx], np.nan, upper[idx]))
     if not indicators:
         raise DataError(
             "geen enkele kolom met cijfers gevonden.",
@@ -174,6 +180,8 @@ def figures_from_rivm(
             "group": pd.Categorical.from_codes(group_codes[rows], categories=list(group_uniques)),
             "year": years[rows].astype("int16"),
             "value": np.concatenate(values_all),
+            "lower": np.concatenate(lower_all),
+            "upper": np.concatenate(upper_all),
             "status": pd.Categorical.from_codes(
                 hidden_rows.astype(int), categories=[PUBLISHED, NOT_PUBLISHED]
             ),
@@ -183,7 +191,10 @@ def figures_from_rivm(
     figures["source"] = pd.Categorical(
         [f"RIVM, GGD'en, CBS (Gezondheidsmonitor) — tabel {table_id}"] * len(figures)
     )
-    figures["vintage"] = pd.Categorical([TABLE_VINTAGE.get(table_id, "onbekend")] * len(figures))
+    vintage = TABLE_VINTAGE.get(
+        table_id, f"indeling {int(years.max())}" if len(years) else "onbekend"
+    )
+    figures["vintage"] = pd.Categorical([vintage] * len(figures))
     figures = figures[FIGURE_COLUMNS]
     figures.attrs["gemeenten"] = names
     logger.info("%s: %d cijfers (%d gebieden)", path.name, len(figures), codes.nunique())
@@ -302,6 +313,115 @@ def _indicator_name(column: str, odata: bool) -> str:
     )
 
 
-def _table_id(path: Path) -> str:
+EDITION_TABLES = {2020: "50090NED", 2022: "50120NED"}
+"""Latest period of an edition -> its StatLine table, for files whose name lacks the id."""
+
+
+def _table_id(path: Path, years: np.ndarray) -> str:
+    """The table id from the file name, else from the latest period (later editions: the year).
+
+    A later edition with the same scheme gets the boundary vintage of its latest period
+    (``indeling 2024``), as 50090NED (2020) and 50120NED (2022) have.
+    """
     match = re.search(r"(\d{5}NED)", path.name, flags=re.IGNORECASE)
-    return match.group(1).upper() if match else "50090NED"
+    if match:
+        return match.group(1).upper()
+    latest = int(years.max()) if len(years) else 2020
+    return EDITION_TABLES.get(latest, f"Gezondheid per wijk en buurt {latest}")
+
+
+_MARGIN_CODES = {
+    "MW00000": "value",
+    "MOG0095": "lower",
+    "MBG0095": "upper",
+}
+"""RIVM/CBS ``Marges`` codes: point estimate and the bounds of the 95 % interval."""
+
+
+def _margins(frame: pd.DataFrame) -> np.ndarray:
+    """Per row: ``value``, ``lower``, ``upper`` or ``other`` (a margin Wijkkompas does not use).
+
+    The OData layout has codes (``MW00000``, ``MOG0095``, ``MBG0095``); StatLine's Dutch export
+    has labels (``Waarde``, ``Ondergrens 95%-interval``, ``Bovengrens 95%-interval``).
+    """
+    if "Marges" not in frame.columns:
+        return np.full(len(frame), "value", dtype=object)
+    cells = frame["Marges"].astype(str).str.strip()
+    out = cells.map(_MARGIN_CODES)
+    lowered = cells.str.lower()
+    out = out.mask(out.isna() & lowered.isin(["waarde", ""]), "value")
+    out = out.mask(out.isna() & lowered.str.startswith("ondergrens"), "lower")
+    out = out.mask(out.isna() & lowered.str.startswith("bovengrens"), "upper")
+    return out.fillna("other").to_numpy(dtype=object)
+
+
+def _subtable(table: Table, codes: pd.Series, mask: np.ndarray) -> tuple[Table, pd.Series]:
+    positions = np.flatnonzero(mask)
+    numbers = table.line_numbers
+    if numbers is not None and len(numbers) == len(table.frame):
+        lines = np.asarray(numbers, dtype=int)[positions]
+    else:
+        lines = np.array([line_number(table, int(p)) for p in positions], dtype=int)
+    sub = Table(
+        frame=table.frame.iloc[positions].reset_index(drop=True),
+        path=table.path,
+        first_row=table.first_row,
+        line_numbers=lines,
+    )
+    return sub, codes.iloc[positions].reset_index(drop=True)
+
+
+def _key(codes: pd.Series, groups: np.ndarray, years: np.ndarray) -> pd.MultiIndex:
+    """The (code, group, year) key of each point-estimate row."""
+    return pd.MultiIndex.from_arrays([codes.to_numpy(), groups, years])
+
+
+def _bound_table(
+    table: Table, codes: pd.Series, key: pd.MultiIndex, mask: np.ndarray
+) -> tuple[Table, np.ndarray, np.ndarray]:
+    """The rows of one interval bound: (sub-table, its matched rows, their point rows)."""
+    sub, sub_codes = _subtable(table, codes, mask)
+    groups = _groups(sub, table.path)
+    years = _years(sub, table.path)
+    _check_unique(sub, sub_codes, groups, years, table.path)
+    target = key.get_indexer(_key(sub_codes, groups, years))
+    matched = target >= 0
+    return sub, np.flatnonzero(matched), target[matched]
+
+
+def _bound_values(
+    bound: tuple[Table, np.ndarray, np.ndarray] | None, column: str, size: int
+) -> np.ndarray:
+    out = np.full(size, np.nan)
+    if bound is None or column not in bound[0].frame.columns:
+        return out
+    sub, rows, target = bound
+    values, _hidden = parse_numbers(sub, column)
+    out[target] = values[rows]
+    return out
+
+
+def _check_interval(
+    bounds: dict[str, tuple[Table, np.ndarray, np.ndarray]],
+    column: str,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    path: Path,
+) -> None:
+    """A lower bound above its upper bound is a damaged file, not a figure."""
+    with np.errstate(invalid="ignore"):
+        wrong = lower > upper
+    if not wrong.any() or "lower" not in bounds:
+        return
+    point = int(np.flatnonzero(wrong)[0])
+    sub, rows, target = bounds["lower"]
+    bound_row = int(rows[np.flatnonzero(target == point)[0]])
+    raise DataError(
+        f"de ondergrens (MOG0095) is hoger dan de bovengrens (MBG0095: {upper[point]:g}).",
+        file=path,
+        row=line_number(sub, bound_row),
+        column=column,
+        value=sub.frame[column].iloc[bound_row],
+        hint="controleer de rijen met Marges MOG0095 en MBG0095 van dit gebied; download de "
+        "tabel opnieuw van CBS StatLine.",
+    )

@@ -9,13 +9,11 @@ when asked, joins everything on CBS codes and reports what did not join and why.
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,8 +24,11 @@ from geo.io.boundaries import AREA_COLUMNS, areas_from_file
 from geo.io.kwb import figures_from_nabijheid, population_from_kwb
 from geo.io.recognise import Recognised, UnknownFileError, recognise
 from geo.io.rivm import figures_from_rivm
-from geo.model.codes import NIVEAUS, niveau_of, normalise_code
-from geo.model.figures import FIGURE_COLUMNS, concat_figures, empty_figures
+from geo.model._national import national_reference
+from geo.model._pdok_population import pdok_populations, read_pdok_attributes
+from geo.model._unmatched import areas_without_shapes, unmatched_codes
+from geo.model.codes import NIVEAUS, normalise_code
+from geo.model.figures import concat_figures
 from geo.model.gebieden import GEBIEDEN_FILE, Gebied, built_in_gebieden, gebieden_from_file
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,9 @@ class Dataset:
     figures
         Tidy figures (:data:`~geo.model.figures.FIGURE_COLUMNS`), including national rows.
     populations
-        CBS kwb population tables by year.
+        CBS population tables by year: from a kwb table, else from the PDOK attributes of the
+        boundary files (``attrs["from_percentages"]`` lists the columns estimated there from
+        whole-number percentages; empty for kwb). Empty when the folder has neither.
     gebieden
         Focus areas by name.
     unmatched
@@ -94,6 +97,11 @@ class Dataset:
                 hint=f"beschikbaar: {', '.join(map(str, sorted(self.populations)))}.",
             )
         return self.populations[year]
+
+    @property
+    def has_population(self) -> bool:
+        """True when a kwb table or PDOK attributes gave population counts."""
+        return bool(self.populations)
 
     def level(self, niveau: str) -> gpd.GeoDataFrame:
         """Areas of one level (``gemeente``, ``wijk`` or ``buurt``)."""
@@ -161,14 +169,24 @@ def load_dataset(
         )
     notices = Notices()
     recognised = _recognise_all(wijken, notices, report)
-    names = _gemeente_names(recognised)
+    report("Kenmerken van de grenzen lezen")
+    pdok = read_pdok_attributes([r.path for r in recognised if r.kind == "grenzen"])
+    names = {**pdok.names, **_gemeente_names(recognised)}
     digits = _resolve_gemeente(gemeente, names, folder)
     if digits is None and len(names) == 1:
         digits = next(iter(names))
     report("Cijfers lezen")
-    figures, populations, sources = _read_tables(recognised, digits)
+    figures, populations, sources = _read_tables(recognised, digits, notices)
+    from_pdok, pdok_figures, pdok_sources = pdok_populations(pdok, digits, populations, notices)
+    if from_pdok:
+        populations = from_pdok
+        sources.extend(pdok_sources)
+        if not any(s.get("soort") == "nabijheid" for s in sources):
+            figures = concat_figures([figures, pdok_figures])
     report("Grenzen lezen")
     areas = _read_boundaries(recognised, digits, notices, sources)
+    if areas.empty:
+        areas = areas_without_shapes(figures, digits, names, notices)
     areas = _name_areas(areas, populations, names)
     areas = _complete_levels(areas, populations, names, notices)
     meta = _read_meta(folder)
@@ -182,7 +200,7 @@ def load_dataset(
         if src.get("soort") == "grenzen"
         for code in src.get("zonder_vorm", [])  # type: ignore[attr-defined]
     }
-    unmatched = _unmatched(areas, figures, populations, shapeless)
+    unmatched = unmatched_codes(areas, figures, populations, shapeless)
     if len(unmatched):
         notices.add(f"{len(unmatched)} code(s) konden niet worden gekoppeld; zie 'niet gekoppeld'.")
     dataset = Dataset(
@@ -289,7 +307,7 @@ FIGURE_READERS = {
 
 
 def _read_tables(
-    recognised: list[Recognised], digits: str | None
+    recognised: list[Recognised], digits: str | None, notices: Notices
 ) -> tuple[pd.DataFrame, dict[int, pd.DataFrame], list[dict[str, object]]]:
     parts = []
     populations: dict[int, pd.DataFrame] = {}
@@ -312,6 +330,10 @@ def _read_tables(
         elif item.kind == "kwb":
             population = population_from_kwb(item.path, gemeente_digits=digits, table=item.table)
             year = population.attrs.get("year") or 0
+            if population.empty:  # a kwb file of another gemeente: nothing to use here
+                notices.add(f"{item.path.name}: geen bevolkingscijfers van deze gemeente.")
+                item.table = None
+                continue
             populations[int(year)] = population
             sources.append(
                 _source(
@@ -325,36 +347,8 @@ def _read_tables(
             )
         item.table = None  # free memory
     if parts:
-        parts.append(_national_reference(parts))
+        parts.append(national_reference(parts))
     return concat_figures(parts), populations, sources
-
-
-NATIONAL_REFERENCE = "national_rivm.csv"
-NATIONAL_NOTE = " (landelijke referentie, ingebouwd in Wijkkompas)"
-
-
-def _national_reference(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """National RIVM rows (NL01) for the years and groups a dataset has but lacks NL01 for.
-
-    One-gemeente downloads have no national row; Wijkkompas ships the NL01 figures of
-    50090NED (see ``scripts/extract_national.py``) and marks them as such in ``source``.
-    """
-    keys = ["indicator", "group", "year"]
-    rivm = [p for p in parts if len(p) and str(p["source"].iloc[0]).startswith("RIVM")]
-    if not rivm:
-        return empty_figures()
-    have = pd.concat([p.loc[(p["code"] == "NL01").to_numpy(), keys].astype(str) for p in rivm])
-    wanted = pd.concat([p[keys].drop_duplicates().astype(str) for p in rivm]).drop_duplicates()
-    text = resources.files("geo.model").joinpath(NATIONAL_REFERENCE).read_text(encoding="utf-8")
-    reference = pd.read_csv(io.StringIO(text), dtype={"code": str})
-    wanted = wanted.astype({"indicator": str, "group": str, "year": int})
-    have = have.astype({"indicator": str, "group": str, "year": int})
-    missing = wanted.merge(have, on=keys, how="left", indicator=True)
-    missing = missing[missing["_merge"] == "left_only"][keys]
-    out = reference.merge(missing, on=keys, how="inner")
-    out["niveau"] = "land"
-    out["source"] = out["source"] + NATIONAL_NOTE
-    return out[FIGURE_COLUMNS]
 
 
 def _source(
@@ -399,6 +393,8 @@ def _read_boundaries(
             }
         )
     if not frames:
+        if digits is not None and any(item.kind == "grenzen" for item in recognised):
+            return gpd.GeoDataFrame(columns=AREA_COLUMNS, geometry="geometry", crs="EPSG:28992")
         raise DataError(
             "geen gebiedsgrenzen gevonden in 'wijken/'.",
             hint="zet een wijk- en buurtkaart (GeoJSON, GeoPackage, TopoJSON of gezipte "
@@ -518,49 +514,3 @@ def _read_gebieden(
         if candidate.exists():
             return gebieden_from_file(candidate, areas=areas)
     return built_in_gebieden(gemeente_code)
-
-
-def _unmatched(
-    areas: gpd.GeoDataFrame,
-    figures: pd.DataFrame,
-    populations: dict[int, pd.DataFrame],
-    shapeless: dict[str, str],
-) -> pd.DataFrame:
-    """Codes in the tables without a shape, and why (usually another boundary vintage)."""
-    area_codes = set(areas["code"])
-    vintages = ", ".join(sorted(set(areas["indeling"].astype(str))))
-    rows: list[dict[str, object]] = []
-
-    def reason(code: str, other: str) -> str:
-        if code in shapeless:
-            return (
-                f"het gebied staat in {shapeless[code]}, maar zonder vorm (te klein voor "
-                "deze kaart)"
-            )
-        return f"geen grens met deze code: de grenzen hebben indeling {vintages}, {other}"
-
-    local = figures.loc[
-        figures["niveau"].isin(["gemeente", "wijk", "buurt"]).to_numpy(),
-        ["source", "vintage", "code"],
-    ].drop_duplicates()
-    for (source, vintage), group in local.groupby(["source", "vintage"], observed=True):
-        for code in sorted(set(group["code"].astype(str)) - area_codes):
-            rows.append(
-                {
-                    "code": code,
-                    "niveau": niveau_of(code),
-                    "bron": source,
-                    "reden": reason(code, f"de cijfers {vintage}"),
-                }
-            )
-    for year, population in populations.items():
-        for code in sorted(set(population.index) - area_codes):
-            rows.append(
-                {
-                    "code": code,
-                    "niveau": niveau_of(code),
-                    "bron": population.attrs.get("source", f"CBS kwb {year}"),
-                    "reden": reason(code, f"de bevolkingscijfers indeling {year}"),
-                }
-            )
-    return pd.DataFrame(rows, columns=["code", "niveau", "bron", "reden"])

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from geo.present.format import fmt_pct
+from geo.present.format import fmt_pct, fmt_pct_interval
 
 DUTCH_LOCALE = {
     "number": {
@@ -117,7 +117,8 @@ def trend_chart(
     Parameters
     ----------
     rows
-        ``area_profile(...)["trend"]`` rows: ``year``, ``value``, ``gemeente``, ``nederland``.
+        ``area_profile(...)["trend"]`` rows: ``year``, ``value``, ``gemeente``, ``nederland``
+        (and ``lower``/``upper``: the area's tooltip then shows the 95 % interval).
     area
         The area's name (first series).
     gemeente
@@ -141,7 +142,10 @@ def trend_chart(
                         "jaar": str(row.get("year", "")),
                         "reeks": name,
                         "waarde": number,
-                        "tekst": fmt_pct(number),
+                        # the area's own figure with its 95 % interval where published
+                        "tekst": fmt_pct_interval(number, row.get("lower"), row.get("upper"))
+                        if key == "value"
+                        else fmt_pct(number),
                     }
                 )
     domain = [name for name, _ in series]

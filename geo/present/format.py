@@ -91,3 +91,21 @@ def fmt_pct(value: object, decimals: int = 1, *, missing: str = MISSING) -> str:
     if as_number(value) is None:
         return missing
     return f"{fmt_num(value, decimals)} %"
+
+
+def fmt_pct_interval(
+    value: object, lower: object, upper: object, decimals: int = 1, *, missing: str = MISSING
+) -> str:
+    """A percentage with its 95 % interval when there is one: ``58,2 % (55,1-61,3)``.
+
+    Examples
+    --------
+    >>> fmt_pct_interval(58.2, 55.1, 61.3)
+    '58,2 % (55,1-61,3)'
+    >>> fmt_pct_interval(48.9, None, None)
+    '48,9 %'
+    """
+    text = fmt_pct(value, decimals, missing=missing)
+    if as_number(value) is None or as_number(lower) is None or as_number(upper) is None:
+        return text
+    return f"{text} ({fmt_num(lower, decimals)}-{fmt_num(upper, decimals)})"

@@ -133,6 +133,10 @@ def for_display(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M) -> g
     return out
 
 
+NETHERLANDS = [52.2, 5.3]
+"""Map centre (lat, lon) when nothing has a shape."""
+
+
 def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
     """An offline-ready map fitted to a frame (EPSG:28992), OpenStreetMap as background.
 
@@ -141,10 +145,13 @@ def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
     >>> m = base_map(dataset.level("buurt"))  # doctest: +SKIP
     """
     minx, miny, maxx, maxy = to_display(frame[["geometry"]]).total_bounds
+    shaped = bool(np.isfinite([minx, miny, maxx, maxy]).all())
     m = offline(
         folium.Map(
-            location=[round(float(miny + maxy) / 2, 6), round(float(minx + maxx) / 2, 6)],
-            zoom_start=12,
+            location=[round(float(miny + maxy) / 2, 6), round(float(minx + maxx) / 2, 6)]
+            if shaped
+            else NETHERLANDS,  # no area has a shape (figures without boundaries)
+            zoom_start=12 if shaped else 7,
             tiles=None,
             control_scale=True,
             zoom_snap=0.25,  # fit the area snugly, not at the next lower whole zoom level
@@ -169,7 +176,8 @@ def fit(m: folium.Map, frame: gpd.GeoDataFrame | shapely.Geometry) -> folium.Map
         else frame[["geometry"]]
     )
     minx, miny, maxx, maxy = (round(float(v), 6) for v in to_display(shapes).total_bounds)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    if np.isfinite([minx, miny, maxx, maxy]).all():
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
 
 
@@ -199,7 +207,9 @@ def area_values(
     -------
     geopandas.GeoDataFrame
         ``code``, ``naam``, ``niveau``, ``wijk_code``, ``indeling``, ``value`` (NaN when not
-        published or absent), ``status`` (``gepubliceerd``, ``niet gepubliceerd``, ``geen
+        published or absent), ``lower``/``upper`` (the 95 % interval, NaN when the edition has
+        none), ``interval`` (its Dutch text for the tooltip, or ""), ``status``
+        (``gepubliceerd``, ``niet gepubliceerd``, ``geen
         cijfer``), ``note`` (why a value is missing, with the wijk's figure as a fallback for
         a suppressed buurt), ``source``, ``vintage``, geometry; aligned with ``areas``.
 
@@ -220,6 +230,16 @@ def area_values(
     out = areas[[c for c in columns if c in areas.columns]].copy()
     codes = out["code"].astype(str)
     out["value"] = codes.map(part["value"]).astype(float)
+    for bound in ("lower", "upper"):
+        column = part[bound] if bound in part else pd.Series(np.nan, index=part.index)
+        out[bound] = codes.map(column).astype(float)
+    unit_text = str(part["unit"].iloc[0]) if len(part) and "unit" in part else ""
+    out["interval"] = [
+        f"{fmt_num(lo, decimals)} – {fmt_num(hi, decimals)} {unit_text}".strip()
+        if pd.notna(lo) and pd.notna(hi) and pd.notna(v)
+        else ""
+        for lo, hi, v in zip(out["lower"], out["upper"], out["value"], strict=True)
+    ]
     status = codes.map(part["status"].astype(str))
     out["status"] = status.fillna("geen cijfer")
     out["source"] = codes.map(part["source"].astype(str)).fillna("")
@@ -335,12 +355,17 @@ def choropleth(
     vintages = (
         areas["indeling"].astype(str) if "indeling" in areas else pd.Series("", index=areas.index)
     )
+    intervals = (
+        areas["interval"].fillna("").astype(str)
+        if "interval" in areas
+        else pd.Series("", index=areas.index)
+    )
     shown = shown[["code", "geometry"]].assign(
         kleur=[palette[c] if c >= 0 else MISSING for c in classes],
         tip=[
-            _tip(n, c, label, v, unit, decimals, r, source, g)
-            for n, c, v, r, g in zip(
-                areas["naam"], areas["code"], values, remarks, vintages, strict=True
+            _tip(n, c, label, v, unit, decimals, r, source, g, i)
+            for n, c, v, r, g, i in zip(
+                areas["naam"], areas["code"], values, remarks, vintages, intervals, strict=True
             )
         ],
     )
@@ -739,12 +764,15 @@ def _tip(
     remark: str,
     source: str,
     vintage: str,
+    interval: str = "",
 ) -> str:
     shown = f"{fmt_num(value, decimals)} {unit}".strip() if pd.notna(value) else "geen cijfer"
     parts = [
         f"<b>{js_text(naam)}</b> ({js_text(code)})",
         f"{js_text(label)}: <b>{js_text(shown)}</b>",
     ]
+    if interval:
+        parts.append(f"95 %-interval: {js_text(interval)}")
     if remark:
         parts.append(f"<i>Let op: {js_text(remark)}</i>")
     if source:

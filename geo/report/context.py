@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo.analysis.pipeline import GapResult
 from geo.model.dataset import Dataset
-from geo.present.format import fmt_int, fmt_pct
+from geo.present.format import fmt_int, fmt_pct_interval
 from geo.report.charts import area_map
 from geo.report.document import Image
 from geo.settings import GROUP_NOUNS
@@ -112,10 +112,10 @@ class ReportContext:
 
     @staticmethod
     def value(row: dict[str, Any]) -> str:
-        """A figure as Dutch text; 'niet gepubliceerd' when suppressed."""
+        """A figure as Dutch text with its 95 % interval; 'niet gepubliceerd' when suppressed."""
         if row.get("value") is None:
             return "niet gepubliceerd"
-        return fmt_pct(row["value"])
+        return fmt_pct_interval(row["value"], row.get("lower"), row.get("upper"))
 
     @staticmethod
     def status(status: object) -> str:

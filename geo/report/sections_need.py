@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from geo.analysis.context import NATIONAL, figure
-from geo.present.format import as_number, fmt_int, fmt_pct
+from geo.present.format import as_number, fmt_int, fmt_pct, fmt_pct_interval
 from geo.report.charts import trend_chart
 from geo.report.context import (
     ReportContext,
@@ -106,10 +106,11 @@ def trend(ctx: ReportContext) -> Section:
         rows.append(
             (
                 str(year),
-                fmt_pct(a.get("value")),
+                fmt_pct_interval(a.get("value"), a.get("lower"), a.get("upper")),
+                str(a.get("change") or ""),
                 fmt_pct(a.get("gemeente")),
                 fmt_pct(a.get("nederland")),
-                fmt_pct(e.get("value")),
+                fmt_pct_interval(e.get("value"), e.get("lower"), e.get("upper")),
                 fmt_pct(e.get("gemeente")),
                 fmt_pct(e.get("nederland")),
             )
@@ -124,6 +125,7 @@ def trend(ctx: ReportContext) -> Section:
             headers=(
                 "Jaar",
                 f"{ctx.naam} 18+",
+                "Verandering 18+",
                 "Gemeente 18+",
                 "Nederland 18+",
                 f"{ctx.naam} 65+",
@@ -131,11 +133,11 @@ def trend(ctx: ReportContext) -> Section:
                 "Nederland 65+",
             ),
             rows=tuple(rows),
-            numeric=(False, True, True, True, True, True, True),
+            numeric=(False, True, False, True, True, True, True, True),
             caption=(
-                "Bron: RIVM, GGD'en, CBS (Gezondheidsmonitor), tabel 50090NED; alle "
-                "edities op dezelfde wijk- en buurtindeling (indeling 2020), dus "
-                "vergelijkbaar."
+                f"Bron: {_editions(ctx)}. Tussen haakjes het 95 %-interval waar RIVM dat "
+                "publiceert; een stijging of daling heet alleen zo als de intervallen van twee "
+                "edities elkaar niet overlappen, anders 'geen duidelijke verandering'."
             ),
         )
     ]
@@ -151,6 +153,16 @@ def trend(ctx: ReportContext) -> Section:
         )
     blocks.append(Paragraph(f"Doel 2026: {ctx.profile['target']['tekst']}"))
     return Section("trend", "Trend", tuple(blocks))
+
+
+def _editions(ctx: ReportContext) -> str:
+    """The RIVM tables and boundary vintages behind the trend, e.g. 'tabel 50090NED ...'."""
+    f = ctx.dataset.figures
+    part = f[(f["indicator"] == "Eenzaam") & f["niveau"].isin(["gemeente", "wijk", "buurt"])]
+    pairs = part[["source", "vintage"]].astype(str).drop_duplicates()
+    if pairs.empty:
+        return "RIVM, GGD'en, CBS (Gezondheidsmonitor)"
+    return "; ".join(f"{s} ({v})" for s, v in pairs.itertuples(index=False))
 
 
 def need(ctx: ReportContext) -> Section:

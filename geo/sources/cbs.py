@@ -59,6 +59,8 @@ KWB_STEMS = {
 
 RIVM_AGES = ("20300", "80200", "53115")
 """RIVM ``Leeftijd`` codes: 18+, 65+, 18-65."""
+RIVM_MARGES = ("MW00000", "MOG0095", "MBG0095")
+"""RIVM ``Marges``: point estimate, lower and upper bound of the 95 % interval."""
 
 REGION_STEMS = {"Gemeentenaam", "SoortRegio", "Codering", "IndelingswijzigingWijkenEnBuurten"}
 """Region description columns (text), not figures."""
@@ -190,9 +192,14 @@ def nabijheid_from_odata(
 def rivm_from_odata(
     client: HttpClient, table: str, gemeente: Gemeente, *, progress: Progress | None = None
 ) -> tuple[bytes, str, int]:
-    """RIVM Gezondheid per wijk en buurt (18+, 65+, 18-65; point estimates) as OData CSV."""
+    """RIVM Gezondheid per wijk en buurt (18+, 65+, 18-65) as OData CSV.
+
+    Asks for the point estimate and both bounds of the 95 % interval (:data:`RIVM_MARGES`);
+    the reader keeps the bounds as ``lower``/``upper`` on the figure rows.
+    """
     ages = " or ".join(f"Leeftijd eq '{code}'" for code in RIVM_AGES)
-    odata_filter = f"({ages}) and Marges eq 'MW00000' and {area_filter(gemeente)}"
+    marges = " or ".join(f"Marges eq '{code}'" for code in RIVM_MARGES)
+    odata_filter = f"({ages}) and ({marges}) and {area_filter(gemeente)}"
     rows, url = odata_rows(client, table, odata_filter=odata_filter, progress=progress)
     _require(rows, table, gemeente, url)
     frame = pd.DataFrame(rows)
