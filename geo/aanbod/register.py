@@ -102,7 +102,6 @@ class AanbodRegister(ABC):
         return {laag: self.list(laag) for laag in LAYERS}
 
     # -- changing ----------------------------------------------------------------------
-    @abstractmethod
     def add(
         self,
         laag: str,
@@ -120,6 +119,8 @@ class AanbodRegister(ABC):
         PermissionDeniedError
             A redacteur adding a row for another organisation (nothing stored).
         """
+        _check_layer(laag)
+        return self._add({laag: (frame, wor_deelnemers)}, user=user).get(laag, [])
 
     def add_layers(
         self,
@@ -128,20 +129,26 @@ class AanbodRegister(ABC):
         user: str | Account | None = None,
         wor_deelnemers: pd.DataFrame | None = None,
     ) -> dict[str, builtins.list[str]]:
-        """Store new rows of several layers; returns the new ids per layer.
+        """Store new rows of several layers in one transaction: one undoable change.
 
-        Backends that can (the GeoPackage) make this one transaction and one undoable change;
-        this default stores one change per layer. ``wor_deelnemers`` go with
-        ``welzijn_op_recept``.
+        ``wor_deelnemers`` go with ``welzijn_op_recept``. Returns the new ids per layer.
         """
-        out: dict[str, builtins.list[str]] = {}
-        layers = dict(frames)
+        parts: dict[str, tuple[gpd.GeoDataFrame, pd.DataFrame | None]] = {
+            laag: (frame, None) for laag, frame in frames.items()
+        }
         if wor_deelnemers is not None and len(wor_deelnemers):
-            layers.setdefault("welzijn_op_recept", empty_layer("welzijn_op_recept"))
-        for laag, frame in layers.items():
-            extra = wor_deelnemers if laag == "welzijn_op_recept" else None
-            out[laag] = self.add(laag, frame, user=user, wor_deelnemers=extra)
-        return out
+            frame = parts.get("welzijn_op_recept", (empty_layer("welzijn_op_recept"), None))[0]
+            parts["welzijn_op_recept"] = (frame, wor_deelnemers)
+        return self._add(parts, user=user)
+
+    @abstractmethod
+    def _add(
+        self,
+        parts: Mapping[str, tuple[gpd.GeoDataFrame, pd.DataFrame | None]],
+        *,
+        user: str | Account | None,
+    ) -> dict[str, builtins.list[str]]:
+        """Rows (and participants) of one or more layers: one transaction, one history batch."""
 
     @abstractmethod
     def update(

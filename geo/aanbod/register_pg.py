@@ -146,33 +146,6 @@ class PostgisRegister(PostgisAccounts, AanbodRegister):
         )
 
     # -- changing ----------------------------------------------------------------------
-    def add(  # noqa: D102
-        self,
-        laag: str,
-        frame: gpd.GeoDataFrame,
-        *,
-        user: str | Account | None = None,
-        wor_deelnemers: pd.DataFrame | None = None,
-    ) -> builtins.list[str]:
-        _check_layer(laag)
-        return self._add({laag: (frame, wor_deelnemers)}, user=user).get(laag, [])
-
-    def add_layers(
-        self,
-        frames: Mapping[str, gpd.GeoDataFrame],
-        *,
-        user: str | Account | None = None,
-        wor_deelnemers: pd.DataFrame | None = None,
-    ) -> dict[str, builtins.list[str]]:
-        """Store new rows of several layers in one transaction: one undoable change."""
-        parts: dict[str, tuple[gpd.GeoDataFrame, pd.DataFrame | None]] = {
-            laag: (frame, None) for laag, frame in frames.items()
-        }
-        if wor_deelnemers is not None and len(wor_deelnemers):
-            frame = parts.get("welzijn_op_recept", (empty_layer("welzijn_op_recept"), None))[0]
-            parts["welzijn_op_recept"] = (frame, wor_deelnemers)
-        return self._add(parts, user=user)
-
     def _add(
         self,
         parts: Mapping[str, tuple[gpd.GeoDataFrame, pd.DataFrame | None]],

@@ -141,23 +141,8 @@ def area_profile(
     populations = _populations(result, area)
     layers = layers or {}
     return {
-        "area": {
-            "kind": area.kind,
-            "key": area.key,
-            "naam": area.naam,
-            "codes": list(area.codes),
-            "buurten": list(area.buurten),
-            "gemeente": dataset.gemeente_naam,
-            "demo": dataset.demo,
-        },
-        "group": group,
-        "group_label": GROUP_LABELS[group],
-        "year": year,
+        **_published(dataset, area, codes, figures, group=group, year=year),
         "population_year": result.population_year,
-        "figures": figures,
-        "trend": trend(dataset, codes, indicator="Eenzaam", group="18+"),
-        "trend_65plus": trend(dataset, codes, indicator="Eenzaam", group="65+"),
-        "target": target_2026(dataset, year=year),
         "populations": populations,
         "need": _need(result, area),
         "offer": _offer(buurten, layers.get("activiteiten"), group),
@@ -178,6 +163,36 @@ def area_profile(
         "distance_method": result.distance_method,
         "demand_source": result.demand_source,
         "method": result.method,
+    }
+
+
+def _published(
+    dataset: Dataset,
+    area: Area,
+    codes: list[str],
+    figures: list[dict[str, object]],
+    *,
+    group: str,
+    year: int,
+) -> dict[str, object]:
+    """The profile's keys that need no population: the area, the figures, trend and target."""
+    return {
+        "area": {
+            "kind": area.kind,
+            "key": area.key,
+            "naam": area.naam,
+            "codes": list(area.codes),
+            "buurten": list(area.buurten),
+            "gemeente": dataset.gemeente_naam,
+            "demo": dataset.demo,
+        },
+        "group": group,
+        "group_label": GROUP_LABELS[group],
+        "year": year,
+        "figures": figures,
+        "trend": trend(dataset, codes, indicator="Eenzaam", group="18+"),
+        "trend_65plus": trend(dataset, codes, indicator="Eenzaam", group="65+"),
+        "target": target_2026(dataset, year=year),
     }
 
 
@@ -416,24 +431,9 @@ def profile_without_population(
     layers = layers or {}
     note = no_population_note()
     return {
-        "area": {
-            "kind": area.kind,
-            "key": area.key,
-            "naam": area.naam,
-            "codes": list(area.codes),
-            "buurten": list(area.buurten),
-            "gemeente": dataset.gemeente_naam,
-            "demo": dataset.demo,
-        },
-        "group": group,
-        "group_label": GROUP_LABELS[group],
-        "year": year,
+        **_published(dataset, area, codes, figures, group=group, year=year),
         "population_year": None,
         "population_missing": note,
-        "figures": figures,
-        "trend": trend(dataset, codes, indicator="Eenzaam", group="18+"),
-        "trend_65plus": trend(dataset, codes, indicator="Eenzaam", group="65+"),
-        "target": target_2026(dataset, year=year),
         "populations": [],
         "need": [],
         "offer": _offer_inside(area, layers.get("activiteiten"), group),

@@ -91,10 +91,19 @@ class GeoPackageMonitoringStore(MonitoringStore):
             _gpkg.create(self.path)
 
 
+MIGRATION = "0003_monitoring.sql"
+"""The PostGIS migration whose tables the GeoPackage register holds too."""
+
+
 def _ensure_tables(connection: sqlite3.Connection) -> None:
     if _gpkg.columns_of(connection, MEASUREMENTS):
         return
-    sql = resources.files("geo.monitoring").joinpath("_schema.sql").read_text(encoding="utf-8")
+    # the same tables as the PostGIS migration (one schema, two backends)
+    sql = (
+        resources.files("geo.aanbod")
+        .joinpath("migrations", MIGRATION)
+        .read_text(encoding="utf-8")
+    )
     for statement in _iter_statements(sql):
         connection.execute(statement.replace("double precision", "REAL"))
     for table in (MEASUREMENTS, NOTES, HISTORY, COUNTERS):

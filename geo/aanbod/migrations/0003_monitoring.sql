@@ -1,6 +1,6 @@
 -- Schema version 3: monitoring of the Uitvoeringsplan (issue 15): measurements per
 -- indicator/period/area, local-knowledge notes per area, their history (undo) and id counters.
--- Kept identical to geo/monitoring/_schema.sql (the GeoPackage register holds the same tables).
+-- The GeoPackage register creates the same tables from this file (geo/monitoring/store_gpkg.py).
 
 CREATE TABLE IF NOT EXISTS monitoring_metingen (
     id text PRIMARY KEY,
