@@ -28,6 +28,7 @@ import shapely
 
 from geo.io.osm import FOOT_ALLOWED, NEEDS_FOOT, WALKABLE, walk_rule, ways_from_file
 from geo.sources._http import NOTHING_CHANGED, HttpClient, SourceError, host_of
+from geo.sources.overpass import overpass_answer
 
 logger = logging.getLogger(__name__)
 
@@ -128,22 +129,13 @@ def fetch_network(
         url, bron = pbf_url, "OpenStreetMap-extract (PBF), bijgesneden tot gemeente + buffer"
     else:
         url = http.settings.overpass_url
-        answer = http.get_json(url, data={"data": network_query(bbox)})
-        if not isinstance(answer, dict) or not isinstance(answer.get("elements"), list):
-            raise SourceError(
-                f"het antwoord van {url} is geen Overpass-JSON (geen 'elements').",
-                url=url,
-                kind="json",
-                hint="controleer het adres (WIJKKOMPAS_OVERPASS_URL).",
-            )
-        remark = str(answer.get("remark", ""))
-        if "runtime error" in remark.lower():
-            raise SourceError(
-                f"Overpass meldt een fout bij het loopnetwerk: {remark[:200]}",
-                url=url,
-                hint="de server is mogelijk te druk; probeer het later opnieuw of zet "
-                "WIJKKOMPAS_OSM_PBF_URL op een Geofabrik-extract.",
-            )
+        answer = overpass_answer(
+            http,
+            network_query(bbox),
+            subject="bij het loopnetwerk",
+            busy_hint="de server is mogelijk te druk; probeer het later opnieuw of zet "
+            "WIJKKOMPAS_OSM_PBF_URL op een Geofabrik-extract.",
+        )
         path = folder / f"osm_netwerk_{gemeente_code}.json"
         path.write_text(json.dumps(answer, separators=(",", ":")), encoding="utf-8")
         kept = -1

@@ -75,6 +75,26 @@ def overpass_elements(client: HttpClient, query: str) -> list[dict[str, Any]]:
     SourceError
         When the answer has no ``elements`` list or reports a runtime error.
     """
+    return overpass_answer(client, query)["elements"]
+
+
+def overpass_answer(
+    client: HttpClient,
+    query: str,
+    *,
+    subject: str = "",
+    busy_hint: str = "de server is mogelijk te druk; probeer het later opnieuw.",
+) -> dict[str, Any]:
+    """Run an Overpass query; the whole checked answer (``elements`` and Overpass' metadata).
+
+    ``subject`` names what was asked in the error message (``bij het loopnetwerk``);
+    ``busy_hint`` is the advice when Overpass reports a runtime error.
+
+    Raises
+    ------
+    SourceError
+        When the answer has no ``elements`` list or reports a runtime error.
+    """
     url = client.settings.overpass_url
     answer = client.get_json(url, data={"data": query})
     if not isinstance(answer, dict) or not isinstance(answer.get("elements"), list):
@@ -86,12 +106,11 @@ def overpass_elements(client: HttpClient, query: str) -> list[dict[str, Any]]:
         )
     remark = str(answer.get("remark", ""))
     if "runtime error" in remark.lower():
+        where = f" {subject}" if subject else ""
         raise SourceError(
-            f"Overpass meldt een fout: {remark[:200]}",
-            url=url,
-            hint="de server is mogelijk te druk; probeer het later opnieuw.",
+            f"Overpass meldt een fout{where}: {remark[:200]}", url=url, hint=busy_hint
         )
-    return answer["elements"]
+    return answer
 
 
 def aanbod_from_osm(

@@ -177,19 +177,43 @@ def _from_ogc_api(
     client: HttpClient, gemeente: Gemeente, year: int, collection: str, progress: Progress | None
 ) -> Boundaries:
     first = f"{client.settings.ogc_api(year)}/collections/{collection}/items"
-    url: str | None = first
-    params: dict[str, str | int] | None = {
+    params: dict[str, str | int] = {
         "f": "json",
         "gemeentecode": gemeente.code,
         "limit": client.settings.page_size,
     }
+    features = ogc_api_features(client, first, params, label=collection, progress=progress)
+    kept = [_slim(f) for f in features if _belongs(f, gemeente)]
+    return Boundaries(collection, _collection(kept), first, "OGC API Features")
+
+
+def ogc_api_features(
+    client: HttpClient,
+    url: str,
+    params: dict[str, str | int],
+    *,
+    label: str,
+    progress: Progress | None = None,
+) -> list[dict[str, Any]]:
+    """Every feature with a geometry of an OGC API Features query, following ``rel=next``.
+
+    ``params`` go with the first request only (the next links carry every parameter);
+    ``label`` names the pages in the progress text. At most :data:`MAX_PAGES` pages.
+
+    Raises
+    ------
+    SourceError
+        A page is not a GeoJSON FeatureCollection.
+    """
     features: list[dict[str, Any]] = []
+    next_url: str | None = url
+    next_params: dict[str, str | int] | None = params
     for page_number in range(MAX_PAGES):
-        if url is None:
+        if next_url is None:
             break
-        page = client.get_json(url, params=params)
-        features.extend(_features(page, url))
-        url = next(
+        page = client.get_json(next_url, params=next_params)
+        features.extend(_features(page, next_url))
+        next_url = next(
             (
                 link.get("href")
                 for link in page.get("links", [])
@@ -197,13 +221,12 @@ def _from_ogc_api(
             ),
             None,
         )
-        params = None  # the next link carries every parameter
+        next_params = None  # the next link carries every parameter
         if progress is not None:
             matched = page.get("numberMatched")
             done = len(features) / matched if isinstance(matched, int) and matched else None
-            progress(f"{collection}: pagina {page_number + 1}", done or 0.5)
-    kept = [_slim(f) for f in features if _belongs(f, gemeente)]
-    return Boundaries(collection, _collection(kept), first, "OGC API Features")
+            progress(f"{label}: pagina {page_number + 1}", done or 0.5)
+    return features
 
 
 def _from_wfs(

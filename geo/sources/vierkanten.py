@@ -19,8 +19,8 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from geo.sources._http import HttpClient, SourceError
-from geo.sources.pdok import MAX_PAGES, Progress
+from geo.sources._http import HttpClient
+from geo.sources.pdok import Progress, ogc_api_features
 
 logger = logging.getLogger(__name__)
 
@@ -87,36 +87,12 @@ def squares_from_pdok(
     """
     first = squares_url(client)
     west, south, east, north = outline.bounds
-    url: str | None = first
-    params: dict[str, str | int] | None = {
+    params: dict[str, str | int] = {
         "f": "json",
         "bbox": f"{west:.6f},{south:.6f},{east:.6f},{north:.6f}",
         "limit": client.settings.page_size,
     }
-    features: list[dict[str, Any]] = []
-    for page_number in range(MAX_PAGES):
-        if url is None:
-            break
-        page = client.get_json(url, params=params)
-        if not isinstance(page, dict) or not isinstance(page.get("features"), list):
-            raise SourceError(
-                f"het antwoord van {url} is geen GeoJSON FeatureCollection.",
-                url=url,
-                kind="json",
-                hint="controleer het adres van de dienst (WIJKKOMPAS_PDOK_URL).",
-            )
-        features.extend(f for f in page["features"] if isinstance(f, dict) and f.get("geometry"))
-        url = next(
-            (
-                link.get("href")
-                for link in page.get("links", [])
-                if isinstance(link, dict) and link.get("rel") == "next"
-            ),
-            None,
-        )
-        params = None  # the next link carries every parameter
-        if progress is not None:
-            progress(f"vierkanten: pagina {page_number + 1}", 0.5)
+    features = ogc_api_features(client, first, params, label="vierkanten", progress=progress)
     notices: list[str] = []
     features, kept_year = _one_year(features, year, notices)
     features = _touching(features, outline)
