@@ -16,9 +16,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 
 from geo.errors import DataError, Notices
+from geo.io._layers import read_recognised_layer
 from geo.io._tabular import read_table
 from geo.io.crs import to_rd
 
@@ -73,7 +73,12 @@ def addresses_from_file(
     if path.suffix.lower() == ".csv":
         frame = _from_csv(path)
     else:
-        frame = _from_spatial(path, layer)
+        frame = read_recognised_layer(
+            path,
+            layer,
+            recognises=is_addresses,
+            hint="sla de adressen op als GeoPackage, GeoJSON of CSV met x/y.",
+        )
     lower = {str(c).lower(): c for c in frame.columns}
     if not is_addresses(list(lower)):
         raise DataError(
@@ -100,22 +105,6 @@ def addresses_from_file(
     out.attrs["source"] = f"BAG verblijfsobjecten met woonfunctie ({path.name})"
     logger.info("adressen %s: %d woningen van %d objecten", path.name, len(out), len(frame))
     return out
-
-
-def _from_spatial(path: Path, layer: str | None) -> gpd.GeoDataFrame:
-    try:
-        if layer is None and path.suffix.lower() == ".gpkg":
-            for name, _kind in pyogrio.list_layers(path):
-                if is_addresses(list(pyogrio.read_info(path, layer=name)["fields"])):
-                    layer = str(name)
-                    break
-        return gpd.read_file(path, layer=layer)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
-        raise DataError(
-            f"het bestand kan niet worden gelezen ({exc}).",
-            file=path,
-            hint="sla de adressen op als GeoPackage, GeoJSON of CSV met x/y.",
-        ) from exc
 
 
 def _from_csv(path: Path) -> gpd.GeoDataFrame:

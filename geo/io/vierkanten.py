@@ -18,9 +18,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 
 from geo.errors import DataError, Notices
+from geo.io._layers import read_recognised_layer
 from geo.io.crs import to_rd
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,12 @@ def squares_from_file(
     """
     path = Path(path)
     notices = notices if notices is not None else Notices()
-    frame = _read(path, layer)
+    frame = read_recognised_layer(
+        path,
+        layer,
+        recognises=is_squares,
+        hint="sla de vierkanten op als GeoPackage (.gpkg) of GeoJSON.",
+    )
     lower = {str(c).lower(): c for c in frame.columns}
     if not is_squares(list(lower)):
         raise DataError(
@@ -133,23 +138,6 @@ def squares_from_file(
     result.attrs["source"] = f"CBS Vierkantstatistieken 100 m ({path.name})"
     logger.info("vierkanten %s: %d bewoonde vierkanten", path.name, len(result))
     return result
-
-
-def _read(path: Path, layer: str | None) -> gpd.GeoDataFrame:
-    try:
-        if layer is None and path.suffix.lower() == ".gpkg":
-            for name, _kind in pyogrio.list_layers(path):
-                columns = pyogrio.read_info(path, layer=name)["fields"]
-                if is_squares(list(columns)):
-                    layer = str(name)
-                    break
-        return gpd.read_file(path, layer=layer)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
-        raise DataError(
-            f"het bestand kan niet worden gelezen ({exc}).",
-            file=path,
-            hint="sla de vierkanten op als GeoPackage (.gpkg) of GeoJSON.",
-        ) from exc
 
 
 def _numbers(values: pd.Series, path: Path, column: str) -> np.ndarray:
