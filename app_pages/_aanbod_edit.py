@@ -16,36 +16,16 @@ from geo.aanbod.accounts import ROLES
 from geo.aanbod.register import NUMERIC, AanbodRegister
 from geo.aanbod.schema import COLUMNS, LAYER_LABELS
 from geo.errors import ConflictError, DataError
+from geo.export.labels import COLUMN_LABELS
 
 HEADINGS = {
-    "id": "Id",
-    "naam": "Naam",
-    "soort": "Soort",
-    "doelgroepen": "Doelgroepen",
-    "talen": "Talen",
-    "dagdelen": "Dagdelen",
-    "frequentie": "Frequentie",
-    "capaciteit": "Capaciteit",
-    "organisatie": "Organisatie",
-    "adres": "Adres",
-    "postcode": "Postcode",
-    "bron": "Bron",
-    "laatst_gecontroleerd": "Laatst gecontroleerd",
-    "locatie_status": "Locatie",
-    "opmerking": "Opmerking",
-    "buurt_code": "Buurtcode",
-    "straat": "Straat",
-    "potjes": "Potjes",
-    "jaar": "Jaar",
-    "soort_locatie": "Soort locatie",
-    "dienst": "Dienst",
-    "dagen": "Dagen",
-    "tijden": "Tijden",
-    "doelgroep": "Doelgroep",
-    "gebied_codes": "Gebied (codes)",
-    "vertrekken_per_uur": "Vertrekken per uur",
-    "versie": "Versie",
-}
+    column: COLUMN_LABELS.get(column, column)
+    for schema in COLUMNS.values()
+    for column in schema
+    if column != "geometry"
+} | {"vertrekken_per_uur": "Vertrekken per uur", "versie": "Versie"}
+"""Dutch column headings of the aanbod layers (the export's labels; a halte's own departures
+are not the buurt's OV figure of the export)."""
 CONFLICT = "aanbod_conflict"
 READ = "aanbod_gelezen"
 
