@@ -16,13 +16,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo.aanbod import Aanbod, load_aanbod
+from geo.aanbod import Aanbod
 from geo.analysis.method import folder_network
 from geo.analysis.pipeline import GapResult, analyse
 from geo.analysis.reach import WalkNetworkLike
 from geo.errors import DataError
 from geo.export import ExportBundle, collect_layers, restrict_to_area
-from geo.model.dataset import Dataset, load_dataset, resolve_data_dir
+from geo.io.cache import load_aanbod_cached, load_dataset_cached
+from geo.model.dataset import Dataset, resolve_data_dir
 from geo.present.safe_text import neutralise_formula
 from geo.settings import GROUP_LABELS, AnalysisSettings
 
@@ -48,15 +49,19 @@ def folder_stamp(folder: str) -> str:
 
 @st.cache_resource(show_spinner="Gegevens laden…", max_entries=4)
 def cached_dataset(folder: str, gemeente: str | None, stamp: str) -> Dataset:
-    """The dataset of a folder (shared by all sessions; pages never change it)."""
-    return load_dataset(folder, gemeente=gemeente or None)
+    """The dataset of a folder (shared by all sessions; pages never change it).
+
+    A freshly started server reads the canonical tables from the on-disk table cache
+    (:mod:`geo.io.cache`) when the folder's files are unchanged.
+    """
+    return load_dataset_cached(folder, gemeente=gemeente or None)
 
 
 @st.cache_resource(show_spinner="Aanbod laden…", max_entries=4)
 def cached_aanbod(folder: str, gemeente: str | None, stamp: str) -> Aanbod:
     """The aanbod of a folder: its register, or the partner files read-only."""
     dataset = cached_dataset(folder, gemeente, _files_only(stamp))
-    return load_aanbod(folder, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
+    return load_aanbod_cached(folder, dataset)
 
 
 @st.cache_resource(show_spinner="Loopnetwerk laden…", max_entries=4)
