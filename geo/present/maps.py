@@ -4,8 +4,9 @@
   (``static/map/``, URL ``/app/static/map/...``) instead of a CDN, and no branca colour map
   (which pulls d3 from a CDN) is used: legends are returned as data (:class:`Legend`) and
   drawn by the caller. Base tiles (OpenStreetMap) may fail offline; the layers still show.
-* **Small**: geometry is simplified in RD (a few metres, topology-preserving) and coordinates
-  are rounded to 6 decimals (about 10 cm).
+* **Small**: geometry is simplified in RD (topology-preserving) and coordinates are rounded:
+  a few metres and 6 decimals (about 10 cm) for a city, more for the whole country, and a
+  large layer sends its shared tooltip lines once (:mod:`geo.present.payload`).
 * **Deterministic**: the same inputs give byte-identical map scripts (no random class breaks,
   no random ids), so ``st_folium`` keeps its state and does not reload the map on a rerun.
 * **Safe**: every text from a file or a user passes :func:`js_text` before it reaches a
@@ -34,6 +35,7 @@ from geo.aanbod.schema import DOELGROEPEN, SOORTEN, split_keys
 from geo.io.crs import to_display
 from geo.model.figures import NOT_PUBLISHED, PUBLISHED
 from geo.present.format import fmt_num
+from geo.present.payload import slim_for_display, tooltip_options
 from geo.present.safe_text import html_text
 
 STATIC = "/app/static/map"
@@ -343,7 +345,7 @@ def choropleth(
     >>> layer, legend = choropleth(frame, value="value", title="Eenzaam 18+ 2020",
     ...                            label="Eenzaam", notes=frame["note"])  # doctest: +SKIP
     """
-    shown = for_display(areas[["code", "naam", "geometry"]].copy())
+    shown = slim_for_display(areas[["code", "naam", "geometry"]], minimum_m=SIMPLIFY_M)
     values = pd.to_numeric(areas[value], errors="coerce")
     classes, bins = classify(values, k=k)
     palette = PALETTE if len(bins) == len(PALETTE) else _spread(len(bins))
@@ -360,21 +362,23 @@ def choropleth(
         if "interval" in areas
         else pd.Series("", index=areas.index)
     )
-    shown = shown[["code", "geometry"]].assign(
-        kleur=[palette[c] if c >= 0 else MISSING for c in classes],
-        tip=[
+    tips, tooltip = tooltip_options(  # a large layer sends its shared lines once
+        [
             _tip(n, c, label, v, unit, decimals, r, source, g, i)
             for n, c, v, r, g, i in zip(
                 areas["naam"], areas["code"], values, remarks, vintages, intervals, strict=True
             )
-        ],
+        ]
+    )
+    shown = shown[["code", "geometry"]].assign(
+        kleur=[palette[c] if c >= 0 else MISSING for c in classes], tip=tips
     )
     layer = folium.GeoJson(
         _features(shown),
         name=js_text(name or title),
         style_function=_fill_style,
         highlight_function=_highlight,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        **tooltip,  # type: ignore[arg-type]
     )
     entries: list[tuple[str, str]] = []
     lower: float | None = None
