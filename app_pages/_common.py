@@ -12,20 +12,22 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
 from geo.aanbod import Aanbod
-from geo.analysis.method import folder_network
-from geo.analysis.pipeline import GapResult, analyse
-from geo.analysis.reach import WalkNetworkLike
 from geo.errors import DataError
-from geo.export import ExportBundle, collect_layers, restrict_to_area
 from geo.io.cache import load_aanbod_cached, load_dataset_cached
 from geo.model.dataset import Dataset, resolve_data_dir
 from geo.present.safe_text import neutralise_formula
 from geo.settings import GROUP_LABELS, AnalysisSettings
+
+if TYPE_CHECKING:  # imported where used: the first map of a fresh server does not wait for them
+    from geo.analysis.pipeline import GapResult
+    from geo.analysis.reach import WalkNetworkLike
+    from geo.export import ExportBundle
 
 AGE_LABELS = {"18+": "18 jaar en ouder", "65+": "65 jaar en ouder", "18-65": "18 tot 65 jaar"}
 PAGES = "app_pages"
@@ -67,6 +69,8 @@ def cached_aanbod(folder: str, gemeente: str | None, stamp: str) -> Aanbod:
 @st.cache_resource(show_spinner="Loopnetwerk laden…", max_entries=4)
 def cached_network(folder: str, stamp: str) -> WalkNetworkLike | None:
     """The walking network of the folder's ``netwerk/`` (shared; None without one)."""
+    from geo.analysis.method import folder_network
+
     return folder_network(folder)
 
 
@@ -75,6 +79,8 @@ def cached_analysis(
     folder: str, gemeente: str | None, stamp: str, group: str, year: int | None
 ) -> GapResult:
     """The gap analysis of a focus group (cached on folder, its files and the parameters)."""
+    from geo.analysis.pipeline import analyse
+
     dataset = cached_dataset(folder, gemeente, _files_only(stamp))
     aanbod = cached_aanbod(folder, gemeente, stamp)
     return analyse(
@@ -103,6 +109,8 @@ def cached_bundle(
     Choosing layers or a format on the Export page reruns it; the bundle is not rebuilt.
     ``suppress``: small numbers suppressed and rounded (default) or exact (internal use).
     """
+    from geo.export import collect_layers, restrict_to_area
+
     dataset = cached_dataset(folder, gemeente, _files_only(stamp))
     aanbod = cached_aanbod(folder, gemeente, stamp)
     results = [cached_analysis(folder, gemeente, stamp, g, year) for g in groups]
