@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -34,6 +32,7 @@ from folium.utilities import JsCode
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN, split_keys
 from geo.io.crs import to_display
 from geo.model.figures import NOT_PUBLISHED, PUBLISHED
+from geo.present._breaks import fisher_jenks_bins, quantile_bins
 from geo.present.format import fmt_num
 from geo.present.payload import slim_for_display, tooltip_options
 from geo.present.safe_text import html_text
@@ -264,7 +263,7 @@ def area_values(
 def classify(values: pd.Series, *, k: int = 5) -> tuple[np.ndarray, list[float]]:
     """Class index per value (−1 for missing) and the class upper bounds.
 
-    Fisher-Jenks natural breaks (mapclassify, exact and deterministic) up to
+    Fisher-Jenks natural breaks (as mapclassify computes them, exact and deterministic) up to
     :data:`EXACT_BREAKS_MAX` values, quantiles above that; fewer classes when there are
     fewer distinct values.
 
@@ -284,11 +283,9 @@ def classify(values: pd.Series, *, k: int = 5) -> tuple[np.ndarray, list[float]]
     if k == 1:
         bins = [float(present.max())]
     elif len(present) <= EXACT_BREAKS_MAX:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "numba not installed": fine at this size
-            bins = mapclassify.FisherJenks(present, k=k).bins.tolist()
+        bins = fisher_jenks_bins(present, k)
     else:
-        bins = sorted(set(mapclassify.Quantiles(present, k=k).bins.tolist()))
+        bins = quantile_bins(present, k)
     classes[mask] = np.searchsorted(bins, present, side="left")
     return np.clip(classes, -1, len(bins) - 1), [float(b) for b in bins]
 
