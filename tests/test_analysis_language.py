@@ -232,6 +232,8 @@ def test_folder_table_reaches_the_cli_json(tmp_path):
     import shutil
 
     shutil.copytree(DEMO, folder)
+    assert len(origins_from_folder(folder)) == 6 * 30  # the demo's invented table
+    shutil.rmtree(folder / "herkomst")
     assert origins_from_folder(folder) is None
     (folder / "herkomst").mkdir()
     write_origins(folder / "herkomst" / "herkomst_65plus.csv", [("WK999902", "Turkije", 40)])

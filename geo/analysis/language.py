@@ -290,11 +290,12 @@ def origin_shares(
         source.iloc[rows] = "kwb"
     counts = source.value_counts()
     parts = []
-    if counts.get("herkomsttabel", 0) or counts.get("herkomsttabel (wijk)", 0):
+    from_table = int(counts.get("herkomsttabel", 0))
+    from_wijk = int(counts.get("herkomsttabel (wijk)", 0))
+    if from_table or from_wijk:
         parts.append(
-            f"herkomst van de 65-plussers uit de herkomsttabel voor "
-            f"{int(counts.get('herkomsttabel', 0) + counts.get('herkomsttabel (wijk)', 0))} "
-            f"buurt(en) ({int(counts.get('herkomsttabel (wijk)', 0))} met het cijfer van de wijk)"
+            f"herkomst van de 65-plussers uit de herkomsttabel voor {from_table + from_wijk} "
+            "buurt(en)" + (f" ({from_wijk} met het cijfer van de wijk)" if from_wijk else "")
         )
     if counts.get("kwb", 0):
         parts.append(
