@@ -342,19 +342,32 @@ def origin_fit(
     """
     languages = dict(settings.origin_languages)
     keys = [*ORIGINS, *FALLBACK_ORIGINS]
+    n = len(activities)
+
+    def column(name: str) -> pd.Series:
+        if name not in activities:
+            return pd.Series("", index=activities.index, dtype=object)
+        return activities[name].fillna("").astype(str)
+
+    codes, uniques = pd.factorize(column("talen"))
+    spoken_unique = [activity_languages(v, settings) for v in uniques]
+    spoken = [spoken_unique[c] for c in codes] if n else []
+    text = (column("naam") + " " + column("opmerking") + " " + column("doelgroepen")).str.lower()
+    community = {
+        origin: text.str.contains("|".join(words), regex=True).to_numpy(dtype=bool)
+        for origin, words in COMMUNITY_WORDS.items()
+    }
+    any_community = np.zeros(n, dtype=bool)
+    for marks in community.values():
+        any_community |= marks
+    marked = column("doelgroepen").map(lambda v: "migrantenouderen" in split_keys(v))
+    only_dutch = np.array([s <= {settings.default_language, "nl"} for s in spoken], dtype=bool)
+    general = marked.to_numpy(dtype=bool) & ~any_community & only_dutch
     out = pd.DataFrame(False, index=activities.index, columns=keys)
-    for position in range(len(activities)):
-        row = activities.iloc[position]
-        spoken = activity_languages(row.get("talen"), settings)
-        text = " ".join(str(row.get(c) or "") for c in ("naam", "opmerking", "doelgroepen")).lower()
-        communities = {o for o, words in COMMUNITY_WORDS.items() if any(w in text for w in words)}
-        general = "migrantenouderen" in split_keys(row.get("doelgroepen")) and not communities
-        general = general and spoken <= {settings.default_language, "nl"}
-        for column, origin in enumerate(keys):
-            serves = (
-                general or origin in communities or bool(spoken & set(languages.get(origin, ())))
-            )
-            out.iat[position, column] = serves
+    for origin in keys:
+        wanted = set(languages.get(origin, ()))
+        speaks = np.array([bool(s & wanted) for s in spoken], dtype=bool)
+        out[origin] = general | community.get(origin, np.zeros(n, dtype=bool)) | speaks
     return out
 
 
