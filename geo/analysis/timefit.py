@@ -115,32 +115,34 @@ def time_weights(
     blank = pd.Series("", index=activities.index, dtype=object)
     frequentie = activities["frequentie"] if "frequentie" in activities else blank
     dagdelen = activities["dagdelen"] if "dagdelen" in activities else blank
-    pairs = pd.Series(list(zip(dagdelen.astype(object), frequentie.astype(object), strict=True)))
-    codes, uniques = pd.factorize(pairs.astype(str))
-    first = pd.Series(np.arange(n)).groupby(codes).first()
-    read = [activity_dagdelen(*pairs.iloc[first[c]]) for c in range(len(uniques))]
-    times = [read[c] for c in codes]
-    fitting = [None if t is None else tuple(d for d in t if d in preferred) for t in times]
-    weight = np.array(
-        [settings.time_fit_unknown_weight if f is None else (1.0 if f else 0.0) for f in fitting]
+    dagdelen_text = dagdelen.fillna("").astype(str).to_numpy()
+    frequentie_text = frequentie.fillna("").astype(str).to_numpy()
+    codes, uniques = pd.factorize(pd.Series(dagdelen_text) + "\x1f" + frequentie_text)
+    first = pd.Series(np.arange(n)).groupby(codes).first().to_numpy()
+    read = [activity_dagdelen(dagdelen_text[i], frequentie_text[i]) for i in first]
+    fits = [None if t is None else tuple(d for d in t if d in preferred) for t in read]
+    unique_weight = np.array(
+        [settings.time_fit_unknown_weight if f is None else (1.0 if f else 0.0) for f in fits]
     )
-    status = np.array([UNKNOWN if f is None else (FITS if f else NO_FIT) for f in fitting], object)
+    unique_status = np.array(
+        [UNKNOWN if f is None else (FITS if f else NO_FIT) for f in fits], dtype=object
+    )
+    weight = unique_weight[codes].astype(float)
+    status = unique_status[codes]
     if not settings.time_fit:
         weight = np.ones(n)
         status = np.full(n, FITS, dtype=object)
     elif group in settings.time_fit_ov_groups:
         runs = ov_dagdelen(activities, stops, settings)
         if runs is not None:
-            for i, (f, running) in enumerate(zip(fitting, runs, strict=True)):
+            for i, running in enumerate(runs):
+                f = fits[codes[i]]
                 if f and running is not None and not set(f) & running:
                     weight[i] = settings.time_fit_no_ov_weight
                     status[i] = NO_OV
+    tijden = np.array([";".join(t) if t else "" for t in read], dtype=object)
     out = pd.DataFrame(
-        {
-            "time_fit": weight.astype(float),
-            "time_status": status,
-            "tijden": [";".join(t) if t else "" for t in times],
-        },
+        {"time_fit": weight, "time_status": status, "tijden": tijden[codes]},
         index=activities.index,
     )
     logger.info(
