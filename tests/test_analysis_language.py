@@ -258,3 +258,28 @@ def test_folder_table_reaches_the_cli_json(tmp_path):
     write_origins(bad, [("WK999902", "Atlantis", 4)])
     broken = runner.invoke(app, ["hiaten", str(folder), "--groep", "migrantenouderen", "--json"])
     assert broken.exit_code != 0 and "onbekende herkomst" in str(broken.exception)
+
+
+def test_report_and_profile_say_which_languages_are_in_reach():
+    from geo.aanbod import load_aanbod
+    from geo.analysis.pipeline import analyse
+    from geo.analysis.profile import area_profile
+    from geo.model.dataset import load_dataset
+    from geo.report import build_report, report_html
+
+    dataset = load_dataset(DEMO)
+    aanbod = load_aanbod(DEMO, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
+    result = analyse(dataset, aanbod.layers, group="migrantenouderen", hotspots=False)
+    assert result.language_fit["used"] and result.language_fit["sources"] == {"herkomsttabel": 30}
+    profile = area_profile(
+        dataset, aanbod.layers, "Noordhoek", group="migrantenouderen", result=result
+    )
+    sentence = profile["language_fit"]["sentence"]
+    labels = [x["label"] for x in profile["language_fit"]["languages_in_reach"]]
+    assert sentence == "aanbod in het " + "/".join(labels) + " binnen bereik"
+    assert "Turks" in labels and "Arabisch" in labels
+    html = report_html(
+        build_report(dataset, aanbod.layers, "Noordhoek", group="migrantenouderen", result=result)
+    )
+    assert f"Taal: {sentence}." in html
+    assert "Tijden: activiteiten in de ochtend, de middag of het weekend tellen volledig" in html

@@ -25,6 +25,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.aanbod.schema import DAGDELEN, split_keys
+from geo.present.format import fmt_int, fmt_num
 from geo.settings import AnalysisSettings
 
 logger = logging.getLogger(__name__)
@@ -224,11 +225,12 @@ def time_fit_summary(weights: pd.DataFrame, group: str, settings: AnalysisSettin
         "activities": {status: int(counts.get(status, 0)) for status in STATUS_LABELS},
         "note": (
             f"Tijden: activiteiten {missing_dagdelen_text(group, settings)} tellen volledig, "
-            f"met onbekende tijden voor {settings.time_fit_unknown_weight:g}, op andere "
-            "dagdelen niet."
+            f"met onbekende tijden voor {fmt_num(settings.time_fit_unknown_weight, 1)}, op "
+            "andere dagdelen niet."
             + (
-                f" Past het tijdstip maar rijdt er dan geen OV binnen "
-                f"{settings.time_fit_ov_radius_m:g} m: {settings.time_fit_no_ov_weight:g}."
+                " Past het tijdstip maar rijdt er dan geen OV binnen "
+                f"{fmt_int(settings.time_fit_ov_radius_m)} m: "
+                f"{fmt_num(settings.time_fit_no_ov_weight, 1)}."
                 if group in settings.time_fit_ov_groups
                 else ""
             )

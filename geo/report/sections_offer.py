@@ -73,9 +73,7 @@ def gap(ctx: ReportContext) -> Section:
     time_note = (ctx.profile.get("time_fit") or {}).get("note")
     if time_note:
         blocks.append(Paragraph(str(time_note), kind="note"))
-    language = ctx.profile.get("language_fit") or {}
-    if language.get("used") and language.get("note"):
-        blocks.append(Paragraph(str(language["note"]), kind="note"))
+    language = ctx.profile.get("language_fit") or {}  # its note is among the profile's notes
     if language.get("sentence"):
         blocks.append(Paragraph(f"Taal: {language['sentence']}.", kind="note"))
     members = ctx.members.sort_values("rank").head(MAX_BUURT_ROWS)
