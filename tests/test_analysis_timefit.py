@@ -221,3 +221,16 @@ def test_pipeline_reports_the_time_fit_and_weighs_the_reference():
     assert result.buurten["capacity_total"].iloc[0] == pytest.approx(15.0)
     noord = result.buurten.set_index("code").loc[BUURT]
     assert noord["reachable"] == 2 and noord["reachable_other_times"] == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"time_fit_unknown_weight": 1.5},
+        {"time_fit_no_ov_weight": -0.1},
+        {"time_fit_dagdelen": (("ouderen", ("nacht",)),)},
+    ],
+)
+def test_settings_refuse_time_fit_values_that_make_no_sense(changes):
+    with pytest.raises(ValueError, match="Ongeldige analyse-instellingen"):
+        AnalysisSettings(**changes)
