@@ -390,3 +390,84 @@ def _nearest(
     distance, _ = cKDTree(supply_xy).query(demand_xy[located])
     out[located] = np.asarray(distance) * settings.detour_factor
     return out
+
+
+@dataclass
+class Comparison:
+    """Before and after a scenario, for one focus group.
+
+    Attributes
+    ----------
+    newly_covered_lonely, no_longer_covered_lonely
+        Lonely residents of the group (all areas) whose demand point is covered after and not
+        before, and the other way round.
+    newly_covered_severely
+        Of the newly covered, the severely lonely.
+    areas
+        One row per buurt, wijk, focus area and the gemeente (``niveau``): ``code``, ``naam``,
+        ``covered_before``, ``covered_after``, ``newly_covered``, ``no_longer_covered``,
+        ``offer_before``, ``offer_after`` (reachable offer per 1,000 lonely residents),
+        ``gap_before``, ``gap_after``, ``rank_before``, ``rank_after``, ``rank_change``
+        (after minus before: positive = lower on the gap list).
+    """
+
+    group: str
+    newly_covered_lonely: float
+    no_longer_covered_lonely: float
+    newly_covered_severely: float
+    areas: pd.DataFrame
+
+
+def compare(whatif: WhatIf, outcome: Outcome) -> Comparison:
+    """What a scenario changes: coverage, reachable offer, gap score and rank per area.
+
+    Examples
+    --------
+    >>> found = compare(whatif, whatif.evaluate(scenario))  # doctest: +SKIP
+    >>> round(found.newly_covered_lonely)  # doctest: +SKIP
+    214
+    """
+    gained = outcome.covered & ~whatif.covered
+    lost = whatif.covered & ~outcome.covered
+    rows = []
+    before, after = whatif.base, outcome.result
+    for niveau in LEVELS:
+        old = before.level(niveau).set_index("code")
+        new = after.level(niveau).set_index("code")
+        units = point_units(whatif, niveau)
+        for code in new.index:
+            idx = units.get(str(code), np.array([], dtype=int))
+            rows.append(
+                {
+                    "niveau": niveau,
+                    "code": str(code),
+                    "naam": str(new.loc[code, "naam"]),
+                    "covered_before": _num(old.loc[code, "covered_lonely"]),
+                    "covered_after": _num(new.loc[code, "covered_lonely"]),
+                    "newly_covered": float(whatif.demand[idx][gained[idx]].sum()),
+                    "no_longer_covered": float(whatif.demand[idx][lost[idx]].sum()),
+                    "offer_before": _num(old.loc[code, "reachable_offer"]),
+                    "offer_after": _num(new.loc[code, "reachable_offer"]),
+                    "gap_before": _num(old.loc[code, "gap_score"]),
+                    "gap_after": _num(new.loc[code, "gap_score"]),
+                    "rank_before": int(old.loc[code, "rank"]),
+                    "rank_after": int(new.loc[code, "rank"]),
+                }
+            )
+    areas = pd.DataFrame(rows)
+    areas["rank_change"] = areas["rank_after"] - areas["rank_before"]
+    return Comparison(
+        group=whatif.group,
+        newly_covered_lonely=float(whatif.demand[gained].sum()),
+        no_longer_covered_lonely=float(whatif.demand[lost].sum()),
+        newly_covered_severely=float(whatif.severe[gained].sum()),
+        areas=areas,
+    )
+
+
+def _num(value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return float("nan")
+    return number
