@@ -211,6 +211,7 @@ def recommend(
     else:
         cand_xy = np.asarray(candidate_xy, dtype=float).reshape(-1, 2)
         labels = np.full(len(cand_xy), "eigen", dtype=object)
+    cand_xy = on_wgs84_grid(cand_xy)
     if len(cand_xy) == 0:
         raise DataError(
             f"geen kandidaatplekken in {area_name}.",
@@ -256,6 +257,22 @@ def recommend(
         seconds=seconds,
         figures=figures,
     )
+
+
+def on_wgs84_grid(xy: np.ndarray) -> np.ndarray:
+    """RD places moved to the nearest 6-decimal WGS84 point (≈ 0.1 m).
+
+    A place reported as lon/lat and placed again then lands exactly where it was evaluated.
+    """
+    if len(xy) == 0:
+        return xy
+    lonlat = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs="EPSG:28992").to_crs(
+        "EPSG:4326"
+    )
+    back = gpd.GeoSeries(
+        gpd.points_from_xy(lonlat.x.round(6), lonlat.y.round(6)), crs="EPSG:4326"
+    ).to_crs("EPSG:28992")
+    return np.column_stack([back.x.to_numpy(), back.y.to_numpy()])
 
 
 def candidates(
@@ -624,6 +641,8 @@ def _locations(
     for n, c in enumerate(chosen):
         points = np.unique(d[s == c])
         new = points[~covered[points]]
+        if not (whatif.demand[new] > 0).any():
+            continue  # adds nobody (the others already reach its residents)
         covered[new] = True
         lonely = float(whatif.demand[new].sum())
         severe = float(whatif.severe[new].sum())
@@ -634,8 +653,8 @@ def _locations(
         naam = str(inside["naam"].iloc[0]) if len(inside) else area_name
         out.append(
             Location(
-                lon=float(lonlat.x.iloc[n]),
-                lat=float(lonlat.y.iloc[n]),
+                lon=round(float(lonlat.x.iloc[n]), 6),
+                lat=round(float(lonlat.y.iloc[n]), 6),
                 code=code,
                 naam=naam,
                 newly_covered_lonely=lonely,

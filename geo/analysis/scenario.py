@@ -283,11 +283,15 @@ class NewActivity:
 
 @dataclass(frozen=True)
 class BuurtmobielArea:
-    """A new (or wider) Buurtmobiel service area of a scenario: buurt/wijk codes."""
+    """A new (or wider) Buurtmobiel service area of a scenario.
 
-    codes: tuple[str, ...]
+    Buurt/wijk ``codes``, or a polygon ``wkt`` in EPSG:28992 (e.g. read from a file).
+    """
+
+    codes: tuple[str, ...] = ()
     naam: str = "Buurtmobiel (scenario)"
     dienst: str = "Buurtmobiel"
+    wkt: str = ""
 
 
 @dataclass(frozen=True)
@@ -325,7 +329,7 @@ class Scenario:
             "nieuw": [asdict(a) for a in self.nieuw],
             "weg": list(self.weg),
             "buurtmobiel": [
-                {"codes": list(b.codes), "naam": b.naam, "dienst": b.dienst}
+                {"codes": list(b.codes), "naam": b.naam, "dienst": b.dienst, "wkt": b.wkt}
                 for b in self.buurtmobiel
             ],
         }
@@ -339,6 +343,7 @@ class Scenario:
                 codes=tuple(b.get("codes", [])),
                 naam=b.get("naam", "Buurtmobiel (scenario)"),
                 dienst=b.get("dienst", "Buurtmobiel"),
+                wkt=b.get("wkt", ""),
             )
             for b in changes.get("buurtmobiel", [])
         )
@@ -405,9 +410,8 @@ def apply_scenario(
         activities = _with_new(activities, scenario.nieuw, group=group)
     out["activiteiten"] = activities
     for area in scenario.buurtmobiel:
-        out = add_buurtmobiel(
-            out, list(area.codes), areas=areas, naam=area.naam, dienst=area.dienst
-        )
+        werkgebied = shapely.from_wkt(area.wkt) if area.wkt else list(area.codes)
+        out = add_buurtmobiel(out, werkgebied, areas=areas, naam=area.naam, dienst=area.dienst)
     return out
 
 
