@@ -490,7 +490,7 @@ def _reduce(
         else np.array([], dtype=int)
     )
     cols = np.concatenate([groups[p] for p in first]) if len(first) else np.array([], dtype=int)
-    sizes = {
+    sizes: dict[str, object] = {
         "demand_points_open": int(len(points)),
         "demand_rows": int(len(first)),
         "candidates_in_model": int(len(np.unique(cols))),
@@ -529,7 +529,11 @@ def _milp(
     FacilityModelBuilder.add_predefined_facility_constraint(mclp, predefined)
     x, y = mclp.fac_vars, mclp.cli_vars
     order = np.argsort(rows, kind="stable")
-    starts = np.flatnonzero(np.r_[True, rows[order][1:] != rows[order][:-1]]) if len(rows) else []
+    starts: np.ndarray = (
+        np.flatnonzero(np.r_[True, rows[order][1:] != rows[order][:-1]])
+        if len(rows)
+        else np.array([], dtype=int)
+    )
     bounds = [*starts, len(rows)]
     for n in range(len(starts)):
         members = cols[order][bounds[n] : bounds[n + 1]]
@@ -611,7 +615,7 @@ def _area(whatif: WhatIf, gebied: str | None) -> tuple[str, shapely.Geometry, li
         )
     else:
         area = resolve_area(whatif.dataset, gebied)
-        codes = list(area.buurt_codes)
+        codes = list(area.buurten)
         name = area.naam
     shapes = buurten[buurten["code"].isin(codes).to_numpy() & has_shape(buurten)]
     if shapes.empty:
