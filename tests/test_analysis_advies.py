@@ -214,3 +214,33 @@ def test_utrecht_overvecht_recommendations(utrecht_dataset, utrecht_dir):
         random_advice = recommend(whatif, aantal=3, candidate_xy=pick, solver="greedy")
         assert advice.total_newly_covered >= random_advice.total_newly_covered
     assert advice.total_newly_covered > 0
+
+
+@pytest.mark.parametrize("suffix", [".html", ".pdf"])
+def test_report_with_a_scenario(demo_copy, demo_dataset, suffix):
+    from pypdf import PdfReader
+
+    from geo.report import build_report, write_report
+
+    store = open_scenarios(demo_copy, database_url="", areas=demo_dataset.areas)
+    store.save(
+        Scenario("inloop", nieuw=(NewActivity(5.386473, 52.134949, naam="Inloop Oost"),)),
+        auteur="anna",
+    )
+    aanbod = load_aanbod(demo_copy, areas=demo_dataset.areas)
+    report = build_report(
+        demo_dataset, aanbod.layers, "Noordhoek", group="ouderen", scenario=store.get("inloop")
+    )
+    section = report.section("scenario")
+    assert section.title == "Scenario: inloop"
+    text = " ".join(
+        getattr(b, "text", "") + " ".join(getattr(b, "items", ())) for b in section.blocks
+    )
+    assert "Inloop Oost (ontmoeting): Hier: " in text and "ernstig eenzaam" in text
+    assert any(type(b).__name__ == "Image" for b in section.blocks)
+    path = write_report(report, demo_copy / f"r{suffix}")
+    if suffix == ".pdf":
+        content = " ".join(p.extract_text() for p in PdfReader(path).pages)
+        assert "Scenario: inloop" in content
+    else:
+        assert "Scenario: inloop" in path.read_text(encoding="utf-8")
