@@ -368,6 +368,8 @@ def solve_mclp(
     ([0], 6.0)
     """
     rows, cols, w, sizes = _reduce(demand_idx, cand_idx, weight, n_candidates)
+    rows, cols = _undominated(rows, cols)
+    sizes["candidates_undominated"] = int(len(np.unique(cols)))
     useful = np.unique(cols)
     if len(useful) <= k:
         chosen = [int(c) for c in useful]
@@ -460,6 +462,32 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+def _undominated(rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop candidates whose covered rows are a subset of another candidate's (exact).
+
+    Some optimal solution uses only undominated candidates (swap a dominated one for the one
+    that dominates it: nothing is lost). Of equal sets the lowest index stays.
+    """
+    if len(cols) == 0:
+        return rows, cols
+    from scipy import sparse
+
+    n_rows, n_cols = int(rows.max()) + 1, int(cols.max()) + 1
+    cover = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(n_rows, n_cols)
+    )
+    size = np.asarray(cover.sum(axis=0)).ravel()
+    overlap = (cover.T @ cover).tocoo()
+    i, j, shared = overlap.row, overlap.col, overlap.data
+    dominated_by = (
+        (i != j) & (shared == size[j]) & ((size[i] > size[j]) | ((size[i] == size[j]) & (i < j)))
+    )
+    dominated = np.zeros(n_cols, dtype=bool)
+    dominated[j[dominated_by]] = True
+    keep = ~dominated[cols]
+    return rows[keep], cols[keep]
+
+
 def _reduce(
     demand_idx: np.ndarray, cand_idx: np.ndarray, weight: np.ndarray, n_candidates: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, object]]:
@@ -515,7 +543,6 @@ def _milp(
 
     started = time.perf_counter()
     facilities = np.unique(cols)
-    col_of = {int(f): n for n, f in enumerate(facilities)}
     n_fac = len(facilities) + 1  # the last facility: the existing offer, fixed
     n_rows = len(weight) + 1  # the last client: residents the existing offer covers today
     model = pulp.LpProblem("wijkkompas_mclp", pulp.LpMaximize)
@@ -529,16 +556,19 @@ def _milp(
     FacilityModelBuilder.add_predefined_facility_constraint(mclp, predefined)
     x, y = mclp.fac_vars, mclp.cli_vars
     order = np.argsort(rows, kind="stable")
+    sorted_rows = rows[order]
     starts: np.ndarray = (
-        np.flatnonzero(np.r_[True, rows[order][1:] != rows[order][:-1]])
+        np.flatnonzero(np.r_[True, sorted_rows[1:] != sorted_rows[:-1]])
         if len(rows)
         else np.array([], dtype=int)
     )
-    bounds = [*starts, len(rows)]
-    for n in range(len(starts)):
-        members = cols[order][bounds[n] : bounds[n + 1]]
-        row = int(rows[order][bounds[n]])
-        model += pulp.lpSum(x[col_of[int(j)]] for j in members) >= y[row]
+    bounds = [*np.asarray(starts).tolist(), len(rows)]
+    column_vars = [x[p] for p in np.searchsorted(facilities, cols[order]).tolist()]
+    row_ids = sorted_rows[np.asarray(starts, dtype=int)].tolist()
+    for n, row in enumerate(row_ids):
+        terms = column_vars[bounds[n] : bounds[n + 1]]
+        expr = pulp.LpAffineExpression([(v, 1) for v in terms] + [(y[row], -1)])
+        model.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintGE, f"c{row}", 0))
     model += y[n_rows - 1] <= x[n_fac - 1]
     objective = [float(weight[i]) * y[i] for i in range(len(weight))]
     model += pulp.lpSum([*objective, existing * y[n_rows - 1]]), "objective function"
