@@ -377,7 +377,7 @@ def solve_mclp(
             _ordered(chosen, rows, cols, w),
             float(w.sum()),
             {
-                "solver": "alle kandidaten",
+                "solver": "exact (na reductie niet meer dan k kandidaten nodig)",
                 "optimality_gap": 0.0,
                 "objective_bound": float(w.sum()),
                 "status": "Optimal",
