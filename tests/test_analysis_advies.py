@@ -190,6 +190,22 @@ def test_store_round_trip(register, demo_dataset):
     assert [s.naam for s in store.list()] == ["inloop"]
     with pytest.raises(DataError, match="niet opgeslagen"):
         store.get("ander")
+    if spec.database_url:  # the server register: migration 0004 applied
+        from geo.aanbod.migrate import connect
+
+        with connect(spec.database_url) as conn:
+            found = conn.execute("SELECT naam FROM schema_versie WHERE versie = 4").fetchone()
+        assert found == ("scenarios",)
+    else:  # the GeoPackage lists the table for GDAL/QGIS
+        import sqlite3
+
+        from geo.aanbod.backends import register_path
+
+        with sqlite3.connect(register_path(spec.data_dir)) as conn:
+            kinds = conn.execute(
+                "SELECT data_type FROM gpkg_contents WHERE table_name = 'scenarios'"
+            ).fetchall()
+        assert kinds == [("attributes",)]
 
 
 @pytest.mark.shared
