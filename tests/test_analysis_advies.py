@@ -19,6 +19,7 @@ from geo.analysis.scenario_store import open_scenarios
 from geo.analysis.whatif import compare, prepare_whatif
 from geo.errors import DataError
 from tests.conftest import DEMO
+from tests.test_analysis_reach_network import folder_with_network  # noqa: F401  (fixture)
 
 GROUP = "alleenstaande-ouderen"
 
@@ -260,3 +261,37 @@ def test_report_with_a_scenario(demo_copy, demo_dataset, suffix):
         assert "Scenario: inloop" in content
     else:
         assert "Scenario: inloop" in path.read_text(encoding="utf-8")
+
+
+def test_network_whatif_and_advies(folder_with_network, tmp_path_factory, monkeypatch):  # noqa: F811
+    """With a walking network (and CBS squares) the what-if, advies and scenario agree too."""
+    from geo.model.dataset import load_dataset
+
+    folder = folder_with_network
+    monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    dataset = load_dataset(folder)
+    aanbod = load_aanbod(folder, areas=dataset.areas)
+    whatif = prepare_whatif(dataset, aanbod.layers, group="ouderen")
+    assert whatif.method == "netwerk" and whatif.points.demand_source == "vierkanten"
+    advice = recommend(whatif, aantal=2, kandidaten="raster")
+    assert advice.locations and "binnen 10 minuten lopen" in advice.locations[0].reason
+    placed = Scenario("net", nieuw=tuple(loc.as_activity() for loc in advice.locations))
+    outcome = whatif.evaluate(placed.with_(weg=(str(whatif.supply["id"].iloc[0]),)))
+    changed = apply_scenario(
+        aanbod.layers,
+        placed.with_(weg=(str(whatif.supply["id"].iloc[0]),)),
+        group="ouderen",
+    )
+    full = analyse(
+        dataset,
+        changed,
+        group="ouderen",
+        hotspots=False,
+        network=whatif.network,
+        points=whatif.points,
+    ).buurten.set_index("code")
+    fast = outcome.result.buurten.set_index("code")
+    assert np.allclose(fast["covered_lonely"], full.loc[fast.index, "covered_lonely"])
+    assert np.allclose(fast["gap_score"], full.loc[fast.index, "gap_score"])
+    found = compare(whatif, whatif.evaluate(placed))
+    assert found.newly_covered_lonely == pytest.approx(advice.total_newly_covered)
