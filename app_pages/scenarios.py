@@ -15,7 +15,7 @@ from geo.aanbod.schema import GROUP_SOORTEN, SOORTEN
 from geo.analysis.advies import recommend
 from geo.analysis.scenario import NewActivity, Scenario
 from geo.analysis.scenario_store import open_scenarios
-from geo.analysis.whatif import WhatIf, compare, prepare_whatif
+from geo.analysis.whatif import Comparison, Outcome, WhatIf, compare, prepare_whatif
 from geo.errors import DataError
 from geo.present.format import fmt_int, fmt_num
 from geo.present.maps import base_map, choropleth, legend_html, points_layer
@@ -116,12 +116,25 @@ if tuple(weg) != scenario.weg:
     scenario = scenario.with_(weg=tuple(weg))
     st.session_state[ACTIVE] = scenario
 
+
+def _evaluated(scenario: Scenario) -> tuple[Outcome, Comparison]:
+    """The scenario's outcome and comparison, kept per session for reruns that change nothing."""
+    key = json.dumps([folder, group, str(choice["stamp"]), scenario.changes()], sort_keys=True)
+    cache: dict[str, tuple[Outcome, Comparison]] = st.session_state.setdefault(
+        "scenario_uitkomsten", {}
+    )
+    if key not in cache:
+        outcome = whatif.evaluate(scenario)
+        cache.clear()  # one scenario at a time per session: memory stays small
+        cache[key] = (outcome, compare(whatif, outcome))
+    return cache[key]
+
+
 try:
-    outcome = whatif.evaluate(scenario)
+    outcome, found = _evaluated(scenario)
 except DataError as exc:
     st.error(str(exc))
     st.stop()
-found = compare(whatif, outcome)
 catchment = whatif.settings.catchment_text(group, whatif.method)
 
 metrics = st.columns(3)

@@ -34,9 +34,9 @@ from scipy.spatial import cKDTree
 from geo.aanbod.schema import LAYERS
 from geo.analysis._reach_points import anchor_points, per_buurt_mean, to_buurten
 from geo.analysis.demand import DemandPoints, demand_points_from
-from geo.analysis.gaps import score_gaps
+from geo.analysis.gaps import aggregate_gaps, score_gaps
 from geo.analysis.method import catchment_texts, folder_network, folder_points
-from geo.analysis.pipeline import GapResult, _units, analyse, empty_layer, unit_members
+from geo.analysis.pipeline import GapResult, analyse, empty_layer, unit_members
 from geo.analysis.reach import (
     WalkNetworkLike,
     decay,
@@ -237,9 +237,7 @@ class WhatIf:
         scored = gpd.GeoDataFrame(
             score_gaps(frame, group=group, settings=settings), geometry="geometry", crs=base.crs
         )
-        size = settings.min_group_size
-        need = self.base.need
-        units = {n: _units(self.dataset, scored, need, group, n, size) for n in LEVELS[1:]}
+        units = {n: self._units(scored, n) for n in LEVELS[1:]}
         covered = np.bincount(weighted.demand, minlength=len(points.xy)) > 0
         result = replace(
             self.base,
@@ -251,6 +249,36 @@ class WhatIf:
             reach_pairs=None,
         )
         return result, covered
+
+    def _units(self, scored: gpd.GeoDataFrame, niveau: str) -> gpd.GeoDataFrame:
+        """Wijken, focus areas or the gemeente summed from scored buurten.
+
+        As the analysis does (:func:`~geo.analysis.gaps.aggregate_gaps`), with the members,
+        shapes and published figures of the base analysis (they do not change).
+        """
+        members, names = self._members(niveau)
+        units = aggregate_gaps(
+            scored,
+            members,
+            niveau=niveau,
+            names=names,
+            group=self.group,
+            min_group_size=self.settings.min_group_size,
+        )
+        base = self.base.level(niveau).set_index("code")
+        if units.empty:
+            return gpd.GeoDataFrame(units, geometry=[], crs=scored.crs)
+        for column in [c for c in base.columns if c.endswith("_published")]:
+            units[column] = units["code"].map(base[column])
+        units["geometry"] = units["code"].map(base.geometry)
+        return gpd.GeoDataFrame(units, geometry="geometry", crs=scored.crs)
+
+    def _members(self, niveau: str) -> tuple[dict[str, list[str]], dict[str, str]]:
+        cache = self.__dict__.setdefault("_member_cache", {})
+        if niveau not in cache:
+            members, names, _ = unit_members(self.dataset, self.base.buurten, niveau)
+            cache[niveau] = (members, names)
+        return cache[niveau]  # type: ignore[no-any-return]
 
     def _transport(
         self, frame: gpd.GeoDataFrame, layers: dict[str, gpd.GeoDataFrame]
@@ -357,14 +385,21 @@ def prepare_whatif(
 
 def point_units(whatif: WhatIf, niveau: str) -> dict[str, np.ndarray]:
     """Per unit of a level (code, or name for focus areas) the positions of its demand points."""
+    cache = whatif.__dict__.setdefault("_point_cache", {})
+    if niveau in cache:
+        return cache[niveau]  # type: ignore[no-any-return]
     codes = whatif.buurten["code"].to_numpy()[whatif.points.buurt]
+    by_buurt = {str(k): v.to_numpy() for k, v in pd.Series(np.arange(len(codes))).groupby(codes)}
     if niveau == "buurt":
-        frame = pd.Series(np.arange(len(codes))).groupby(codes)
-        return {str(k): v.to_numpy() for k, v in frame}
-    members, _, _ = unit_members(whatif.dataset, whatif.base.buurten, niveau)
-    out = {}
-    for unit, buurt_codes in members.items():
-        out[str(unit)] = np.flatnonzero(np.isin(codes, list(buurt_codes)))
+        out = by_buurt
+    else:
+        members, _ = whatif._members(niveau)
+        empty = np.array([], dtype=int)
+        out = {
+            str(unit): np.concatenate([by_buurt.get(c, empty) for c in buurt_codes] or [empty])
+            for unit, buurt_codes in members.items()
+        }
+    cache[niveau] = out
     return out
 
 
