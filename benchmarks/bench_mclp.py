@@ -50,6 +50,11 @@ def main() -> None:
     parser.add_argument("folder", nargs="?", default=str(DEFAULT))
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--k", type=int, default=5)
+    parser.add_argument(
+        "--dashboard",
+        action="store_true",
+        help="also time the Scenario's page (AppTest, in process) on the folder as it is",
+    )
     args = parser.parse_args()
     folder = Path(args.folder)
     if not folder.exists():
@@ -124,6 +129,40 @@ def main() -> None:
     print(
         f"| what-if update, one activity (evaluate + compare), best / median of {args.repeat} | "
         f"{min(times) * 1000:.0f} / {statistics.median(times) * 1000:.0f} ms |"
+    )
+    if args.dashboard:
+        _dashboard(folder, args.repeat)
+
+
+def _dashboard(folder: Path, repeat: int) -> None:
+    """Server time of the Scenario's page: a rerun that changes nothing, and one placement."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+    at.session_state["folder"] = str(folder)
+    at.session_state["group"] = GROUP
+    at.switch_page("app_pages/scenarios.py")
+    start = time.perf_counter()
+    at.run()
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    at.run()
+    warm = time.perf_counter() - start
+    rng = np.random.default_rng(15)
+    dataset = load_dataset(folder)
+    xmin, ymin, xmax, ymax = dataset.level("buurt").to_crs(4326).total_bounds
+    times = []
+    for _ in range(repeat):
+        at.number_input(key="scenario_lon").set_value(float(rng.uniform(xmin, xmax)))
+        at.number_input(key="scenario_lat").set_value(float(rng.uniform(ymin, ymax)))
+        start = time.perf_counter()
+        at.button(key="scenario_plaats").click().run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, at.exception
+    print(
+        f"\nScenario's page ({folder.name}, {GROUP}, AppTest in process): first run {cold:.2f} s "
+        f"(analysis + what-if cache), rerun without change {warm:.2f} s, one activity placed "
+        f"best / median of {repeat}: {min(times):.2f} / {statistics.median(times):.2f} s"
     )
 
 
