@@ -92,6 +92,22 @@ def test_whatif_equals_a_full_analysis(demo_whatif, demo_dataset):
     assert (layers["activiteiten"]["id"].astype(str) == removed).any()  # input unchanged
 
 
+def test_buurtmobiel_for_young_adults_changes_transport_not_reach(demo_dataset):
+    aanbod = load_aanbod(DEMO, areas=demo_dataset.areas)
+    young = prepare_whatif(demo_dataset, aanbod.layers, group="jongvolwassenen")
+    code = str(demo_dataset.level("buurt")["code"].iloc[5])
+    scenario = Scenario("bus", buurtmobiel=(BuurtmobielArea((code,)),))
+    fast = young.evaluate(scenario).result.buurten.set_index("code")
+    changed = apply_scenario(
+        aanbod.layers, scenario, group="jongvolwassenen", areas=demo_dataset.areas
+    )
+    full = analyse(demo_dataset, changed, group="jongvolwassenen", hotspots=False)
+    full_buurten = full.buurten.set_index("code")
+    for column in ("transport_index", "gap_score", "covered_lonely"):
+        assert np.allclose(fast[column], full_buurten.loc[fast.index, column]), column
+    assert compare(young, young.evaluate(scenario)).newly_covered_lonely == 0
+
+
 def test_adding_never_decreases_and_removing_never_increases(demo_whatif, demo_dataset):
     rng = np.random.default_rng(4)
     xmin, ymin, xmax, ymax = demo_dataset.level("buurt").to_crs(4326).total_bounds

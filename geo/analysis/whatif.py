@@ -162,8 +162,10 @@ class WhatIf:
         remap = np.full(len(self.supply), -1, dtype=int)
         remap[position[old_labels].to_numpy()] = np.arange(len(old_labels))
         catchment, served_by = self.catchment, self.served_by
-        services_changed = bool(scenario.buurtmobiel) and group in ELDERLY
-        if services_changed:
+        # a service area changes the transport index of every group, the catchment of the
+        # elderly groups only (as in the analysis)
+        services_changed = bool(scenario.buurtmobiel)
+        if services_changed and group in ELDERLY:
             served_by = service_at(self.points.xy, layers["buurtmobiel"], self.settings)
             base = self.settings.catchment(group, self.method)
             wider = max(base, self.settings.buurtmobiel_catchment_m)
