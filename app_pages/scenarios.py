@@ -225,7 +225,7 @@ auteur = save_cols[0].text_input("Uw naam (auteur)", key="scenario_auteur")
 if save_cols[1].button("Scenario opslaan", key="scenario_opslaan", type="primary"):
     saved = store.save(scenario.with_(naam=naam, groep=group), auteur=auteur)
     st.session_state[ACTIVE] = saved
-    st.success(f"Scenario '{saved.naam}' opgeslagen (versie {saved.versie}).")
+    st.success(f"Scenario '{md(saved.naam)}' opgeslagen (versie {saved.versie}).")
 
 st.subheader("Advies: waar helpt nieuw aanbod het meest?")
 ask = st.columns(3)
