@@ -60,9 +60,14 @@ with open_col:
         placeholder="Kies een scenario…" if stored else "Nog geen opgeslagen scenario's",
         key="scenario_open",
     )
-    if st.button("Openen", key="scenario_openen", disabled=pick is None) and pick:
+    buttons = st.columns(2)
+    if buttons[0].button("Openen", key="scenario_openen", disabled=pick is None) and pick:
         scenario = store.get(pick)
         st.session_state[ACTIVE] = scenario
+    if buttons[1].button("Verwijderen", key="scenario_verwijder", disabled=pick is None) and pick:
+        store.delete(pick)
+        st.session_state.pop("scenario_open", None)
+        st.rerun()
 with name_col:
     naam = st.text_input("Naam van het scenario", value=scenario.naam, key=f"naam_{scenario.naam}")
 

@@ -57,6 +57,10 @@ def test_place_see_save_reopen(folder):
     assert not again.exception, again.exception
     assert _metric(again, "Nieuwe activiteiten") == "1"
     assert _metric(again, "Eenzamen nieuw bereikt") == _metric(at, "Eenzamen nieuw bereikt")
+    again.selectbox(key="scenario_open").set_value("inloop noord").run()
+    again.button(key="scenario_verwijder").click().run()
+    assert not again.exception, again.exception
+    assert open_scenarios(folder, database_url="").list() == []
 
 
 def test_advice_and_adopt(folder):
