@@ -296,6 +296,12 @@ def advies(
         f"Advies: {len(advice.locations)} nieuwe activiteit(en) ({advice.soort}) in "
         f"{advice.gebied}, {advice.candidates} kandidaten"
     )
+    if not advice.locations:
+        typer.echo(
+            "Geen van de kandidaatplekken in dit gebied bereikt eenzamen van de doelgroep die nu "
+            "niets passends binnen de reikwijdte hebben: nieuw aanbod hier verandert de "
+            "dekking niet."
+        )
     for n, loc in enumerate(advice.locations, start=1):
         typer.echo(f"{n}. {loc.naam} ({loc.code}) {loc.lon:.5f},{loc.lat:.5f} [{loc.kandidaat}]")
         typer.echo(f"   {loc.reason}")
