@@ -145,6 +145,7 @@ def test_advies_then_scenario_gives_the_claimed_number(demo_whatif, severe_weigh
     assert "ernstig eenzaam" in advice.locations[0].reason
 
 
+@pytest.mark.slow
 def test_cli_advies_and_scenario_agree(demo_copy):
     def run(*args: str) -> dict:
         done = subprocess.run(

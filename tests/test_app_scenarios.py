@@ -30,6 +30,7 @@ def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+@pytest.mark.slow
 def test_place_see_save_reopen(folder):
     at = _page(folder)
     assert not at.exception, at.exception
