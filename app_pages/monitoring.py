@@ -95,7 +95,9 @@ if with_series:
     table = pd.DataFrame(row["reeks"]).rename(columns={"periode": "Periode", "waarde": "Waarde"})
     if row.get("reeks_landelijk"):
         national = pd.DataFrame(row["reeks_landelijk"]).rename(columns={"waarde": "Nederland"})
-        table = table.merge(national, left_on="Periode", right_on="periode").drop(columns="periode")
+        table = table.merge(national, left_on="Periode", right_on="periode").drop(
+            columns="periode"
+        )
     st.caption("De grafiek als tabel:")
     st.dataframe(table, hide_index=True)
 else:
@@ -103,7 +105,8 @@ else:
 
 # -- map and reach per wijk -------------------------------------------------------------------
 per_area = [
-    i.id for i in catalogue if not i.is_outcome and not area_values(i, view["measurements"]).empty
+    i.id for i in catalogue
+    if not i.is_outcome and not area_values(i, view["measurements"]).empty
 ]
 if per_area:
     st.divider()
@@ -114,15 +117,11 @@ if per_area:
     )
     groups = ["alle", *GROUP_LABELS]
     need_group = right.selectbox(
-        "Eenzamen (behoefte uit de hiaatanalyse)",
-        groups,
-        key="mon_groep",
+        "Eenzamen (behoefte uit de hiaatanalyse)", groups, key="mon_groep",
         format_func=lambda g: "alle volwassenen (18+)" if g == "alle" else GROUP_LABELS[g],
     )
     reach = reach_ratios(
-        dataset,
-        catalogue.get(measured),
-        view["measurements"],
+        dataset, catalogue.get(measured), view["measurements"],
         group=None if need_group == "alle" else need_group,
     )
     from streamlit_folium import st_folium
@@ -133,12 +132,9 @@ if per_area:
         reach[["code", "waarde", "per_1000"]], on="code", how="left"
     )
     layer, legend = choropleth(
-        gpd.GeoDataFrame(wijken, crs=dataset.areas.crs),
-        value="per_1000",
+        gpd.GeoDataFrame(wijken, crs=dataset.areas.crs), value="per_1000",
         title=f"{by_id[measured]['naam']} per 1.000 eenzamen",
-        label="per 1.000 eenzamen",
-        unit="",
-        source=f"{md(by_id[measured]['bron'])}",
+        label="per 1.000 eenzamen", unit="", source=f"{md(by_id[measured]['bron'])}",
     )
     m = base_map(dataset.level("wijk"))
     layer.add_to(m)
@@ -147,18 +143,13 @@ if per_area:
         st_folium(m, key="mon_kaart", height=420, use_container_width=True, returned_objects=[])
     legend_col.html(legend_html(legend))
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Wijk": reach["naam"],
-                "Code": reach["code"],
-                "Periode": reach["periode"],
-                "Waarde": reach["waarde"].map(lambda v: fmt_num(v, 0)),
-                "Geschatte eenzamen": reach["eenzamen"].map(lambda v: fmt_num(v, 0)),
-                "Per 1.000 eenzamen": reach["per_1000"].map(lambda v: fmt_num(v, 1)),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
+        pd.DataFrame({
+            "Wijk": reach["naam"], "Code": reach["code"], "Periode": reach["periode"],
+            "Waarde": reach["waarde"].map(lambda v: fmt_num(v, 0)),
+            "Geschatte eenzamen": reach["eenzamen"].map(lambda v: fmt_num(v, 0)),
+            "Per 1.000 eenzamen": reach["per_1000"].map(lambda v: fmt_num(v, 1)),
+        }),
+        hide_index=True, width="stretch",
     )
     st.caption(
         "Bereik = waarde / geschatte eenzamen × 1.000. Geschatte eenzamen: inwoners × het "
@@ -187,9 +178,8 @@ if st.session_state.get("mon_melding"):
     st.success(st.session_state.pop("mon_melding"))
 
 outputs = [i.id for i in catalogue if not i.is_outcome]
-area_choices = [""] + sorted(
-    dataset.areas[dataset.areas["niveau"].isin(["wijk", "buurt"])]["code"].astype(str)
-)
+area_choices = [""] + sorted(dataset.areas[dataset.areas["niveau"].isin(["wijk", "buurt"])]
+                             ["code"].astype(str))
 names = dataset.areas.set_index("code")["naam"].astype(str).to_dict()
 with st.form("mon_invoer"):
     st.markdown("**Eén meting**")
@@ -200,26 +190,17 @@ with st.form("mon_invoer"):
     periode = two.text_input("Periode", placeholder="2025, 2025H1 of 2025Q3", key="mon_periode")
     waarde = three.text_input("Waarde", key="mon_waarde")
     gebied = one.selectbox(
-        "Gebied",
-        area_choices,
-        format_func=lambda c: "hele gemeente" if not c else f"{names.get(c, c)} ({c})",
+        "Gebied", area_choices, format_func=lambda c: "hele gemeente" if not c else
+        f"{names.get(c, c)} ({c})",
     )
     bron = two.text_input("Bron")
     notitie = three.text_input("Notitie")
     vervang = st.checkbox("Vervang opgeslagen waarden", key="mon_vervang")
     if st.form_submit_button("Opslaan"):
         checked = measurement_from_input(
-            catalogue,
-            indicator=ident,
-            periode=periode,
-            waarde=waarde,
-            gebied=gebied,
-            bron=bron,
-            notitie=notitie,
-            area_codes=set(area_choices[1:]),
-            gemeente_code=dataset.gemeente_code,
-            stored=view["measurements"],
-            vervang=vervang,
+            catalogue, indicator=ident, periode=periode, waarde=waarde, gebied=gebied,
+            bron=bron, notitie=notitie, area_codes=set(area_choices[1:]),
+            gemeente_code=dataset.gemeente_code, stored=view["measurements"], vervang=vervang,
         )
         try:
             checked.raise_for_rejected()
@@ -231,10 +212,8 @@ with st.form("mon_invoer"):
 
 st.markdown("**Importeren uit het sjabloon**")
 st.download_button(
-    "Sjabloon (Excel) downloaden",
-    template_bytes(catalogue),
-    file_name="monitoring_sjabloon.xlsx",
-    on_click="ignore",
+    "Sjabloon (Excel) downloaden", template_bytes(catalogue),
+    file_name="monitoring_sjabloon.xlsx", on_click="ignore",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
 upload = st.file_uploader("Ingevuld sjabloon", type=["xlsx", "csv"], key="mon_upload")
@@ -244,11 +223,8 @@ if upload is not None:
         path.write_bytes(upload.getvalue())
         try:
             result = measurements_from_file(
-                path,
-                catalogue,
-                area_codes=set(area_choices[1:]),
-                gemeente_code=dataset.gemeente_code,
-                stored=view["measurements"],
+                path, catalogue, area_codes=set(area_choices[1:]),
+                gemeente_code=dataset.gemeente_code, stored=view["measurements"],
                 vervang=bool(st.session_state.get("mon_vervang")),
             )
         except DataError as exc:
@@ -262,12 +238,8 @@ if upload is not None:
                 "het bestand en upload het opnieuw."
             )
         elif st.button(f"{len(result.frame)} meting(en) opslaan", type="primary"):
-            store.add_measurements(
-                result.frame,
-                user=user,
-                file=upload.name,
-                vervang=bool(st.session_state.get("mon_vervang")),
-            )
+            store.add_measurements(result.frame, user=user, file=upload.name,
+                                   vervang=bool(st.session_state.get("mon_vervang")))
             st.session_state["mon_melding"] = f"{len(result.frame)} meting(en) opgeslagen."
             st.rerun()
 
@@ -281,14 +253,8 @@ with st.form("mon_notitie"):
     datum = right.date_input("Datum")
     if st.form_submit_button("Notitie opslaan"):
         try:
-            store.add_note(
-                note_area(dataset, waar),
-                tekst,
-                auteur=auteur or None,
-                datum=datum,
-                link=link or None,
-                user=user,
-            )
+            store.add_note(note_area(dataset, waar), tekst, auteur=auteur or None, datum=datum,
+                           link=link or None, user=user)
             st.session_state["mon_melding"] = "Notitie opgeslagen."
             st.rerun()
         except DataError as exc:
