@@ -20,6 +20,7 @@ pages = [
     st.Page(f"{PAGES}/hiaten.py", title="Hiaten", icon=":material/troubleshoot:"),
     st.Page(f"{PAGES}/profiel.py", title="Gebiedsprofiel", icon=":material/location_on:"),
     st.Page(f"{PAGES}/aanbod.py", title="Aanbod", icon=":material/handshake:"),
+    st.Page(f"{PAGES}/scenarios.py", title="Scenario's", icon=":material/add_location_alt:"),
     st.Page(f"{PAGES}/monitoring.py", title="Monitoring", icon=":material/monitoring:"),
     st.Page(f"{PAGES}/export.py", title="Export", icon=":material/download:"),
     st.Page(f"{PAGES}/over.py", title="Over de data", icon=":material/info:"),
