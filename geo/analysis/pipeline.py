@@ -248,7 +248,7 @@ def analyse(
         network=network,
         points=points,
         stops=layers["ov_haltes"],
-        origins=_origin_shares(dataset, buurten, group, origins, pop_year, settings),
+        origins=origins_for(dataset, buurten, group, origins, pop_year, settings),
     )
     language_note = str(offer.attrs["language_fit"].get("note") or "")
     if offer.attrs["language_fit"].get("used") and language_note:
@@ -357,7 +357,7 @@ def analyse(
     )
 
 
-def _origin_shares(
+def origins_for(
     dataset: Dataset,
     buurten: gpd.GeoDataFrame,
     group: str,

@@ -43,6 +43,7 @@ from geo.settings import ELDERLY, AnalysisSettings
 
 logger = logging.getLogger(__name__)
 
+
 class WalkNetworkLike(Protocol):
     """What reach needs of a walking network (:class:`geo.analysis.network.WalkNetwork`)."""
 
@@ -441,21 +442,9 @@ def reachable_offer(
     demand_table = need[(need["group"] == group) & (need["niveau"] == "buurt")].set_index("code")
     totals = demand_table["lonely"].reindex(buurten["code"]).fillna(0).to_numpy(dtype=float)
     supply_frame = serving_activities(activities, group)
-    times = time_weights(supply_frame, group, settings=settings, stops=stops)
-    time_fit = times["time_fit"].to_numpy(dtype=float)
-    supply_xy = (
-        np.column_stack([supply_frame.geometry.x, supply_frame.geometry.y])
-        if len(supply_frame)
-        else np.empty((0, 2))
-    )
-    capacity = (
-        pd.to_numeric(supply_frame["capaciteit"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
-        if len(supply_frame)
-        else np.empty(0)
-    )
+    supply_xy = _xy(supply_frame)
     points = points if points is not None else demand_points_from(buurten)
     method = "hemelsbreed" if network is None and graph is None else "netwerk"
-    share = points.shares(group, settings)
     demand = points.spread(totals, group, settings)
     base = settings.catchment(group, method)
     served_by = (
@@ -481,30 +470,21 @@ def reachable_offer(
         pairs = straight_pairs(
             points.xy, supply_xy, catchment, detour_factor=settings.detour_factor
         )
-    language = _language(buurten, points, pairs, supply_frame, group, settings, origins)
-    access_p, weighted = e2sfca(
+    offer = offer_from_pairs(
+        buurten,
+        points,
         demand,
-        capacity * time_fit,
+        supply_frame,
         pairs,
         catchment,
-        decay(settings),
-        pair_weight=None if language is None else language[0],
+        served_by,
+        group=group,
+        settings=settings,
+        stops=stops,
+        origins=origins,
     )
-    kept = _subset(weighted, (time_fit[weighted.supply] > 0) & (weighted.weight > 0))
-    covered = None if language is None else language[1](kept)
-    out = to_buurten(buurten, points, share, demand, access_p, kept, supply_frame, covered)
-    status = times["time_status"].to_numpy(dtype=object)
-    other = _subset(weighted, time_fit[weighted.supply] == 0)
-    out["reachable_other_times"] = distinct_count(buurten, points, other, len(supply_frame))
-    for column, wanted in (("reachable_time_unknown", UNKNOWN), ("reachable_no_ov", NO_OV)):
-        part = _subset(kept, status[kept.supply] == wanted)
-        out[column] = distinct_count(buurten, points, part, len(supply_frame))
-    if language is not None and origins is not None:
-        out["language_source"] = origins.source.reindex(buurten["code"]).to_numpy()
-    anchor = anchor_points(points, share)
-    out["catchment_m"] = catchment[anchor]
-    out["buurtmobiel"] = served_by[anchor]
-    out["nearest_m"] = per_buurt_mean(points, share, _nearest(points.xy, supply_xy, settings))
+    out, kept, times = offer.offer, offer.kept, offer.times
+    capacity, time_fit = offer.capacity, offer.time_fit
     out = out[[*OFFER_COLUMNS, *[c for c in out.columns if c not in OFFER_COLUMNS]]]
     out.attrs.update(
         distance_method=method,
@@ -517,7 +497,7 @@ def reachable_offer(
             index=supply_frame.index,
         ),
         time_fit=time_fit_summary(times, group, settings),
-        language_fit=_language_summary(group, settings, origins, language is not None),
+        language_fit=_language_summary(group, settings, origins, offer.language),
     )
     logger.info(
         "bereik %s (%s, %s): %d vraagpunten, %d paren, %d buurten zonder passend aanbod",
@@ -525,13 +505,106 @@ def reachable_offer(
         method,
         points.demand_source,
         len(points.xy),
-        len(weighted.demand),
+        len(offer.weighted.demand),
         int((out["reachable"] == 0).sum()),
     )
     return out
 
 
 OFFER_COLUMNS = ["code", "access", "reachable_offer", "catchment_m", "buurtmobiel"]
+
+
+@dataclass
+class Offer:
+    """Reach of one group from given demand-point × activity pairs (:func:`offer_from_pairs`)."""
+
+    offer: pd.DataFrame
+    """Per buurt, the columns of :func:`reachable_offer` without its ``attrs``."""
+    weighted: Pairs
+    """Every pair with its decay (and language) weight."""
+    kept: Pairs
+    """The pairs that count: time weight and pair weight above 0."""
+    times: pd.DataFrame
+    """:func:`~geo.analysis.timefit.time_weights` of the serving activities."""
+    capacity: np.ndarray
+    time_fit: np.ndarray
+    language: bool
+    """True when the language fit weighed the pairs (migrantenouderen with origins)."""
+    covered_share: np.ndarray
+    """Per demand point, the share of its lonely residents that is covered (0-1)."""
+
+
+def offer_from_pairs(
+    buurten: gpd.GeoDataFrame,
+    points: DemandPoints,
+    demand: np.ndarray,
+    supply: gpd.GeoDataFrame,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    catchment: np.ndarray,
+    served_by: np.ndarray,
+    *,
+    group: str,
+    settings: AnalysisSettings = AnalysisSettings(),
+    stops: gpd.GeoDataFrame | None = None,
+    origins: OriginShares | None = None,
+) -> Offer:
+    """Reach per buurt from the pairs of demand points and serving activities.
+
+    The step of :func:`reachable_offer` after the distances: time fit, language fit, E2SFCA
+    and the sums per buurt. The what-if engine (:mod:`geo.analysis.whatif`) calls it with
+    its own, partly recomputed pairs, so a scenario is scored exactly as the analysis.
+    """
+    times = time_weights(supply, group, settings=settings, stops=stops)
+    time_fit = times["time_fit"].to_numpy(dtype=float)
+    capacity = (
+        pd.to_numeric(supply["capaciteit"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+        if len(supply)
+        else np.empty(0)
+    )
+    share = points.shares(group, settings)
+    language = _language(buurten, points, pairs, supply, group, settings, origins)
+    access_p, weighted = e2sfca(
+        demand,
+        capacity * time_fit,
+        pairs,
+        catchment,
+        decay(settings),
+        pair_weight=None if language is None else language[0],
+    )
+    kept = _subset(weighted, (time_fit[weighted.supply] > 0) & (weighted.weight > 0))
+    covered = None if language is None else language[1](kept)
+    out = to_buurten(buurten, points, share, demand, access_p, kept, supply, covered)
+    status = times["time_status"].to_numpy(dtype=object)
+    other = _subset(weighted, time_fit[weighted.supply] == 0)
+    out["reachable_other_times"] = distinct_count(buurten, points, other, len(supply))
+    for column, wanted in (("reachable_time_unknown", UNKNOWN), ("reachable_no_ov", NO_OV)):
+        part = _subset(kept, status[kept.supply] == wanted)
+        out[column] = distinct_count(buurten, points, part, len(supply))
+    if language is not None and origins is not None:
+        out["language_source"] = origins.source.reindex(buurten["code"]).to_numpy()
+    anchor = anchor_points(points, share)
+    out["catchment_m"] = catchment[anchor]
+    out["buurtmobiel"] = served_by[anchor]
+    out["nearest_m"] = per_buurt_mean(points, share, _nearest(points.xy, _xy(supply), settings))
+    if covered is None:
+        covered = (np.bincount(kept.demand, minlength=len(points.xy)) > 0).astype(float)
+    return Offer(
+        offer=out,
+        weighted=weighted,
+        kept=kept,
+        times=times,
+        capacity=capacity,
+        time_fit=time_fit,
+        language=language is not None,
+        covered_share=np.asarray(covered, dtype=float),
+    )
+
+
+def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Coordinates (RD) of a point layer, ``(n, 2)``."""
+    if len(frame) == 0:
+        return np.empty((0, 2))
+    return np.column_stack([frame.geometry.x, frame.geometry.y])
 
 
 def _subset(pairs: Pairs, keep: np.ndarray) -> Pairs:

@@ -32,18 +32,17 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from geo.aanbod.schema import LAYERS
-from geo.analysis._reach_points import anchor_points, per_buurt_mean, to_buurten
 from geo.analysis.demand import DemandPoints, demand_points_from
 from geo.analysis.gaps import aggregate_gaps, score_gaps
+from geo.analysis.language import OriginShares
 from geo.analysis.method import catchment_texts, folder_network, folder_points
-from geo.analysis.pipeline import GapResult, analyse, empty_layer, unit_members
+from geo.analysis.pipeline import GapResult, analyse, empty_layer, origins_for, unit_members
 from geo.analysis.reach import (
     WalkNetworkLike,
-    decay,
-    e2sfca,
+    offer_from_pairs,
     service_at,
+    serving_activities,
     straight_pairs,
-    suitable_activities,
 )
 from geo.analysis.scenario import Scenario, apply_scenario
 from geo.analysis.transport import transport_poverty
@@ -99,6 +98,7 @@ class WhatIf:
     supply: gpd.GeoDataFrame
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray]
     covered: np.ndarray
+    origins: OriginShares | None = None
 
     @property
     def group(self) -> str:
@@ -153,7 +153,7 @@ class WhatIf:
         """
         group = self.group
         layers = apply_scenario(self.layers, scenario, group=group, areas=self.dataset.areas)
-        after = suitable_activities(layers["activiteiten"], group)
+        after = serving_activities(layers["activiteiten"], group)
         position = pd.Series(np.arange(len(self.supply)), index=self.supply.index)
         old_labels = after.index[after.index.isin(self.supply.index)]
         new_labels = after.index[~after.index.isin(self.supply.index)]
@@ -208,21 +208,20 @@ class WhatIf:
         services_changed: bool,
     ) -> tuple[GapResult, np.ndarray]:
         group, settings, points = self.group, self.settings, self.points
-        capacity = (
-            pd.to_numeric(supply["capaciteit"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
-            if len(supply)
-            else np.empty(0)
+        reach = offer_from_pairs(
+            self.buurten,
+            points,
+            self.demand,
+            supply,
+            (pairs[0], pairs[1], pairs[2]),
+            catchment,
+            served_by,
+            group=group,
+            settings=settings,
+            stops=layers["ov_haltes"],
+            origins=self.origins,
         )
-        share = points.shares(group, settings)
-        access_p, weighted = e2sfca(
-            self.demand, capacity, (pairs[0], pairs[1], pairs[2]), catchment, decay(settings)
-        )
-        offer = to_buurten(self.buurten, points, share, self.demand, access_p, weighted, supply)
-        anchor = anchor_points(points, share)
-        offer["catchment_m"] = catchment[anchor]
-        offer["nearest_m"] = per_buurt_mean(
-            points, share, _nearest(points.xy, _xy(supply), settings)
-        )
+        offer = reach.offer.drop(columns=["buurtmobiel"])
         base = self.base.buurten
         frame = base.drop(
             columns=[c for c in base.columns if c in offer.columns and c != "code"]
@@ -232,7 +231,7 @@ class WhatIf:
         frame = frame.merge(offer, on="code", how="left")
         if services_changed:
             frame = self._transport(frame, layers)
-        frame["capacity_total"] = float(capacity.sum())
+        frame["capacity_total"] = float((reach.capacity * reach.time_fit).sum())
         frame["catchment_text"] = catchment_texts(
             frame["catchment_m"], settings, group, self.base.method
         )
@@ -240,7 +239,7 @@ class WhatIf:
             score_gaps(frame, group=group, settings=settings), geometry="geometry", crs=base.crs
         )
         units = {n: self._units(scored, n) for n in LEVELS[1:]}
-        covered = np.bincount(weighted.demand, minlength=len(points.xy)) > 0
+        covered = reach.covered_share > 0
         result = replace(
             self.base,
             buurten=scored,
@@ -356,7 +355,7 @@ def prepare_whatif(
     catchment_base = settings.catchment(group, method)
     wider = max(catchment_base, settings.buurtmobiel_catchment_m)
     catchment = np.where(served_by != "", wider, catchment_base).astype(float)
-    supply = suitable_activities(given["activiteiten"], group)
+    supply = serving_activities(given["activiteiten"], group)
     whatif = WhatIf(
         dataset=dataset,
         layers=given,
@@ -372,9 +371,12 @@ def prepare_whatif(
         supply=supply,
         pairs=(np.array([], dtype=int), np.array([], dtype=int), np.array([], dtype=float)),
         covered=np.zeros(len(points.xy), dtype=bool),
+        origins=origins_for(dataset, buurten, group, "auto", base.population_year, settings),
     )
     whatif.pairs = whatif.pairs_to(_xy(supply))
-    whatif.covered = np.bincount(whatif.pairs[0], minlength=len(points.xy)) > 0
+    _, whatif.covered = whatif._result(
+        given, supply, whatif.pairs, catchment, served_by, services_changed=False
+    )
     logger.info(
         "what-if voorbereid: %s, %d vraagpunten, %d activiteiten, %d paren",
         group,
