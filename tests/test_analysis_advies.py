@@ -92,6 +92,22 @@ def test_whatif_equals_a_full_analysis(demo_whatif, demo_dataset):
     assert (layers["activiteiten"]["id"].astype(str) == removed).any()  # input unchanged
 
 
+@pytest.mark.parametrize("group", ["migrantenouderen", "jongvolwassenen"])
+def test_whatif_keeps_time_and_language_fit(demo_dataset, group):
+    """The what-if scores with the analysis's own time weights and language weights."""
+    aanbod = load_aanbod(DEMO, areas=demo_dataset.areas)
+    whatif = prepare_whatif(demo_dataset, aanbod.layers, group=group)
+    spot = demo_dataset.level("buurt").to_crs(4326).geometry.iloc[7].representative_point()
+    scenario = Scenario("tijd", nieuw=(NewActivity(spot.x, spot.y, dagdelen="avond"),))
+    fast = whatif.evaluate(scenario).result.buurten.set_index("code")
+    changed = apply_scenario(aanbod.layers, scenario, group=group, areas=demo_dataset.areas)
+    full = analyse(demo_dataset, changed, group=group, hotspots=False).buurten.set_index("code")
+    for column in ("covered_lonely", "reachable_offer", "gap_score", "reachable_other_times"):
+        assert np.allclose(fast[column], full.loc[fast.index, column], equal_nan=True), column
+    if group == "migrantenouderen":
+        assert whatif.origins is not None  # the demo's origin table weighs the pairs
+
+
 def test_buurtmobiel_for_young_adults_changes_transport_not_reach(demo_dataset):
     aanbod = load_aanbod(DEMO, areas=demo_dataset.areas)
     young = prepare_whatif(demo_dataset, aanbod.layers, group="jongvolwassenen")
