@@ -30,8 +30,7 @@ SMALL = {
     "S3,Ver weg,52.3000,5.5000,0,\n"
     "P1,Station Utrecht,52.0894,5.1101,1,\n",
     "routes.txt": "route_id,agency_id,route_short_name,route_type\nR1,A,1,3\nR2,A,2,0\n",
-    "trips.txt": "route_id,service_id,trip_id\n"
-    "R1,WK,T1\nR1,WK,T2\nR2,WK,T3\nR2,WE,T4\nR1,X,T6\n",
+    "trips.txt": "route_id,service_id,trip_id\nR1,WK,T1\nR1,WK,T2\nR2,WK,T3\nR2,WE,T4\nR1,X,T6\n",
     "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence,pickup_type\n"
     "T1,08:00:00,08:00:00,S1,1,0\n"
     "T1,08:10:00,08:10:00,S2,2,0\n"

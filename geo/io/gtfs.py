@@ -544,9 +544,7 @@ def _count_departures(
             if not keep.any():
                 continue
             stop, trip = stop[keep], trip[keep]
-            hour = pd.to_numeric(
-                times[keep].str.split(":", n=1).str[0], errors="coerce"
-            ).to_numpy()
+            hour = pd.to_numeric(times[keep].str.split(":", n=1).str[0], errors="coerce").to_numpy()
             ok = np.isfinite(hour)
             stop, trip, hour = stop[ok], trip[ok], hour[ok].astype(np.int64)
             shift, hod = hour // 24, hour % 24
