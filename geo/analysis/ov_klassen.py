@@ -201,7 +201,7 @@ def ov_klassen(
         klasse = _median_class(shares)
         located = np.zeros(len(buurten), dtype=bool)
         located[buurt[np.isfinite(xy).all(axis=1)]] = True
-        klasse = np.where(located, klasse, None)
+        klasse[~located] = None
         if name == dagdeel:
             out["ov_klasse"] = klasse
             for k, column in enumerate(columns):
@@ -290,4 +290,6 @@ def _median_class(shares: np.ndarray) -> np.ndarray:
     labels = np.array([*CLASSES, NONE], dtype=object)
     cumulative = np.cumsum(np.nan_to_num(shares), axis=1)
     position = (cumulative >= 0.5 - 1e-9).argmax(axis=1)
-    return np.where(np.isfinite(shares).all(axis=1), labels[position], None)
+    out = labels[position]
+    out[~np.isfinite(shares).all(axis=1)] = None
+    return out
