@@ -293,3 +293,65 @@ def _median_class(shares: np.ndarray) -> np.ndarray:
     out = labels[position]
     out[~np.isfinite(shares).all(axis=1)] = None
     return out
+
+
+DAGDEEL_LABELS = {
+    "dag": "werkdagen 6-22 uur",
+    "ochtend": "werkdagen 7-12 uur",
+    "middag": "werkdagen 12-17 uur",
+    "avond": "werkdagen 17-22 uur",
+    "weekend": "weekend 7-22 uur",
+}
+
+
+def area_summary(
+    buurten: pd.DataFrame, weights: pd.Series, *, dagdeel: str = "dag"
+) -> dict[str, object]:
+    """The OV-klasse of an area from its buurten (for profiles and reports).
+
+    Parameters
+    ----------
+    buurten
+        Rows with ``ov_aandeel_<K>``, ``ov_klasse`` and ``ov_klasse_<dagdeel>`` columns.
+    weights
+        Residents per buurt to weigh the shares with (e.g. the focus group).
+
+    Returns
+    -------
+    dict
+        ``dagdeel``, ``dagdeel_label``, ``klasse`` (at least half the residents have this
+        class or better), ``aandelen`` (class → share 0-1), ``per_dagdeel`` (dagdeel → the
+        class most residents live in), or ``{}`` when no classes are known.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"ov_aandeel_A": [1.0, 0.0], "ov_aandeel_geen": [0.0, 1.0]})
+    >>> area_summary(frame, pd.Series([3.0, 1.0]))["aandelen"]["A"]
+    0.75
+    """
+    columns = [f"ov_aandeel_{k}" for k in (*CLASSES, NONE)]
+    if buurten.empty or not any(c in buurten for c in columns):
+        return {}
+    shares = buurten.reindex(columns=columns).apply(pd.to_numeric, errors="coerce")
+    known = shares.notna().all(axis=1)
+    w = pd.to_numeric(weights, errors="coerce").fillna(0).reindex(buurten.index).fillna(0)
+    w = w[known] if w[known].sum() > 0 else pd.Series(1.0, index=buurten.index[known])
+    if not known.any():
+        return {}
+    mean = (shares[known].mul(w, axis=0).sum() / w.sum()).to_numpy()
+    klasse = _median_class(mean[None, :])[0]
+    per_dagdeel: dict[str, str | None] = {}
+    for name in DAGDEEL_LABELS:
+        column = f"ov_klasse_{name}"
+        if column in buurten:
+            found = buurten.loc[known, column].dropna()
+            per_dagdeel[name] = (
+                str(w.reindex(found.index).groupby(found).sum().idxmax()) if len(found) else None
+            )
+    return {
+        "dagdeel": dagdeel,
+        "dagdeel_label": DAGDEEL_LABELS[dagdeel],
+        "klasse": klasse,
+        "aandelen": {k: round(float(v), 4) for k, v in zip((*CLASSES, NONE), mean, strict=True)},
+        "per_dagdeel": per_dagdeel,
+    }

@@ -22,6 +22,7 @@ from geo.analysis.method import (
     catchment_texts,
     folder_network,
     folder_points,
+    folder_stops,
     method_info,
     method_notes,
 )
@@ -78,6 +79,11 @@ class GapResult:
     reach_pairs
         Per buurt the suitable activities within reach (``code``, ``activity`` = index label
         in the activiteiten layer, ``afstand_m`` by the method used), for reports.
+    ov_haltes
+        The OV-haltes used (from the folder's GTFS timetable with departures per dagdeel,
+        else the ov_haltes layer).
+    transport_scale
+        ``vast`` (fixed, documented thresholds) or ``relatief`` (min-max within the dataset).
     """
 
     group: str
@@ -96,6 +102,8 @@ class GapResult:
     demand_source: str = "buurtmiddelpunt"
     method: dict[str, Any] = field(default_factory=dict)
     reach_pairs: pd.DataFrame | None = None
+    ov_haltes: gpd.GeoDataFrame | None = None
+    transport_scale: str = "vast"
 
     @property
     def offer_complete(self) -> bool:
@@ -151,6 +159,7 @@ def analyse(
     points: DemandPoints | Literal["auto"] | None = "auto",
     hotspots: bool = True,
     progress: Callable[[str], None] | None = None,
+    stops: gpd.GeoDataFrame | Literal["auto"] | None = "auto",
 ) -> GapResult:
     """Run need, reach, transport poverty, gaps and hot spots for one focus group.
 
@@ -179,6 +188,10 @@ def analyse(
         (CBS squares, BAG addresses), None = one point per buurt.
     hotspots
         Compute hot spots (skip for speed when not needed).
+    stops
+        OV-haltes; ``"auto"`` (default) reads the folder's GTFS timetable (``ov/``,
+        :func:`~geo.analysis.method.folder_stops`) and falls back to the ov_haltes layer;
+        None = the layer.
     progress
         Called with the (Dutch) name of each step as it starts — ``behoefte``,
         ``bereik (E2SFCA)``, ``vervoersarmoede``, ``hiaten``, ``hot spots`` — and ``klaar`` at
@@ -236,15 +249,23 @@ def analyse(
     method = method_info(offer, settings, group, network, points)
     notes.extend(method_notes(method, offer))
     step("vervoersarmoede")
+    if isinstance(stops, str):
+        stops = folder_stops(dataset, layers, settings, notes)
+    elif stops is None:
+        stops = layers["ov_haltes"]
     transport = transport_poverty(
         buurten,
         dataset.population(pop_year),
         dataset.figures,
-        stops=layers["ov_haltes"],
+        stops=stops,
         services=layers["buurtmobiel"],
         year=year,
         settings=settings,
+        network=network,
+        points=points,
     )
+    method["transport_scale"] = transport.attrs["transport_scale"]
+    method["ov_klasse"] = transport.attrs["ov_klasse"]
     step("hiaten")
     group_need = need[(need["group"] == group) & (need["niveau"] == "buurt")]
     frame = buurten[["code", "naam", "wijk_code", "geometry"]].merge(
@@ -261,6 +282,7 @@ def analyse(
                 "moeite_rondkomen",
                 "buurtmobiel",
                 "index",
+                *[c for c in transport.columns if c.startswith("ov_")],
             ]
         ].rename(columns={"index": "transport_index"}),
         on="code",
@@ -336,6 +358,8 @@ def analyse(
         demand_source=str(method["demand_source"]),
         method=method,
         reach_pairs=offer.attrs.get("pairs"),
+        ov_haltes=stops,
+        transport_scale=str(transport.attrs["transport_scale"]),
     )
 
 
@@ -473,6 +497,8 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
                 "reachable": _clean(row.get("reachable")),
                 "unserved": _clean(row.get("unserved")),
                 "transport_index": _clean(row.get("transport_index")),
+                "transport_scale": result.transport_scale,
+                "ov_klasse": _text(row.get("ov_klasse")),
                 "gap_score": _clean(row.get("gap_score")),
                 "rank": int(row["rank"]),
                 "reason": row["reason"],

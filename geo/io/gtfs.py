@@ -555,3 +555,82 @@ def _count_departures(
                 day = (bit + shift[on]) % 7
                 np.add.at(counts, (stop[on], day, hod[on]), 1)
     return counts, modes
+
+
+# --- cache --------------------------------------------------------------------------------
+
+CACHE_VERSION = 1
+"""Raise when the stops read from the same feed would differ (counting rules, columns)."""
+
+
+def stops_from_gtfs_cached(
+    path: str | Path, *, week: date | str | None = None, cache_dir: Path | None = None
+) -> gpd.GeoDataFrame:
+    """:func:`stops_from_gtfs`, cached on disk by the feed's bytes, the week and the version.
+
+    The cache is a GeoParquet file (+ a JSON file with the week and the notices) in
+    ``<cache>/ov/``, outside the data folder; a corrupt cache file is a warning and a new read.
+    """
+    import json
+    import os
+    import tempfile
+    import warnings
+
+    from geo.analysis._network_cache import default_cache_dir, file_digest
+
+    path = Path(path)
+    folder = cache_dir if cache_dir is not None else default_cache_dir().parent / OV_DIR
+    if path.is_dir():
+        digest = "-".join(
+            file_digest(path / name)[:16] for name in sorted(_Feed(path).names) if name != ""
+        )
+    else:
+        digest = file_digest(path)
+    week_key = "" if week is None else str(week)
+    key = f"{hashlib_short(digest + week_key)}-v{CACHE_VERSION}"
+    data, meta = folder / f"{key}.parquet", folder / f"{key}.json"
+    if data.is_file() and meta.is_file():
+        try:
+            stops = gpd.read_parquet(data)
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            stops.attrs["gtfs_week"] = GtfsWeek(
+                monday=date.fromisoformat(info["monday"]), chosen=info["chosen"]
+            )
+            stops.attrs["notices"] = list(info["notices"])
+            return stops
+        except (OSError, ValueError, KeyError) as error:
+            warnings.warn(
+                f"de opgeslagen dienstregeling {data} is onleesbaar ({error}); opnieuw gelezen.",
+                stacklevel=2,
+            )
+            data.unlink(missing_ok=True)
+    stops = stops_from_gtfs(path, week=week)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{key}-", suffix=".parquet", dir=folder)
+        os.close(handle)
+        plain = stops.copy()
+        plain.attrs = {}
+        plain.to_parquet(temporary)
+        week_info: GtfsWeek = stops.attrs["gtfs_week"]
+        meta.write_text(
+            json.dumps(
+                {
+                    "monday": week_info.monday.isoformat(),
+                    "chosen": week_info.chosen,
+                    "notices": stops.attrs["notices"],
+                }
+            ),
+            encoding="utf-8",
+        )
+        os.replace(temporary, data)
+    except OSError as error:
+        logger.warning("dienstregeling niet in de cache gezet (%s): %s", folder, error)
+    return stops
+
+
+def hashlib_short(text: str) -> str:
+    """First 40 hex digits of the SHA-256 of ``text``."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
