@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import time
 from datetime import datetime
 from pathlib import Path
@@ -72,13 +73,16 @@ def fetch_gtfs(
     """
     url = http.settings.gtfs_url
     folder = staging / OV_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"gtfs_{gemeente_code}.zip"
     download = _download(http, url)
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
     try:
         counts = filter_feed(download, target, _area(buurten).buffer(buffer_m))
     except (DataError, ValueError, KeyError) as error:
         download.unlink(missing_ok=True)  # a broken file is not reused
+        if created:
+            shutil.rmtree(folder, ignore_errors=True)
         raise SourceError(
             f"het gedownloade bestand is geen bruikbare GTFS-dienstregeling: {error}",
             url=url,
