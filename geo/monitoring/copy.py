@@ -53,8 +53,8 @@ def copy_monitoring(source: MonitoringStore, target: MonitoringStore) -> dict[st
     rows: dict[str, list[tuple[object, ...]]] = {}
     with source._transaction(write=False) as cur:
         for table, columns in _TABLES.items():
-            rows[table] = (
-                [] if cur is None else cur.run(f"SELECT {', '.join(columns)} FROM {table}")
+            rows[table] = [] if cur is None else cur.run(
+                f"SELECT {', '.join(columns)} FROM {table}"
             )
     with target._transaction(write=True) as cur:
         assert cur is not None

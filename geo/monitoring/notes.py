@@ -90,10 +90,6 @@ def area_notes(dataset: Dataset, area: dict[str, Any] | None) -> pd.DataFrame:
     if area is None:
         return notes
     return notes_for_area(
-        notes,
-        dataset,
-        key=str(area["key"]),
-        naam=str(area["naam"]),
-        codes=list(area["codes"]),
-        buurten=list(area["buurten"]),
+        notes, dataset, key=str(area["key"]), naam=str(area["naam"]),
+        codes=list(area["codes"]), buurten=list(area["buurten"]),
     )

@@ -49,8 +49,6 @@ from geo.monitoring._store_rows import (  # noqa: F401  (re-exported: the store'
 )
 
 logger = logging.getLogger(__name__)
-
-
 class MonitoringStore(ABC):
     """Measurements and notes of one data folder (or server), with history and undo.
 

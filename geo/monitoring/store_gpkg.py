@@ -100,7 +100,9 @@ def _ensure_tables(connection: sqlite3.Connection) -> None:
         return
     # the same tables as the PostGIS migration (one schema, two backends)
     sql = (
-        resources.files("geo.aanbod").joinpath("migrations", MIGRATION).read_text(encoding="utf-8")
+        resources.files("geo.aanbod")
+        .joinpath("migrations", MIGRATION)
+        .read_text(encoding="utf-8")
     )
     for statement in _iter_statements(sql):
         connection.execute(statement.replace("double precision", "REAL"))

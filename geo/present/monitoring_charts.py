@@ -28,16 +28,10 @@ def sparkline_spec(reeks: Sequence[Mapping[str, Any]], *, colour: str) -> dict[s
         "mark": {"type": "line", "point": True, "color": colour, "strokeWidth": 2},
         "encoding": {
             "x": {"field": "periode", "type": "ordinal", "axis": None, "sort": None},
-            "y": {
-                "field": "waarde",
-                "type": "quantitative",
-                "axis": None,
-                "scale": {"zero": False},
-            },
-            "tooltip": [
-                {"field": "periode", "title": "Periode"},
-                {"field": "waarde", "title": "Waarde", "format": ",.1~f"},
-            ],
+            "y": {"field": "waarde", "type": "quantitative", "axis": None,
+                  "scale": {"zero": False}},
+            "tooltip": [{"field": "periode", "title": "Periode"},
+                        {"field": "waarde", "title": "Waarde", "format": ",.1~f"}],
         },
     }
 
@@ -51,55 +45,32 @@ def indicator_trend_spec(row: Mapping[str, Any]) -> dict[str, object]:
         A :func:`geo.monitoring.summary.status_rows` row (``reeks``, ``doel``, ``eenheid``,
         ``naam``; outcome rows may carry ``landelijk`` per point in ``reeks_landelijk``).
     """
-    values = [
-        {"periode": p["periode"], "waarde": p["waarde"], "reeks": "Waarde"} for p in row["reeks"]
-    ]
-    values += [
-        {"periode": p["periode"], "waarde": p["waarde"], "reeks": "Nederland"}
-        for p in row.get("reeks_landelijk", [])
-    ]
-    layers: list[dict[str, object]] = [
-        {
-            "mark": {"type": "line", "point": True},
-            "encoding": {
-                "x": {"field": "periode", "type": "ordinal", "title": "Periode", "sort": None},
-                "y": {
-                    "field": "waarde",
-                    "type": "quantitative",
-                    "title": row["eenheid"],
-                    "scale": {"zero": False},
-                },
-                "color": {
-                    "field": "reeks",
-                    "type": "nominal",
-                    "title": None,
-                    "scale": {
-                        "domain": ["Waarde", "Nederland"],
-                        "range": [AREA_COLOUR, NEDERLAND_COLOUR],
-                    },
-                },
-                "tooltip": [
-                    {"field": "reeks", "title": "Reeks"},
-                    {"field": "periode", "title": "Periode"},
-                    {"field": "waarde", "title": "Waarde", "format": ",.1~f"},
-                ],
-            },
-        }
-    ]
+    values = [{"periode": p["periode"], "waarde": p["waarde"], "reeks": "Waarde"}
+              for p in row["reeks"]]
+    values += [{"periode": p["periode"], "waarde": p["waarde"], "reeks": "Nederland"}
+               for p in row.get("reeks_landelijk", [])]
+    layers: list[dict[str, object]] = [{
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "periode", "type": "ordinal", "title": "Periode", "sort": None},
+            "y": {"field": "waarde", "type": "quantitative", "title": row["eenheid"],
+                  "scale": {"zero": False}},
+            "color": {"field": "reeks", "type": "nominal", "title": None,
+                      "scale": {"domain": ["Waarde", "Nederland"],
+                                "range": [AREA_COLOUR, NEDERLAND_COLOUR]}},
+            "tooltip": [{"field": "reeks", "title": "Reeks"},
+                        {"field": "periode", "title": "Periode"},
+                        {"field": "waarde", "title": "Waarde", "format": ",.1~f"}],
+        },
+    }]
     if row.get("doel") is not None:
-        layers.append(
-            {
-                "data": {"values": [{"doel": row["doel"], "tekst": f"doel {row['doeljaar']}"}]},
-                "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#444"},
-                "encoding": {
-                    "y": {"field": "doel", "type": "quantitative"},
-                    "tooltip": [
-                        {"field": "tekst", "title": "Doel"},
-                        {"field": "doel", "title": "Waarde", "format": ",.1~f"},
-                    ],
-                },
-            }
-        )
+        layers.append({
+            "data": {"values": [{"doel": row["doel"], "tekst": f"doel {row['doeljaar']}"}]},
+            "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#444"},
+            "encoding": {"y": {"field": "doel", "type": "quantitative"},
+                         "tooltip": [{"field": "tekst", "title": "Doel"},
+                                     {"field": "doel", "title": "Waarde", "format": ",.1~f"}]},
+        })
     return {
         "config": {"locale": DUTCH_LOCALE},
         "title": str(row["naam"]),

@@ -19,29 +19,19 @@ def heard(ctx: ReportContext, notes: pd.DataFrame) -> Section:
     """The notes on the area, its wijken/buurten and its focus areas, newest first."""
     area = ctx.area
     mine = notes_for_area(
-        notes,
-        ctx.dataset,
-        key=str(area["key"]),
-        naam=ctx.naam,
-        codes=list(area["codes"]),
+        notes, ctx.dataset, key=str(area["key"]), naam=ctx.naam, codes=list(area["codes"]),
         buurten=list(area["buurten"]),
     )
     if mine.empty:
-        blocks: tuple[Paragraph | Bullets, ...] = (
-            Paragraph(
-                "Nog geen notities uit wijkgesprekken of van partners over dit gebied. Voeg ze toe "
-                "op de pagina Monitoring of met 'wijkkompas notitie toevoegen'.",
-                kind="note",
-            ),
-        )
+        blocks: tuple[Paragraph | Bullets, ...] = (Paragraph(
+            "Nog geen notities uit wijkgesprekken of van partners over dit gebied. Voeg ze toe "
+            "op de pagina Monitoring of met 'wijkkompas notitie toevoegen'.", kind="note"),)
     else:
         items = []
         for row in mine.head(MAX_NOTES).itertuples():
             link = f" ({row.link})" if isinstance(row.link, str) and row.link else ""
-            items.append(
-                f"{row.datum} · {row.auteur or row.ingevoerd_door} over {row.over}: "
-                f"{row.tekst}{link}"
-            )
+            items.append(f"{row.datum} · {row.auteur or row.ingevoerd_door} over {row.over}: "
+                         f"{row.tekst}{link}")
         blocks = (
             Bullets(tuple(items)),
             Paragraph(
