@@ -27,6 +27,7 @@ from geo.present.maps import (
     soort_legend,
     with_offer_notes,
 )
+from geo.present.ov_map import ov_klasse_layer
 
 LAYERS = {
     "aanbod": "Aanbod (activiteiten)",
@@ -35,6 +36,7 @@ LAYERS = {
     "buurtmobiel": "Buurtmobiel-gebieden",
     "ov_haltes": "OV-haltes",
     "vervoersarmoede": "Vervoersarmoede-index",
+    "ov_klasse": "OV-klasse (ARE, dienstregeling)",
     "hotspots": "Hot spots (veel eenzamen, weinig aanbod)",
     "gebieden": "Aandachtsgebieden",
 }
@@ -111,13 +113,22 @@ layer, legend = choropleth(
 layer.add_to(m)
 legends = [legend]
 
-if ("vervoersarmoede" in layers or "hotspots" in layers) and not dataset.has_population:
+ANALYSED = ("vervoersarmoede", "hotspots", "ov_klasse")
+if any(name in layers for name in ANALYSED) and not dataset.has_population:
     st.info(
         "Vervoersarmoede en hot spots van hiaten rekenen met aantallen inwoners. "
         + md(no_population_note())
     )
-elif "vervoersarmoede" in layers or "hotspots" in layers:
+elif any(name in layers for name in ANALYSED):
     result = analysis(choice)
+    if "ov_klasse" in layers:
+        ov_layer, ov_legend = ov_klasse_layer(
+            result.buurten,
+            source="OV-dienstregeling (GTFS), ARE ÖV-Güteklassen zoals GOAT; "
+            + str(result.method.get("ov_klasse", {}).get("distance_method", "")),
+        )
+        ov_layer.add_to(m)
+        legends.append(ov_legend)
     if "vervoersarmoede" in layers:
         poverty, poverty_legend = choropleth(
             result.buurten,
@@ -126,7 +137,9 @@ elif "vervoersarmoede" in layers or "hotspots" in layers:
             label="Vervoersarmoede-index",
             unit="",
             decimals=2,
-            source="Wijkkompas, uit CBS-autobezit, OV-haltes, RIVM en Buurtmobiel",
+            source="Wijkkompas, uit CBS-autobezit, OV-haltes, RIVM en Buurtmobiel; "
+            + ("relatieve" if result.transport_scale == "relatief" else "vaste")
+            + " schaal",
         )
         poverty.add_to(m)
         legends.append(poverty_legend)
