@@ -126,3 +126,16 @@ def test_without_departures_the_class_is_unknown():
     stops = _stops().drop(columns=["vertrekken_per_uur", "vertrekken_avond"])
     found = ov_klassen(_buurten(), stops)
     assert found["ov_klasse"].isna().all() and found["ov_aandeel_A"].isna().all()
+
+
+def test_vectorised_classes_equal_the_table():
+    from geo.analysis.ov_klassen import CLASSES, _best_class
+
+    distances = np.array([0.0, 299.9, 300.0, 300.1, 500.0, 640.0, 750.0, 999.0, 1000.0, 1000.1])
+    for category in range(8):
+        n = len(distances)
+        best = _best_class(
+            n, (np.arange(n), np.zeros(n, dtype=int), distances), np.array([category])
+        )
+        labels = [(*CLASSES, "geen")[b] for b in best]
+        assert labels == [location_class(category, d) for d in distances], category

@@ -265,15 +265,22 @@ def _best_class(
     demand, supply, distance = pairs
     if not len(demand):
         return best
-    rank = {k: i for i, k in enumerate(CLASSES)} | {NONE: len(CLASSES)}
-    classes = np.array(
-        [
-            rank[location_class(int(c), float(d))]
-            for c, d in zip(categories[supply], distance, strict=True)
-        ]
-    )
+    band = np.searchsorted(np.asarray(BANDS_M), distance, side="left")
+    classes = _CLASS_INDEX[categories[supply].astype(int), np.minimum(band, len(BANDS_M))]
     np.minimum.at(best, demand, classes)
     return best
+
+
+def _class_index() -> np.ndarray:
+    """Class index per (category 0-7, band 0-4): :data:`CLASS_TABLE` as an array (6 = geen)."""
+    table = np.full((8, len(BANDS_M) + 1), len(CLASSES), dtype=int)
+    for category, row in CLASS_TABLE.items():
+        for band, klasse in enumerate(row):
+            table[category, band] = CLASSES.index(klasse)
+    return table
+
+
+_CLASS_INDEX = _class_index()
 
 
 def _shares(best: np.ndarray, buurt: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
