@@ -544,7 +544,7 @@ def _count_departures(
             if not keep.any():
                 continue
             stop, trip = stop[keep], trip[keep]
-            hour = pd.to_numeric(times[keep].str.split(":", n=1).str[0], errors="coerce").to_numpy()
+            hour = _hours(times.to_numpy()[keep])
             ok = np.isfinite(hour)
             stop, trip, hour = stop[ok], trip[ok], hour[ok].astype(np.int64)
             shift, hod = hour // 24, hour % 24
@@ -555,6 +555,32 @@ def _count_departures(
                 day = (bit + shift[on]) % 7
                 np.add.at(counts, (stop[on], day, hod[on]), 1)
     return counts, modes
+
+
+def _hours(times: np.ndarray) -> np.ndarray:
+    """The hour of ``H:MM:SS`` / ``HH:MM:SS`` texts (NaN when not a time), vectorised.
+
+    Examples
+    --------
+    >>> _hours(np.array(["7:05:00", "08:10:00", "25:30:00", "x"], dtype=object)).tolist()
+    [7.0, 8.0, 25.0, nan]
+    >>> _hours(np.array(["9:00:00", "é"], dtype=object)).tolist()
+    [9.0, nan]
+    """
+    if not len(times):
+        return np.zeros(0)
+    try:
+        raw = np.asarray(times, dtype="U3").astype("S3")
+    except UnicodeEncodeError:  # a non-ASCII value: the slow way
+        first = pd.Series(times, dtype=object).astype(str).str.split(":", n=1).str[0]
+        return pd.to_numeric(first, errors="coerce").to_numpy(dtype=float)
+    chars = raw.view(np.uint8).reshape(len(times), 3).astype(int)
+    digit = (chars >= 48) & (chars <= 57)
+    colon = chars == 58
+    one = digit[:, 0] & colon[:, 1]
+    two = digit[:, 0] & digit[:, 1] & colon[:, 2]
+    value = np.where(one, chars[:, 0] - 48, (chars[:, 0] - 48) * 10 + chars[:, 1] - 48)
+    return np.where(one | two, value, np.nan).astype(float)
 
 
 # --- cache --------------------------------------------------------------------------------
