@@ -31,6 +31,16 @@ DISTANCE_METHODS = ("netwerk", "hemelsbreed")
 ``hemelsbreed``: straight line × :attr:`AnalysisSettings.detour_factor` (no network)."""
 
 
+def _is_date(text: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class TransportScales:
     """Fixed, absolute scales of the transport-poverty components (0 = best, 1 = worst).
@@ -296,6 +306,19 @@ class AnalysisSettings:
             problems.append(
                 "standaardmarges: niet negatief, en de laatste grens is oneindig (float('inf'))"
             )
+        scales = self.transport_scales
+        pairs = (
+            scales.autos_per_huishouden,
+            scales.afstand_ov_m,
+            scales.aandeel_65plus,
+            scales.moeite_rondkomen,
+        )
+        if any(low == high for low, high in pairs):
+            problems.append("vaste schalen van vervoersarmoede: twee verschillende drempels")
+        if {k for k, _ in scales.ov_klasse} != {"A", "B", "C", "D", "E", "F", "geen"}:
+            problems.append("vaste schaal van de OV-klasse: geef A tot en met F en 'geen'")
+        if self.ov_week is not None and not _is_date(self.ov_week):
+            problems.append(f"week van de dienstregeling {self.ov_week!r} (een datum JJJJ-MM-DD)")
         if self.estimated_population_cv < 0:
             problems.append(f"variatiecoëfficiënt {self.estimated_population_cv} (minstens 0)")
         if problems:

@@ -139,3 +139,13 @@ def test_vectorised_classes_equal_the_table():
         )
         labels = [(*CLASSES, "geen")[b] for b in best]
         assert labels == [location_class(category, d) for d in distances], category
+
+
+def test_settings_refuse_unusable_scales_and_weeks():
+    from geo.settings import TransportScales
+
+    with pytest.raises(ValueError, match="twee verschillende drempels"):
+        AnalysisSettings(transport_scales=TransportScales(afstand_ov_m=(500.0, 500.0)))
+    with pytest.raises(ValueError, match="JJJJ-MM-DD"):
+        AnalysisSettings(ov_week="8 januari")
+    assert AnalysisSettings(ov_week="2024-01-08").ov_week == "2024-01-08"

@@ -339,8 +339,10 @@ def area_summary(
     columns = [f"ov_aandeel_{k}" for k in (*CLASSES, NONE)]
     if buurten.empty or not any(c in buurten for c in columns):
         return {}
+    present = [c for c in columns if c in buurten]
     shares = buurten.reindex(columns=columns).apply(pd.to_numeric, errors="coerce")
-    known = shares.notna().all(axis=1)
+    known = shares[present].notna().all(axis=1)
+    shares = shares.fillna(0.0)  # a class column that is absent holds nobody
     w = pd.to_numeric(weights, errors="coerce").fillna(0).reindex(buurten.index).fillna(0)
     w = w[known] if w[known].sum() > 0 else pd.Series(1.0, index=buurten.index[known])
     if not known.any():
