@@ -72,7 +72,7 @@ def filter_feed(
     try:
         with (
             _Feed(source) as feed,
-            zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as out,
+            zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out,
         ):
             stops = _all(feed, "stops.txt")
             kept_stops = _stops_inside(stops, area)
@@ -82,7 +82,7 @@ def filter_feed(
 
             def times(chunk: pd.DataFrame) -> pd.DataFrame:
                 part = chunk[chunk["stop_id"].str.strip().isin(stop_ids)]
-                trip_ids.update(part["trip_id"].str.strip())
+                trip_ids.update(part["trip_id"].str.strip().unique())
                 return part
 
             counts["stop_times.txt"] = _write(
@@ -93,8 +93,8 @@ def filter_feed(
 
             def trips(chunk: pd.DataFrame) -> pd.DataFrame:
                 part = chunk[chunk["trip_id"].str.strip().isin(trip_ids)]
-                route_ids.update(part["route_id"].str.strip())
-                service_ids.update(part["service_id"].str.strip())
+                route_ids.update(part["route_id"].str.strip().unique())
+                service_ids.update(part["service_id"].str.strip().unique())
                 return part
 
             counts["trips.txt"] = _write(
@@ -151,7 +151,7 @@ def _chunks(feed: _Feed, name: str, chunk_rows: int) -> Iterable[pd.DataFrame]:
     with feed.open(name) as handle:
         yield from pd.read_csv(
             handle,
-            dtype=str,
+            dtype=object,  # plain Python text: no conversions, written back unchanged
             keep_default_na=False,
             encoding="utf-8-sig",
             chunksize=chunk_rows,
