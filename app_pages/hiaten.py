@@ -98,6 +98,8 @@ st.caption(
     "vervoersarmoede. "
     + md(certainty_sentence(niveau, result.settings))
     + " "
+    + md(str(result.time_fit.get("note") or ""))
+    + " "
     + " ".join(md(n) for n in result.notes if n not in result.offer.get("offer_notes", []))
 )
 

@@ -203,6 +203,11 @@ with right:
     )
     if profile.get("method"):
         st.caption(md(profile["method"]["description"]))
+    language = profile.get("language_fit") or {}
+    if language.get("sentence"):
+        st.markdown(f"- Taal: {md(language['sentence'])}")
+    if (profile.get("time_fit") or {}).get("note"):
+        st.caption(md(profile["time_fit"]["note"]))
     nearest = profile["nearest"]
     wor = nearest.get("welzijn_op_recept")
     if wor:

@@ -155,6 +155,8 @@ def hiaten(
                 "notes": notes,
                 "certainty_explanation": certainty_sentence(niveau, result.settings),
                 **result.offer,
+                "time_fit": result.time_fit,
+                "language_fit": result.language_fit,
             }
         )
         return
@@ -187,6 +189,7 @@ def hiaten(
         )
     offer_notes = set(result.offer.get("offer_notes", []))  # type: ignore[call-overload]
     typer.echo(f"Methode: {result.method['description']}")
+    typer.echo(str(result.time_fit.get("note", "")))
     typer.echo(f"Vervoersarmoede: {scale_text(result.transport_scale)}")
     for note in notes:
         if note not in offer_notes:
@@ -327,6 +330,15 @@ def _print_profile(profile: dict[str, Any]) -> None:
 
             label = certainty_text(gap)
             typer.echo(f"  {label[:1].upper()}{label[1:]}. {profile['certainty_explanation']}")
+    language = profile.get("language_fit") or {}
+    if language.get("sentence"):
+        typer.echo(f"Taal: {language['sentence']}.")
+    only_other = (profile.get("time_fit") or {}).get("buurten_only_other_times") or []
+    if only_other:
+        typer.echo(
+            "Aanbod binnen bereik, maar niet op de tijden van de doelgroep: "
+            + ", ".join(f"{b['naam']} ({b['activiteiten']})" for b in only_other)
+        )
     transport = profile["transport"]
     if transport:
         typer.echo(

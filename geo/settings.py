@@ -197,6 +197,44 @@ class AnalysisSettings:
     estimated_population_cv
         Coefficient of variation of a group population that is an estimate (young adults,
         single and migrant elderly; counts derived from whole-number percentages), not a count.
+    time_fit
+        Weigh every activity by how its times fit the group (:mod:`geo.analysis.timefit`):
+        the activity's capacity in reach × its time weight.
+    time_fit_dagdelen
+        Preferred dagdelen per focus group. Young adults work or study in the daytime:
+        ``avond`` and ``weekend``; the elderly groups go out in the daytime and many not in the
+        evening: ``ochtend``, ``middag`` and ``weekend`` (the weekend in daytime; the same
+        rule as the dagdelen filter of earlier versions, so known times count as before).
+        The dagdelen of an activity come from its ``dagdelen`` column (the import fills it
+        from OSM ``opening_hours``, :mod:`geo.aanbod.opening_hours`), else from its
+        ``frequentie`` text (``elke dinsdagavond``, ``zaterdag``).
+    time_fit_unknown_weight
+        Weight of an activity whose times are unknown (0.5: it may or may not fit; earlier
+        versions counted it fully). Known times that fit: 1; known times that do not: 0.
+    time_fit_ov_groups
+        Groups that depend on public transport (the elderly): when the OV-haltes carry
+        departures per dagdeel (``vertrekken_ochtend``, ``vertrekken_middag``,
+        ``vertrekken_avond``, ``vertrekken_weekend``), an activity whose fitting dagdelen have
+        no departure at a halte within :attr:`time_fit_ov_radius_m` gets
+        :attr:`time_fit_no_ov_weight` instead of 1 (only those who walk can go). Without those
+        columns OV hours are not used.
+    time_fit_no_ov_weight
+        Weight of an activity that fits the group's hours when no OV runs near it then: 0.5.
+    time_fit_ov_radius_m
+        Straight-line distance from an activity to the haltes that serve it (500 m).
+    language_fit
+        For migrantenouderen, weigh activities by the share of the buurt's migrant elders whose
+        languages they offer (:mod:`geo.analysis.language`).
+    origin_languages
+        Likely languages per origin (herkomst) of migrant elders, a documented rough mapping:
+        Turkije ``tr``; Marokko ``ar`` and ``ber`` (Tamazight); Suriname ``nl`` and ``srn``
+        (Sranantongo); voormalige Nederlandse Antillen en Aruba ``pap`` (Papiamento) and
+        ``nl``; overig niet-westers ``ar``, ``en``, ``fr``; westers ``nl``, ``en``, ``de``.
+        The kwb fallback (no origin table) only knows Europa / buiten Europa for all ages:
+        ``europa`` as westers, ``buiten_europa`` every language above (so Dutch-language
+        offer counts for everyone and only offer without Dutch is weighed down).
+    default_language
+        Language of an activity whose ``talen`` is empty (``nl``).
     """
 
     year: int | None = None
@@ -266,6 +304,29 @@ class AnalysisSettings:
         (float("inf"), 3.0),
     )
     estimated_population_cv: float = 0.15
+    time_fit: bool = True
+    time_fit_dagdelen: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("ouderen", ("ochtend", "middag", "weekend")),
+        ("alleenstaande-ouderen", ("ochtend", "middag", "weekend")),
+        ("migrantenouderen", ("ochtend", "middag", "weekend")),
+        ("jongvolwassenen", ("avond", "weekend")),
+    )
+    time_fit_unknown_weight: float = 0.5
+    time_fit_ov_groups: tuple[str, ...] = ELDERLY
+    time_fit_no_ov_weight: float = 0.5
+    time_fit_ov_radius_m: float = 500.0
+    language_fit: bool = True
+    origin_languages: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("turkije", ("tr",)),
+        ("marokko", ("ar", "ber")),
+        ("suriname", ("nl", "srn")),
+        ("antillen_aruba", ("pap", "nl")),
+        ("overig_niet_westers", ("ar", "en", "fr")),
+        ("westers", ("nl", "en", "de")),
+        ("europa", ("nl", "en", "de")),
+        ("buiten_europa", ("nl", "tr", "ar", "ber", "srn", "pap", "en", "fr")),
+    )
+    default_language: str = "nl"
 
     def __post_init__(self) -> None:
         """Refuse settings that would silently give nonsense (Dutch message: users set these)."""
@@ -321,6 +382,16 @@ class AnalysisSettings:
             problems.append(f"week van de dienstregeling {self.ov_week!r} (een datum JJJJ-MM-DD)")
         if self.estimated_population_cv < 0:
             problems.append(f"variatiecoëfficiënt {self.estimated_population_cv} (minstens 0)")
+        for name in ("time_fit_unknown_weight", "time_fit_no_ov_weight"):
+            if not 0 <= getattr(self, name) <= 1:
+                problems.append(f"{name} {getattr(self, name)} (tussen 0 en 1)")
+        dagdelen = dict(self.time_fit_dagdelen)
+        known = {"ochtend", "middag", "avond", "weekend"}
+        if set(dagdelen) != set(GROUPS) or any(set(v) - known for v in dagdelen.values()):
+            problems.append(
+                "voorkeursdagdelen: geef voor elke doelgroep dagdelen uit ochtend, middag, "
+                "avond, weekend"
+            )
         if problems:
             raise ValueError("Ongeldige analyse-instellingen: " + "; ".join(problems) + ".")
 
@@ -377,6 +448,16 @@ class AnalysisSettings:
     def minutes(self, metres: float, group: str = "ouderen") -> float:
         """Walking minutes for a distance at the group's speed (:meth:`speed`)."""
         return metres / (self.speed(group) * 1000 / 60)
+
+    def preferred_dagdelen(self, group: str) -> tuple[str, ...]:
+        """The dagdelen that fit a focus group (:attr:`time_fit_dagdelen`).
+
+        Examples
+        --------
+        >>> AnalysisSettings().preferred_dagdelen("jongvolwassenen")
+        ('avond', 'weekend')
+        """
+        return tuple(dict(self.time_fit_dagdelen)[group])
 
     def certainty_top_for(self, niveau: str) -> int:
         """N of the top N for a level's certainty label (the buurt value for unknown levels)."""

@@ -78,3 +78,20 @@ def test_folder_timetable_gives_ov_klassen_and_fixed_scale(demo_copy, tmp_path, 
     text = runner.invoke(app, ["profiel", str(demo_copy), "--gebied", tram, "--hemelsbreed"])
     assert "OV-klasse (werkdagen 6-22 uur): A" in text.output
     assert list((tmp_path / "cache").rglob("*.parquet"))  # read once, then from the cache
+
+
+def test_the_timetable_stops_reach_the_analysis(demo_copy, tmp_path, monkeypatch):
+    from geo.aanbod import load_aanbod
+    from geo.analysis.pipeline import analyse
+
+    monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path / "cache"))
+    _feed_at(demo_copy)
+    dataset = load_dataset(demo_copy)
+    aanbod = load_aanbod(demo_copy, areas=dataset.areas)
+    result = analyse(dataset, aanbod.layers, group="ouderen", hotspots=False, network=None)
+    stops = result.ov_haltes
+    # the same stops (with their departures per dagdeel) serve reach/time fit and transport
+    assert sorted(stops["stop_id"]) == ["H0", "H1"]
+    assert {"vertrekken_ochtend", "vertrekken_avond", "vertrekken_weekend"} <= set(stops)
+    assert stops.set_index("stop_id").loc["H1", "vertrekken_middag"] == pytest.approx(1.0)
+    assert result.transport_scale == "vast" and "ov_klasse" in result.buurten

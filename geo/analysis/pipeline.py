@@ -18,6 +18,7 @@ from geo.analysis.demand import (
 )
 from geo.analysis.gaps import aggregate_gaps, score_gaps
 from geo.analysis.hotspots import MIN_AREAS, hot_spots, spatial_weights
+from geo.analysis.language import OriginShares, origin_shares, origins_from_folder
 from geo.analysis.method import (
     catchment_texts,
     folder_network,
@@ -28,7 +29,7 @@ from geo.analysis.method import (
 )
 from geo.analysis.need import estimate_need, latest_year, population_year
 from geo.analysis.populations import estimate_populations
-from geo.analysis.reach import WalkNetworkLike, has_shape, reachable_offer, suitable_activities
+from geo.analysis.reach import WalkNetworkLike, has_shape, reachable_offer
 from geo.analysis.transport import transport_poverty
 from geo.analysis.uncertainty import CERTAINTY_COLUMNS, gap_certainty
 from geo.errors import DataError
@@ -79,6 +80,12 @@ class GapResult:
     reach_pairs
         Per buurt the suitable activities within reach (``code``, ``activity`` = index label
         in the activiteiten layer, ``afstand_m`` by the method used), for reports.
+    time_fit
+        The time-fit rule and counts (:func:`~geo.analysis.timefit.time_fit_summary`): the
+        group's dagdelen, the weights, how many activities fit, are unknown, do not fit.
+    language_fit
+        The language-fit rule for migrantenouderen (``used``, ``rule``, ``sources``,
+        ``note``; :mod:`geo.analysis.language`).
     ov_haltes
         The OV-haltes used (from the folder's GTFS timetable with departures per dagdeel,
         else the ov_haltes layer).
@@ -102,6 +109,8 @@ class GapResult:
     demand_source: str = "buurtmiddelpunt"
     method: dict[str, Any] = field(default_factory=dict)
     reach_pairs: pd.DataFrame | None = None
+    time_fit: dict[str, Any] = field(default_factory=dict)
+    language_fit: dict[str, Any] = field(default_factory=dict)
     ov_haltes: gpd.GeoDataFrame | None = None
     transport_scale: str = "vast"
 
@@ -157,6 +166,7 @@ def analyse(
     graph: object | None = None,
     network: WalkNetworkLike | Literal["auto"] | None = "auto",
     points: DemandPoints | Literal["auto"] | None = "auto",
+    origins: pd.DataFrame | Literal["auto"] | None = "auto",
     hotspots: bool = True,
     progress: Callable[[str], None] | None = None,
     stops: gpd.GeoDataFrame | Literal["auto"] | None = "auto",
@@ -186,6 +196,11 @@ def analyse(
     points
         Demand points; ``"auto"`` (default) builds them from the folder's ``bevolking/``
         (CBS squares, BAG addresses), None = one point per buurt.
+    origins
+        Migrant elders by origin per area (:func:`~geo.analysis.language.read_origins`) for
+        the language fit of migrantenouderen; ``"auto"`` (default) reads the folder's
+        ``herkomst/*.csv``, else (and for buurten it lacks) the kwb split Europa / buiten
+        Europa is used; None = the kwb split only.
     hotspots
         Compute hot spots (skip for speed when not needed).
     stops
@@ -235,6 +250,10 @@ def analyse(
         network = folder_network(dataset.path)
     if isinstance(points, str):
         points = folder_points(dataset, buurten, pop_year, notes)
+    if isinstance(stops, str):  # the timetable's departures per dagdeel serve time fit too
+        stops = folder_stops(dataset, layers, settings, notes)
+    elif stops is None:
+        stops = layers["ov_haltes"]
     offer = reachable_offer(
         buurten,
         need,
@@ -245,14 +264,15 @@ def analyse(
         graph=graph,
         network=network,
         points=points,
+        stops=stops,
+        origins=_origin_shares(dataset, buurten, group, origins, pop_year, settings),
     )
+    language_note = str(offer.attrs["language_fit"].get("note") or "")
+    if offer.attrs["language_fit"].get("used") and language_note:
+        notes.append(language_note)
     method = method_info(offer, settings, group, network, points)
     notes.extend(method_notes(method, offer))
     step("vervoersarmoede")
-    if isinstance(stops, str):
-        stops = folder_stops(dataset, layers, settings, notes)
-    elif stops is None:
-        stops = layers["ov_haltes"]
     transport = transport_poverty(
         buurten,
         dataset.population(pop_year),
@@ -288,12 +308,8 @@ def analyse(
         on="code",
         how="left",
     )
-    suitable = suitable_activities(layers["activiteiten"], group)
-    frame["capacity_total"] = (
-        float(pd.to_numeric(suitable["capaciteit"], errors="coerce").fillna(1.0).sum())
-        if len(suitable)
-        else 0.0
-    )
+    supply = offer.attrs["supply"]  # capacity × time weight: the offer that fits the group
+    frame["capacity_total"] = float((supply["capaciteit"] * supply["time_fit"]).sum())
     frame["niveau"] = "buurt"
     frame["catchment_text"] = catchment_texts(frame["catchment_m"], settings, group, method)
     scored = gpd.GeoDataFrame(
@@ -358,9 +374,31 @@ def analyse(
         demand_source=str(method["demand_source"]),
         method=method,
         reach_pairs=offer.attrs.get("pairs"),
+        time_fit=offer.attrs["time_fit"],
+        language_fit=offer.attrs["language_fit"],
         ov_haltes=stops,
         transport_scale=str(transport.attrs["transport_scale"]),
     )
+
+
+def _origin_shares(
+    dataset: Dataset,
+    buurten: gpd.GeoDataFrame,
+    group: str,
+    origins: pd.DataFrame | Literal["auto"] | None,
+    pop_year: int | None,
+    settings: AnalysisSettings,
+) -> OriginShares | None:
+    """The origin composition for the language fit (migrantenouderen only)."""
+    if group != "migrantenouderen" or not settings.language_fit:
+        return None
+    if isinstance(origins, str):
+        origins = origins_from_folder(dataset.path)
+    try:
+        population = dataset.population(pop_year)
+    except (DataError, KeyError):
+        population = None
+    return origin_shares(buurten, origins=origins, population=population)
 
 
 def empty_layer(name: str) -> gpd.GeoDataFrame:
@@ -495,6 +533,8 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
                 "reachable_offer": _clean(row.get("reachable_offer")),
                 "covered_lonely": _clean(row.get("covered_lonely")),
                 "reachable": _clean(row.get("reachable")),
+                "reachable_other_times": _clean(row.get("reachable_other_times")),
+                "reachable_time_unknown": _clean(row.get("reachable_time_unknown")),
                 "unserved": _clean(row.get("unserved")),
                 "transport_index": _clean(row.get("transport_index")),
                 "transport_scale": result.transport_scale,

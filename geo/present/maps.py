@@ -557,6 +557,7 @@ def aanbod_layers(
         "organisatie": "Organisatie",
         "dagdelen": "Wanneer",
         "frequentie": "Hoe vaak",
+        "talen": "Talen",
         "adres": "Adres",
         "bron": "Bron",
     }
@@ -849,4 +850,8 @@ def _shown_value(column: str, value: object) -> str:
         return ", ".join(DOELGROEPEN.get(k, k) for k in split_keys(value))
     if column == "dagdelen":
         return ", ".join(split_keys(value))
+    if column == "talen":
+        from geo.analysis.language import LANGUAGE_LABELS, activity_languages
+
+        return ", ".join(LANGUAGE_LABELS.get(k, k) for k in sorted(activity_languages(value)))
     return str(value)

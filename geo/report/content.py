@@ -175,7 +175,7 @@ def reachable_aanbod(
         return empty
     if result.distance_method == "netwerk" and result.reach_pairs is not None:
         return _from_pairs(result.reach_pairs, activities, codes, empty)
-    suitable = suitable_activities(activities, result.group)
+    suitable = suitable_activities(activities, result.group, settings=result.settings)
     suitable = suitable[has_shape(suitable)].reset_index(drop=True)
     if suitable.empty:
         return empty

@@ -70,6 +70,12 @@ def gap(ctx: ReportContext) -> Section:
         blocks.append(Paragraph("Geen hiaatscore voor dit gebied.", kind="note"))
     for note in ctx.profile.get("offer_notes") or []:
         blocks.append(Paragraph(str(note), kind="warning"))
+    time_note = (ctx.profile.get("time_fit") or {}).get("note")
+    if time_note:
+        blocks.append(Paragraph(str(time_note), kind="note"))
+    language = ctx.profile.get("language_fit") or {}  # its note is among the profile's notes
+    if language.get("sentence"):
+        blocks.append(Paragraph(f"Taal: {language['sentence']}.", kind="note"))
     members = ctx.members.sort_values("rank").head(MAX_BUURT_ROWS)
     if len(ctx.members) > 1:
         rows = tuple(
