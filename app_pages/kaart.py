@@ -12,6 +12,7 @@ from streamlit_folium import st_folium
 from app_pages._common import AGE_LABELS, PROFILE_PAGE, analysis, current, demo_banner, md
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.analysis.completeness import offer_completeness
+from geo.analysis.method import folder_stops
 from geo.analysis.populations import no_population_note
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
 from geo.present.maps import (
@@ -27,6 +28,8 @@ from geo.present.maps import (
     soort_legend,
     with_offer_notes,
 )
+from geo.present.ov_map import ov_klasse_layer
+from geo.settings import AnalysisSettings
 
 LAYERS = {
     "aanbod": "Aanbod (activiteiten)",
@@ -35,6 +38,7 @@ LAYERS = {
     "buurtmobiel": "Buurtmobiel-gebieden",
     "ov_haltes": "OV-haltes",
     "vervoersarmoede": "Vervoersarmoede-index",
+    "ov_klasse": "OV-klasse (ARE, dienstregeling)",
     "hotspots": "Hot spots (veel eenzamen, weinig aanbod)",
     "gebieden": "Aandachtsgebieden",
 }
@@ -111,13 +115,22 @@ layer, legend = choropleth(
 layer.add_to(m)
 legends = [legend]
 
-if ("vervoersarmoede" in layers or "hotspots" in layers) and not dataset.has_population:
+ANALYSED = ("vervoersarmoede", "hotspots", "ov_klasse")
+if any(name in layers for name in ANALYSED) and not dataset.has_population:
     st.info(
         "Vervoersarmoede en hot spots van hiaten rekenen met aantallen inwoners. "
         + md(no_population_note())
     )
-elif "vervoersarmoede" in layers or "hotspots" in layers:
+elif any(name in layers for name in ANALYSED):
     result = analysis(choice)
+    if "ov_klasse" in layers:
+        ov_layer, ov_legend = ov_klasse_layer(
+            result.buurten,
+            source="OV-dienstregeling (GTFS), ARE ÖV-Güteklassen zoals GOAT; "
+            + str(result.method.get("ov_klasse", {}).get("distance_method", "")),
+        )
+        ov_layer.add_to(m)
+        legends.append(ov_legend)
     if "vervoersarmoede" in layers:
         poverty, poverty_legend = choropleth(
             result.buurten,
@@ -126,7 +139,9 @@ elif "vervoersarmoede" in layers or "hotspots" in layers:
             label="Vervoersarmoede-index",
             unit="",
             decimals=2,
-            source="Wijkkompas, uit CBS-autobezit, OV-haltes, RIVM en Buurtmobiel",
+            source="Wijkkompas, uit CBS-autobezit, OV-haltes, RIVM en Buurtmobiel; "
+            + ("relatieve" if result.transport_scale == "relatief" else "vaste")
+            + " schaal",
         )
         poverty.add_to(m)
         legends.append(poverty_legend)
@@ -179,14 +194,23 @@ if "welzijn_op_recept" in layers and len(aanbod.layers["welzijn_op_recept"]):
         radius=8,
         fields={"naam": "Welzijn op recept", "soort_locatie": "Locatie", "adres": "Adres"},
     ).add_to(m)
-if "ov_haltes" in layers and len(aanbod.layers["ov_haltes"]):
-    points_layer(
-        aanbod.layers["ov_haltes"],
-        name="OV-haltes",
-        colour="#444444",
-        radius=3,
-        fields={"naam": "OV-halte", "vertrekken_per_uur": "Vertrekken per uur"},
-    ).add_to(m)
+if "ov_haltes" in layers:
+    # the folder's timetable (ov/) when there is one: departures per dagdeel; else the layer
+    haltes = folder_stops(dataset, aanbod.layers, AnalysisSettings(), [])
+    if len(haltes):
+        points_layer(
+            haltes,
+            name="OV-haltes",
+            colour="#444444",
+            radius=3,
+            fields={
+                "naam": "OV-halte",
+                "modus": "Modaliteit",
+                "vertrekken_per_uur": "Vertrekken per uur (werkdag 6-22)",
+                "vertrekken_avond": "Per uur 's avonds (17-22)",
+                "vertrekken_weekend": "Per uur in het weekend (7-22)",
+            },
+        ).add_to(m)
 if "gebieden" in layers and gebieden:
     shapes = [
         {"naam": name, "geometry": gebied.geometry(dataset.areas)}

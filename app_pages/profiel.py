@@ -260,7 +260,20 @@ if transport:
     )
     st.caption(
         "Gemiddelden over de buurten, gewogen naar het aantal eenzamen. Een streepje: "
-        "niet in de gegevens (bijvoorbeeld geen OV-haltes geladen)."
+        "niet in de gegevens (bijvoorbeeld geen OV-haltes geladen). Schaal: "
+        + md(str(transport.get("scale_text") or ""))
+    )
+ov = profile.get("ov_klasse") or {}
+if ov.get("aandelen"):
+    shares = ", ".join(f"{k} {fmt_pct(100 * v)}" for k, v in ov["aandelen"].items() if v)
+    per_dagdeel = ", ".join(f"{d} {k or '-'}" for d, k in (ov.get("per_dagdeel") or {}).items())
+    st.markdown(
+        f"**OV-klasse ({md(ov['dagdeel_label'])}): {md(ov.get('klasse') or '-')}** — "
+        f"bewoners per klasse: {md(shares)}"
+    )
+    st.caption(
+        f"Per dagdeel: {md(per_dagdeel)}. Bron: {md(ov.get('bron') or '')}; A = zeer goed "
+        "bediend … F = matig, geen = geen halte binnen 1.000 m."
     )
 
 flags = profile["flags"]

@@ -33,6 +33,14 @@ HemelsbreedOpt = Annotated[
         help="Negeer het loopnetwerk in netwerk/: afstand hemelsbreed × omrijfactor.",
     ),
 ]
+RelatiefOpt = Annotated[
+    bool,
+    typer.Option(
+        "--relatief",
+        help="Vervoersarmoede op de oude relatieve schaal (min-max binnen de dataset); "
+        "alleen ter vergelijking, standaard de vaste schaal.",
+    ),
+]
 
 
 @dataclass
@@ -70,6 +78,7 @@ def hiaten(
     aantallen: AantallenOpt = None,
     rollator: RollatorOpt = False,
     hemelsbreed: HemelsbreedOpt = False,
+    relatief: RelatiefOpt = False,
     out: Annotated[Path | None, typer.Option("--out", help="Schrijf de tabel als CSV.")] = None,
     as_json: JsonOpt = False,
     top: Annotated[int, typer.Option("--top", help="Aantal rijen in de tekstuitvoer.")] = 15,
@@ -82,6 +91,7 @@ def hiaten(
 ) -> None:
     """Toon waar veel eenzamen van een doelgroep wonen en weinig passend aanbod is."""
     from geo.analysis.pipeline import analyse, summarise_result
+    from geo.analysis.transport import scale_text
     from geo.analysis.uncertainty import certainty_sentence, certainty_text
     from geo.errors import DataError
     from geo.present.format import fmt_int, fmt_num
@@ -100,7 +110,7 @@ def hiaten(
         dataset,
         aanbod.layers,
         group=groep,
-        settings=AnalysisSettings(year=jaar, rollator=rollator),
+        settings=AnalysisSettings(year=jaar, rollator=rollator, transport_relative=relatief),
         overrides=_overrides(aantallen),
         network=None if hemelsbreed else "auto",
     )
@@ -139,6 +149,7 @@ def hiaten(
                 "distance_method": result.distance_method,
                 "demand_source": result.demand_source,
                 "method": result.method,
+                "transport_scale": result.transport_scale,
                 "rows": rows,
                 "buurten_zonder_aanbod": _no_offer(result),
                 "notes": notes,
@@ -179,6 +190,7 @@ def hiaten(
     offer_notes = set(result.offer.get("offer_notes", []))  # type: ignore[call-overload]
     typer.echo(f"Methode: {result.method['description']}")
     typer.echo(str(result.time_fit.get("note", "")))
+    typer.echo(f"Vervoersarmoede: {scale_text(result.transport_scale)}")
     for note in notes:
         if note not in offer_notes:
             typer.echo(f"Let op: {note}")
@@ -224,6 +236,7 @@ def profiel(
     aantallen: AantallenOpt = None,
     rollator: RollatorOpt = False,
     hemelsbreed: HemelsbreedOpt = False,
+    relatief: RelatiefOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Alles over één gebied: cijfers tegen gemeente en Nederland, trend, doelgroepen, aanbod."""
@@ -236,7 +249,7 @@ def profiel(
         raise DataError("geef een gebied met --gebied.", hint="bijvoorbeeld --gebied Overvecht.")
     dataset, aanbod = _load(data, gemeente)
     resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
-    settings = AnalysisSettings(year=jaar, rollator=rollator)
+    settings = AnalysisSettings(year=jaar, rollator=rollator, transport_relative=relatief)
     result = (
         analyse(
             dataset,
@@ -330,8 +343,13 @@ def _print_profile(profile: dict[str, Any]) -> None:
     if transport:
         typer.echo(
             f"\nVervoersarmoede-index: {fmt_num(transport.get('index'), 2)} "
-            f"(auto's per huishouden {fmt_num(transport.get('autos_per_huishouden'), 1)})"
+            f"(auto's per huishouden {fmt_num(transport.get('autos_per_huishouden'), 1)}; "
+            f"{transport.get('scale_text', '')})"
         )
+    ov = profile.get("ov_klasse") or {}
+    if ov.get("aandelen"):
+        shares = ", ".join(f"{k} {fmt_pct(100 * v)}" for k, v in ov["aandelen"].items() if v)
+        typer.echo(f"OV-klasse ({ov['dagdeel_label']}): {ov.get('klasse') or '-'} ({shares})")
     nearest = profile["nearest"]
     if nearest.get("welzijn_op_recept"):
         wor = nearest["welzijn_op_recept"]

@@ -31,6 +31,60 @@ DISTANCE_METHODS = ("netwerk", "hemelsbreed")
 ``hemelsbreed``: straight line × :attr:`AnalysisSettings.detour_factor` (no network)."""
 
 
+def _is_date(text: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class TransportScales:
+    """Fixed, absolute scales of the transport-poverty components (0 = best, 1 = worst).
+
+    Each component is mapped to 0-1 by thresholds that do not depend on the other buurten,
+    so a buurt's score depends only on its own facts and means the same in every gemeente
+    and year. Between the two thresholds the mapping is linear; beyond them it is clipped.
+
+    Attributes
+    ----------
+    autos_per_huishouden
+        ``(worst, best)``: 0 cars per household → 1, 1.2 or more → 0 (kwb ``g_pau_hh``).
+    afstand_ov_m
+        ``(best, worst)``: a halte within 300 m → 0, 1,000 m or further → 1 (the ARE bands:
+        beyond 1,000 m no stop gives an OV-klasse).
+    aandeel_65plus
+        ``(best, worst)`` in %: 10 % or less → 0, 40 % or more → 1 (the Dutch average is
+        about 20 %).
+    moeite_rondkomen
+        ``(best, worst)`` in % of adults (RIVM): 5 % or less → 0, 40 % or more → 1.
+    ov_klasse
+        Score per OV-klasse of a resident (:mod:`geo.analysis.ov_klassen`); the buurt's
+        component is the mean over its residents: A 0, B 0.2, C 0.4, D 0.6, E 0.8, F 0.9,
+        ``geen`` (no class within 1,000 m) 1.
+    buurtmobiel
+        1 when no Buurtmobiel-like service covers the buurt, 0 when one does: only the
+        buurt's own coverage counts, so adding a service area elsewhere changes nothing here.
+    """
+
+    autos_per_huishouden: tuple[float, float] = (0.0, 1.2)
+    afstand_ov_m: tuple[float, float] = (300.0, 1000.0)
+    aandeel_65plus: tuple[float, float] = (10.0, 40.0)
+    moeite_rondkomen: tuple[float, float] = (5.0, 40.0)
+    ov_klasse: tuple[tuple[str, float], ...] = (
+        ("A", 0.0),
+        ("B", 0.2),
+        ("C", 0.4),
+        ("D", 0.6),
+        ("E", 0.8),
+        ("F", 0.9),
+        ("geen", 1.0),
+    )
+
+
 @dataclass(frozen=True)
 class AnalysisSettings:
     """Every assumption of the gap analysis, with its default.
@@ -104,6 +158,16 @@ class AnalysisSettings:
         Weights of the transport-poverty components (renormalised over those available).
     transport_weight_in_gap
         How much transport poverty raises the gap score (gap = unserved × (1 + w × index)).
+    transport_relative
+        False (default): every component on the fixed scales of :attr:`transport_scales`;
+        the OV-klasse component takes the weight of ``weinig_vertrekken``. True: the old
+        relative index (min-max within the dataset), for comparison only — its scores move
+        when anything changes anywhere in the dataset. CLI ``--relatief``.
+    transport_scales
+        The thresholds of the fixed scales (:class:`TransportScales`).
+    ov_week
+        A date (``"2024-01-08"``) in the representative week read from the data folder's
+        GTFS timetable (``ov/``); None = the first Monday of the timetable.
     fdr_alpha
         False-discovery rate for hot spots.
     permutations
@@ -221,6 +285,9 @@ class AnalysisSettings:
         )
     )
     transport_weight_in_gap: float = 0.5
+    transport_relative: bool = False
+    transport_scales: TransportScales = TransportScales()
+    ov_week: str | None = None
     fdr_alpha: float = 0.05
     permutations: int = 999
     seed: int = 20231
@@ -300,6 +367,19 @@ class AnalysisSettings:
             problems.append(
                 "standaardmarges: niet negatief, en de laatste grens is oneindig (float('inf'))"
             )
+        scales = self.transport_scales
+        pairs = (
+            scales.autos_per_huishouden,
+            scales.afstand_ov_m,
+            scales.aandeel_65plus,
+            scales.moeite_rondkomen,
+        )
+        if any(low == high for low, high in pairs):
+            problems.append("vaste schalen van vervoersarmoede: twee verschillende drempels")
+        if {k for k, _ in scales.ov_klasse} != {"A", "B", "C", "D", "E", "F", "geen"}:
+            problems.append("vaste schaal van de OV-klasse: geef A tot en met F en 'geen'")
+        if self.ov_week is not None and not _is_date(self.ov_week):
+            problems.append(f"week van de dienstregeling {self.ov_week!r} (een datum JJJJ-MM-DD)")
         if self.estimated_population_cv < 0:
             problems.append(f"variatiecoëfficiënt {self.estimated_population_cv} (minstens 0)")
         for name in ("time_fit_unknown_weight", "time_fit_no_ov_weight"):

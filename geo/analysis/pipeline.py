@@ -23,6 +23,7 @@ from geo.analysis.method import (
     catchment_texts,
     folder_network,
     folder_points,
+    folder_stops,
     method_info,
     method_notes,
 )
@@ -85,6 +86,11 @@ class GapResult:
     language_fit
         The language-fit rule for migrantenouderen (``used``, ``rule``, ``sources``,
         ``note``; :mod:`geo.analysis.language`).
+    ov_haltes
+        The OV-haltes used (from the folder's GTFS timetable with departures per dagdeel,
+        else the ov_haltes layer).
+    transport_scale
+        ``vast`` (fixed, documented thresholds) or ``relatief`` (min-max within the dataset).
     """
 
     group: str
@@ -105,6 +111,8 @@ class GapResult:
     reach_pairs: pd.DataFrame | None = None
     time_fit: dict[str, Any] = field(default_factory=dict)
     language_fit: dict[str, Any] = field(default_factory=dict)
+    ov_haltes: gpd.GeoDataFrame | None = None
+    transport_scale: str = "vast"
 
     @property
     def offer_complete(self) -> bool:
@@ -161,6 +169,7 @@ def analyse(
     origins: pd.DataFrame | Literal["auto"] | None = "auto",
     hotspots: bool = True,
     progress: Callable[[str], None] | None = None,
+    stops: gpd.GeoDataFrame | Literal["auto"] | None = "auto",
 ) -> GapResult:
     """Run need, reach, transport poverty, gaps and hot spots for one focus group.
 
@@ -194,6 +203,10 @@ def analyse(
         Europa is used; None = the kwb split only.
     hotspots
         Compute hot spots (skip for speed when not needed).
+    stops
+        OV-haltes; ``"auto"`` (default) reads the folder's GTFS timetable (``ov/``,
+        :func:`~geo.analysis.method.folder_stops`) and falls back to the ov_haltes layer;
+        None = the layer.
     progress
         Called with the (Dutch) name of each step as it starts — ``behoefte``,
         ``bereik (E2SFCA)``, ``vervoersarmoede``, ``hiaten``, ``hot spots`` — and ``klaar`` at
@@ -237,6 +250,10 @@ def analyse(
         network = folder_network(dataset.path)
     if isinstance(points, str):
         points = folder_points(dataset, buurten, pop_year, notes)
+    if isinstance(stops, str):  # the timetable's departures per dagdeel serve time fit too
+        stops = folder_stops(dataset, layers, settings, notes)
+    elif stops is None:
+        stops = layers["ov_haltes"]
     offer = reachable_offer(
         buurten,
         need,
@@ -247,7 +264,7 @@ def analyse(
         graph=graph,
         network=network,
         points=points,
-        stops=layers["ov_haltes"],
+        stops=stops,
         origins=origins_for(dataset, buurten, group, origins, pop_year, settings),
     )
     language_note = str(offer.attrs["language_fit"].get("note") or "")
@@ -260,11 +277,15 @@ def analyse(
         buurten,
         dataset.population(pop_year),
         dataset.figures,
-        stops=layers["ov_haltes"],
+        stops=stops,
         services=layers["buurtmobiel"],
         year=year,
         settings=settings,
+        network=network,
+        points=points,
     )
+    method["transport_scale"] = transport.attrs["transport_scale"]
+    method["ov_klasse"] = transport.attrs["ov_klasse"]
     step("hiaten")
     group_need = need[(need["group"] == group) & (need["niveau"] == "buurt")]
     frame = buurten[["code", "naam", "wijk_code", "geometry"]].merge(
@@ -281,6 +302,7 @@ def analyse(
                 "moeite_rondkomen",
                 "buurtmobiel",
                 "index",
+                *[c for c in transport.columns if c.startswith("ov_")],
             ]
         ].rename(columns={"index": "transport_index"}),
         on="code",
@@ -354,6 +376,8 @@ def analyse(
         reach_pairs=offer.attrs.get("pairs"),
         time_fit=offer.attrs["time_fit"],
         language_fit=offer.attrs["language_fit"],
+        ov_haltes=stops,
+        transport_scale=str(transport.attrs["transport_scale"]),
     )
 
 
@@ -513,6 +537,8 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
                 "reachable_time_unknown": _clean(row.get("reachable_time_unknown")),
                 "unserved": _clean(row.get("unserved")),
                 "transport_index": _clean(row.get("transport_index")),
+                "transport_scale": result.transport_scale,
+                "ov_klasse": _text(row.get("ov_klasse")),
                 "gap_score": _clean(row.get("gap_score")),
                 "rank": int(row["rank"]),
                 "reason": row["reason"],

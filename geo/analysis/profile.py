@@ -13,10 +13,11 @@ from geo.aanbod.schema import SOORTEN
 from geo.analysis.context import compare, target_2026, trend
 from geo.analysis.language import languages_in_reach, languages_sentence
 from geo.analysis.need import latest_year
+from geo.analysis.ov_klassen import area_summary
 from geo.analysis.pipeline import GapResult, analyse
 from geo.analysis.populations import no_population_note
 from geo.analysis.reach import has_shape, suitable_activities
-from geo.analysis.transport import COMPONENT_LABELS
+from geo.analysis.transport import COMPONENT_LABELS, scale_text
 from geo.analysis.uncertainty import certainty_sentence
 from geo.errors import DataError
 from geo.model.dataset import Dataset
@@ -151,7 +152,8 @@ def area_profile(
         "need": _need(result, area),
         "offer": _offer(buurten, layers.get("activiteiten"), group, result.settings),
         "nearest": _nearest(area, dataset, layers),
-        "transport": _transport(buurten),
+        "transport": _transport(buurten, result.transport_scale),
+        "ov_klasse": _ov_klasse(buurten, result),
         "gap": unit,
         "no_offer_buurten": [
             {"code": r.code, "naam": r.naam, "lonely": float(r.lonely or 0)}
@@ -390,7 +392,21 @@ def _nearest(
     return out
 
 
-def _transport(buurten: pd.DataFrame) -> dict[str, object]:
+def _ov_klasse(buurten: pd.DataFrame, result: GapResult) -> dict[str, object]:
+    """OV-klasse shares of the area (ARE ÖV-Güteklassen), weighted by the focus group."""
+    summary = area_summary(buurten, buurten.get("population", pd.Series(1.0, index=buurten.index)))
+    if summary:
+        info = result.method.get("ov_klasse", {}) if isinstance(result.method, dict) else {}
+        summary["distance_method"] = info.get("distance_method")
+        summary["demand_source"] = info.get("demand_source")
+        summary["bron"] = (
+            "ARE ÖV-Güteklassen (zoals GOAT): haltecategorie uit modaliteit en interval, "
+            "klasse A-F naar loopafstand"
+        )
+    return summary
+
+
+def _transport(buurten: pd.DataFrame, scale: str = "vast") -> dict[str, object]:
     if buurten.empty:
         return {}
     weights = buurten["lonely"].fillna(0)
@@ -413,6 +429,8 @@ def _transport(buurten: pd.DataFrame) -> dict[str, object]:
         "moeite_rondkomen": mean("moeite_rondkomen"),
         "buurtmobiel": sorted(set(buurten["buurtmobiel"]) - {""}),
         "labels": COMPONENT_LABELS,
+        "scale": scale,
+        "scale_text": scale_text(scale),
     }
 
 

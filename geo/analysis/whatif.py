@@ -218,7 +218,7 @@ class WhatIf:
             served_by,
             group=group,
             settings=settings,
-            stops=layers["ov_haltes"],
+            stops=self._stops(layers),
             origins=self.origins,
         )
         offer = reach.offer.drop(columns=["buurtmobiel"])
@@ -281,6 +281,10 @@ class WhatIf:
             cache[niveau] = (members, names)
         return cache[niveau]  # type: ignore[no-any-return]
 
+    def _stops(self, layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+        """The analysis's stops (its timetable when the folder has one; scenarios keep them)."""
+        return self.base.ov_haltes if self.base.ov_haltes is not None else layers["ov_haltes"]
+
     def _transport(
         self, frame: gpd.GeoDataFrame, layers: dict[str, gpd.GeoDataFrame]
     ) -> gpd.GeoDataFrame:
@@ -289,7 +293,7 @@ class WhatIf:
             self.buurten,
             self.dataset.population(pop_year),
             self.dataset.figures,
-            stops=layers["ov_haltes"],
+            stops=self._stops(layers),
             services=layers["buurtmobiel"],
             year=year,
             settings=self.settings,
