@@ -13,6 +13,7 @@ from app_pages._common import (
     demo_banner,
     group_label,
     md,
+    page_header,
 )
 from geo.analysis.profile import area_profile
 from geo.analysis.uncertainty import certainty_text
@@ -26,7 +27,7 @@ from geo.settings import AnalysisSettings
 KINDS = {"gebied": "aandachtsgebied", "wijk": "wijk", "buurt": "buurt", "gemeente": "gemeente"}
 
 dataset, aanbod, choice = current()
-st.title("Gebiedsprofiel")
+page_header("Gebiedsprofiel")
 demo_banner(dataset)
 
 options, labels = area_options(dataset)
