@@ -121,3 +121,13 @@ def test_legend_swatches_are_visible_against_the_legend_background():
 def test_soort_marker_colours_differ_for_normal_vision():
     colours = list(maps.SOORT_COLOURS.values())
     assert min(delta_e(a, b) for a, b in itertools.combinations(colours, 2)) >= 10
+
+
+@pytest.mark.parametrize("soort", list(maps.SOORT_COLOURS))
+def test_cluster_counts_are_readable_on_their_soort_colour(soort):
+    colour = maps.SOORT_COLOURS[soort]
+    script = maps._cluster_icon(colour)
+    text = re.search(r"background:" + colour + r";color:(#[0-9a-f]{3});", script)
+    assert text is not None
+    full = "#" + "".join(ch * 2 for ch in text.group(1)[1:])
+    assert contrast_ratio(full, colour) >= 4.5, (soort, colour, full)

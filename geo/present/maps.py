@@ -36,6 +36,7 @@ from geo.io.crs import to_display
 from geo.model.figures import NOT_PUBLISHED, PUBLISHED
 from geo.present.basemap import OSM_ATTRIBUTION as OSM_ATTRIBUTION  # public name, kept
 from geo.present.basemap import BasemapSettings, add_basemap
+from geo.present.contrast import contrast_ratio
 from geo.present.format import fmt_num
 from geo.present.safe_text import html_text
 
@@ -848,11 +849,12 @@ def _cluster_icon(colour: str) -> str:
     """JavaScript for a cluster bubble in the layer's colour (colour is ours, not user text)."""
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
         raise ValueError(f"kleur moet #rrggbb zijn, niet {colour!r}")
+    text = "#fff" if contrast_ratio("#ffffff", colour) >= 4.5 else "#000"  # WCAG AA count
     return (
         "function(cluster) {"
         " var n = cluster.getChildCount();"
         " var size = n < 10 ? 30 : n < 100 ? 36 : 42;"
-        " return L.divIcon({html: '<div style=\"background:" + colour + ";color:#fff;"
+        " return L.divIcon({html: '<div style=\"background:" + colour + ";color:" + text + ";"
         "border:2px solid #fff;border-radius:50%;width:' + size + 'px;height:' + size + 'px;"
         "line-height:' + (size - 4) + 'px;text-align:center;font-weight:bold;"
         "box-shadow:0 0 3px rgba(0,0,0,.5)\">' + n + '</div>',"
