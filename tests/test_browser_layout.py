@@ -31,9 +31,17 @@ OVERFLOW = """() => {
   // elements of the main area that stick out to the right of the screen
   const width = document.documentElement.clientWidth;
   const wide = [];
+  // (a table that scrolls sideways inside its own frame is fine: everything is reachable)
+  const scrolls = el => {
+    for (let a = el.parentElement; a; a = a.parentElement) {
+      if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true;
+    }
+    return false;
+  };
   for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
     const box = el.getBoundingClientRect();
-    if (box.width > 0 && box.right > width + 1 && getComputedStyle(el).position !== 'fixed') {
+    if (box.width > 0 && box.right > width + 1 && getComputedStyle(el).position !== 'fixed'
+        && !scrolls(el)) {
       wide.push((el.getAttribute('data-testid') || el.tagName) + ' ' + Math.round(box.right));
     }
   }
