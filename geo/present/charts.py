@@ -101,7 +101,7 @@ def comparison_chart(
                     "domain": domain,
                     "range": [AREA_COLOUR, GEMEENTE_COLOUR, NEDERLAND_COLOUR],
                 },
-                "legend": {"orient": "bottom"},
+                "legend": {"orient": "bottom", "direction": "vertical"},  # fits a phone
             },
             "tooltip": [
                 {"field": "reeks", "title": "Gebied"},
@@ -174,7 +174,7 @@ def trend_chart(
                     "domain": domain,
                     "range": [AREA_COLOUR, GEMEENTE_COLOUR, NEDERLAND_COLOUR],
                 },
-                "legend": {"orient": "bottom"},
+                "legend": {"orient": "bottom", "direction": "vertical"},  # fits a phone
             },
             "tooltip": [
                 {"field": "reeks", "title": "Gebied"},
