@@ -267,8 +267,11 @@ if chosen:
     st.switch_page(PROFILE_PAGE, query_params={"gebied": chosen})
 
 # the map's figures as a table: nothing exists only on the map (keyboard, screen readers)
-st.header("De kaart als tabel", anchor=False)
-st.caption(f"{title}. Bron: {source or 'geen gepubliceerde cijfers'}.")
+st.header(f"Cijfers per {niveau}", anchor=False)  # the map as a table
+st.caption(
+    f"Per {niveau} hetzelfde cijfer als op de kaart (jaar {year}, "
+    f"{AGE_LABELS.get(age, age).lower()}). Bron: {source or 'geen gepubliceerde cijfers'}."
+)
 st.dataframe(
     pd.DataFrame(
         {
