@@ -4,7 +4,8 @@
   scrolling), the title and the map are on screen; a screenshot is saved in pytest's tmp dir.
 * Print: with the print stylesheet the profile keeps its title, map and tables and loses the
   sidebar, the widgets and the toolbar; Chromium's own PDF of it has A4 pages.
-* The toolbar has no Deploy button (``client.toolbarMode = "viewer"``).
+* The toolbar has no Deploy button (``client.toolbarMode = "viewer"``); the browser tab names
+  the page; keyboard focus shows a 3 px outline.
 """
 
 from __future__ import annotations
@@ -169,7 +170,7 @@ def test_profile_prints_on_a4_with_map_and_tables_without_widgets(
         page.close()
 
 
-def test_toolbar_has_no_deploy_button(server: str, browser) -> None:  # noqa: ANN001
+def test_toolbar_has_no_deploy_button_and_focus_is_visible(server: str, browser) -> None:  # noqa: ANN001
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         page.goto(f"{server}/over", wait_until="domcontentloaded")
@@ -178,5 +179,19 @@ def test_toolbar_has_no_deploy_button(server: str, browser) -> None:  # noqa: AN
         assert page.get_by_role("button", name="Deploy").count() == 0
         assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
         assert page.title() == "Over de data · Wijkkompas"
+        # keyboard focus is visible: a 3 px outline on whatever Tab reaches
+        outlines = []
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            outlines.append(
+                page.evaluate(
+                    """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                       return [e.tagName, s.outlineStyle, s.outlineWidth, s.outlineColor]; }"""
+                )
+            )
+        focused = [o for o in outlines if o[0] != "BODY"]
+        assert focused, outlines
+        for _tag, style, width, colour in focused:
+            assert (style, width, colour) == ("solid", "3px", "rgb(11, 92, 173)"), outlines
     finally:
         page.close()
