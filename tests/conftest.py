@@ -21,6 +21,10 @@ NL = SHARED / "nl"
 # from the environment) meets a closed local port unless a test points it at its own server.
 # Set at import, so the app servers the browser tests start inherit it too.
 os.environ.setdefault("WIJKKOMPAS_PDOK_URL", "http://127.0.0.1:9")
+# The same for the background map's tiles: the app's reachability check fails at once and the
+# maps in the browser tests use the offline fallback (a test serves its own tiles to go online).
+for _name, _path in (("BRT", "brt/{layer}"), ("OSM", "osm"), ("LUCHTFOTO", "luchtfoto")):
+    os.environ.setdefault(f"WIJKKOMPAS_{_name}_URL", f"http://127.0.0.1:9/{_path}/{{z}}/{{x}}/{{y}}.png")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
