@@ -44,6 +44,8 @@ PAGE_DESCRIPTIONS = {
     "en na inloggen toevoegen of wijzigen.",
     "Monitoring": "Indicatoren van het Uitvoeringsplan Eenzaamheid door de jaren heen, met "
     "metingen en notities uit de wijk.",
+    "Scenario's": "Wat verandert er als er aanbod bijkomt of stopt, en waar helpen nieuwe "
+    "activiteiten de meeste eenzamen? Het aanbodregister zelf verandert niet.",
     "Export": "De lagen en cijfers als GeoPackage, Excel, CSV of HTML-kaart, met kleine "
     "aantallen onderdrukt.",
     "Over de data": "Bronnen, jaren, gebiedsindelingen, methoden, aannames en licenties.",

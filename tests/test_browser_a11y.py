@@ -35,6 +35,7 @@ PAGES = {  # url path -> (title, whether the page has a map: yes, no, or when th
     "hiaten": ("Hiaten", "ja"),
     "profiel": ("Gebiedsprofiel", "ja"),
     "aanbod": ("Aanbod", "nee"),
+    "scenarios": ("Scenario's", "ja"),
     "export": ("Export", "nee"),
     "monitoring": ("Monitoring", "misschien"),  # the wijk map needs measurements per wijk
     "over": ("Over de data", "nee"),
