@@ -21,6 +21,7 @@ from geo.aanbod import Aanbod
 from geo.errors import DataError
 from geo.io.cache import load_aanbod_cached, load_dataset_cached
 from geo.model.dataset import Dataset, resolve_data_dir
+from geo.present.basemap import BasemapSettings, tiles_reachable
 from geo.present.safe_text import neutralise_formula
 from geo.settings import GROUP_LABELS, AnalysisSettings
 
@@ -34,6 +35,25 @@ PAGES = "app_pages"
 PROFILE_PAGE = f"{PAGES}/profiel.py"
 MAP_PAGE = f"{PAGES}/kaart.py"
 ICON = Path(__file__).resolve().parents[1] / "static" / "wijkkompas.png"
+STYLESHEET = ICON.with_name("wijkkompas.css")
+PAGE_DESCRIPTIONS = {
+    "Kaart": "Eenzaamheid per wijk en buurt (RIVM Gezondheidsmonitor) met het aanbod en "
+    "andere lagen. Alles op de kaart staat ook in de tabellen en het gebiedsprofiel.",
+    "Hiaten": "Waar wonen veel eenzamen van een doelgroep zonder passend aanbod binnen "
+    "bereik? Een gerangschikte tabel en de kaart eenzamen × aanbod.",
+    "Gebiedsprofiel": "Alles over één buurt, wijk of aandachtsgebied: eenzaamheid, "
+    "doelgroepen, aanbod, hiaatscore en bronnen. Af te drukken op A4.",
+    "Aanbod": "Activiteiten, Lief en Leedstraten, Welzijn op recept en Buurtmobiel: bekijken, "
+    "en na inloggen toevoegen of wijzigen.",
+    "Monitoring": "Indicatoren van het Uitvoeringsplan Eenzaamheid door de jaren heen, met "
+    "metingen en notities uit de wijk.",
+    "Scenario's": "Wat verandert er als er aanbod bijkomt of stopt, en waar helpen nieuwe "
+    "activiteiten de meeste eenzamen? Het aanbodregister zelf verandert niet.",
+    "Export": "De lagen en cijfers als GeoPackage, Excel, CSV of HTML-kaart, met kleine "
+    "aantallen onderdrukt.",
+    "Over de data": "Bronnen, jaren, gebiedsindelingen, methoden, aannames en licenties.",
+}
+"""One sentence under each page's title: what the page is for."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:!])")
 _MARKDOWN_LIST_MARK = re.compile(r"^(\s*)([-+=])")
 _MARKDOWN_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
@@ -118,6 +138,29 @@ def cached_bundle(
         dataset, aanbod, results, indicator=indicator, age=age, year=year, suppress=suppress
     )
     return bundle if gebied is None else restrict_to_area(bundle, dataset, gebied)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _tiles_online(settings: BasemapSettings) -> bool:
+    """Whether the background's tiles answer (checked at most every five minutes)."""
+    return tiles_reachable(settings)
+
+
+def background() -> tuple[BasemapSettings, bool]:
+    """The background settings (``WIJKKOMPAS_BASEMAP``, tile URLs) and whether tiles load."""
+    settings = BasemapSettings.from_env()
+    return settings, _tiles_online(settings)
+
+
+def inject_styles() -> None:
+    """Add the app's stylesheet (contrast, focus, phone and print) to the page."""
+    st.html(STYLESHEET)
+
+
+def page_header(title: str) -> None:
+    """The page's title (also in the browser tab) and its one-sentence description."""
+    st.title(title, anchor=False)
+    st.caption(PAGE_DESCRIPTIONS[title])
 
 
 def clear_caches() -> None:

@@ -6,14 +6,27 @@ import json
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages._common import AGE_LABELS, PROFILE_PAGE, analysis, current, demo_banner, md
+from app_pages._common import (
+    AGE_LABELS,
+    PROFILE_PAGE,
+    analysis,
+    background,
+    current,
+    demo_banner,
+    md,
+    page_header,
+)
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.analysis.completeness import offer_completeness
+from geo.analysis.method import folder_stops
 from geo.analysis.populations import no_population_note
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
+from geo.present.basemap import with_background_note
+from geo.present.format import fmt_num
 from geo.present.maps import (
     aanbod_layers,
     area_values,
@@ -27,6 +40,8 @@ from geo.present.maps import (
     soort_legend,
     with_offer_notes,
 )
+from geo.present.ov_map import ov_klasse_layer
+from geo.settings import AnalysisSettings
 
 LAYERS = {
     "aanbod": "Aanbod (activiteiten)",
@@ -35,12 +50,13 @@ LAYERS = {
     "buurtmobiel": "Buurtmobiel-gebieden",
     "ov_haltes": "OV-haltes",
     "vervoersarmoede": "Vervoersarmoede-index",
+    "ov_klasse": "OV-klasse (ARE, dienstregeling)",
     "hotspots": "Hot spots (veel eenzamen, weinig aanbod)",
     "gebieden": "Aandachtsgebieden",
 }
 
 dataset, aanbod, choice = current()
-st.title("Kaart")
+page_header("Kaart")
 demo_banner(dataset)
 
 age, year = str(choice["age"]), choice["year"]
@@ -99,7 +115,8 @@ if frame.geometry.isna().all():
         "Geen grenzen van deze gemeente in de kaarten in wijken/ (andere indeling): de kaart "
         "blijft leeg. De gepubliceerde cijfers staan per code in het gebiedsprofiel."
     )
-m = base_map(frame)
+tiles, online = background()
+m = base_map(frame, online=online, basemap=tiles)
 layer, legend = choropleth(
     frame,
     value="value",
@@ -109,15 +126,24 @@ layer, legend = choropleth(
     source=source,
 )
 layer.add_to(m)
-legends = [legend]
+legends = [with_background_note(legend, online and tiles.basemap != "geen", tiles)]
 
-if ("vervoersarmoede" in layers or "hotspots" in layers) and not dataset.has_population:
+ANALYSED = ("vervoersarmoede", "hotspots", "ov_klasse")
+if any(name in layers for name in ANALYSED) and not dataset.has_population:
     st.info(
         "Vervoersarmoede en hot spots van hiaten rekenen met aantallen inwoners. "
         + md(no_population_note())
     )
-elif "vervoersarmoede" in layers or "hotspots" in layers:
+elif any(name in layers for name in ANALYSED):
     result = analysis(choice)
+    if "ov_klasse" in layers:
+        ov_layer, ov_legend = ov_klasse_layer(
+            result.buurten,
+            source="OV-dienstregeling (GTFS), ARE ÖV-Güteklassen zoals GOAT; "
+            + str(result.method.get("ov_klasse", {}).get("distance_method", "")),
+        )
+        ov_layer.add_to(m)
+        legends.append(ov_legend)
     if "vervoersarmoede" in layers:
         poverty, poverty_legend = choropleth(
             result.buurten,
@@ -126,7 +152,9 @@ elif "vervoersarmoede" in layers or "hotspots" in layers:
             label="Vervoersarmoede-index",
             unit="",
             decimals=2,
-            source="Wijkkompas, uit CBS-autobezit, OV-haltes, RIVM en Buurtmobiel",
+            source="Wijkkompas, uit CBS-autobezit, OV-haltes, RIVM en Buurtmobiel; "
+            + ("relatieve" if result.transport_scale == "relatief" else "vaste")
+            + " schaal",
         )
         poverty.add_to(m)
         legends.append(poverty_legend)
@@ -179,14 +207,23 @@ if "welzijn_op_recept" in layers and len(aanbod.layers["welzijn_op_recept"]):
         radius=8,
         fields={"naam": "Welzijn op recept", "soort_locatie": "Locatie", "adres": "Adres"},
     ).add_to(m)
-if "ov_haltes" in layers and len(aanbod.layers["ov_haltes"]):
-    points_layer(
-        aanbod.layers["ov_haltes"],
-        name="OV-haltes",
-        colour="#444444",
-        radius=3,
-        fields={"naam": "OV-halte", "vertrekken_per_uur": "Vertrekken per uur"},
-    ).add_to(m)
+if "ov_haltes" in layers:
+    # the folder's timetable (ov/) when there is one: departures per dagdeel; else the layer
+    haltes = folder_stops(dataset, aanbod.layers, AnalysisSettings(), [])
+    if len(haltes):
+        points_layer(
+            haltes,
+            name="OV-haltes",
+            colour="#444444",
+            radius=3,
+            fields={
+                "naam": "OV-halte",
+                "modus": "Modaliteit",
+                "vertrekken_per_uur": "Vertrekken per uur (werkdag 6-22)",
+                "vertrekken_avond": "Per uur 's avonds (17-22)",
+                "vertrekken_weekend": "Per uur in het weekend (7-22)",
+            },
+        ).add_to(m)
 if "gebieden" in layers and gebieden:
     shapes = [
         {"naam": name, "geometry": gebied.geometry(dataset.areas)}
@@ -223,8 +260,8 @@ with map_column:
         returned_objects=["last_active_drawing", "last_object_clicked_tooltip"],
     )
     st.caption(
-        f"Klik op een {niveau} om het gebiedsprofiel te openen. Achtergrondkaart © "
-        "OpenStreetMap-bijdragers (niet zichtbaar zonder internet)."
+        f"Klik op een {niveau} om het gebiedsprofiel te openen, of kies het gebied onder de "
+        "kaart (ook met het toetsenbord). De cijfers van de kaart staan in de tabel hieronder."
     )
 with legend_column:
     for shown in legends:
@@ -252,6 +289,28 @@ chosen = st.selectbox(
 )
 if chosen:
     st.switch_page(PROFILE_PAGE, query_params={"gebied": chosen})
+
+# the map's figures as a table: nothing exists only on the map (keyboard, screen readers)
+st.header(f"Cijfers per {niveau}", anchor=False)  # the map as a table
+st.caption(
+    f"Per {niveau} hetzelfde cijfer als op de kaart (jaar {year}, "
+    f"{AGE_LABELS.get(age, age).lower()}). Bron: {source or 'geen gepubliceerde cijfers'}."
+)
+st.dataframe(
+    pd.DataFrame(
+        {
+            niveau.capitalize(): frame["naam"],
+            "Code": frame["code"],
+            INDICATOR_LABELS[indicator]: [
+                fmt_num(v, 1) + " %" if pd.notna(v) else "–" for v in frame["value"]
+            ],
+            "95 %-interval": frame["interval"],
+            "Opmerking": frame["note"],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 if dataset.notices:
     with st.expander("Meldingen bij het inlezen"):
         for notice in dataset.notices:

@@ -126,6 +126,7 @@ from geo import (  # noqa: E402,F401  (registers the subcommands)
     cli_fetch,
     cli_gebruiker,
     cli_monitoring,
+    cli_scenario,
 )
 
 

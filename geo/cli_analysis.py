@@ -33,6 +33,14 @@ HemelsbreedOpt = Annotated[
         help="Negeer het loopnetwerk in netwerk/: afstand hemelsbreed × omrijfactor.",
     ),
 ]
+RelatiefOpt = Annotated[
+    bool,
+    typer.Option(
+        "--relatief",
+        help="Vervoersarmoede op de oude relatieve schaal (min-max binnen de dataset); "
+        "alleen ter vergelijking, standaard de vaste schaal.",
+    ),
+]
 
 
 @dataclass
@@ -73,6 +81,7 @@ def hiaten(
     aantallen: AantallenOpt = None,
     rollator: RollatorOpt = False,
     hemelsbreed: HemelsbreedOpt = False,
+    relatief: RelatiefOpt = False,
     out: Annotated[Path | None, typer.Option("--out", help="Schrijf de tabel als CSV.")] = None,
     as_json: JsonOpt = False,
     top: Annotated[int, typer.Option("--top", help="Aantal rijen in de tekstuitvoer.")] = 15,
@@ -85,6 +94,7 @@ def hiaten(
 ) -> None:
     """Toon waar veel eenzamen van een doelgroep wonen en weinig passend aanbod is."""
     from geo.analysis.pipeline import analyse, summarise_result
+    from geo.analysis.transport import scale_text
     from geo.analysis.uncertainty import certainty_sentence, certainty_text
     from geo.errors import DataError
     from geo.present.format import fmt_int, fmt_num
@@ -103,7 +113,7 @@ def hiaten(
         dataset,
         aanbod.layers,
         group=groep,
-        settings=AnalysisSettings(year=jaar, rollator=rollator),
+        settings=AnalysisSettings(year=jaar, rollator=rollator, transport_relative=relatief),
         overrides=_overrides(aantallen),
         network=None if hemelsbreed else "auto",
     )
@@ -142,11 +152,14 @@ def hiaten(
                 "distance_method": result.distance_method,
                 "demand_source": result.demand_source,
                 "method": result.method,
+                "transport_scale": result.transport_scale,
                 "rows": rows,
                 "buurten_zonder_aanbod": _no_offer(result),
                 "notes": notes,
                 "certainty_explanation": certainty_sentence(niveau, result.settings),
                 **result.offer,
+                "time_fit": result.time_fit,
+                "language_fit": result.language_fit,
             }
         )
         return
@@ -179,6 +192,8 @@ def hiaten(
         )
     offer_notes = set(result.offer.get("offer_notes", []))  # type: ignore[call-overload]
     typer.echo(f"Methode: {result.method['description']}")
+    typer.echo(str(result.time_fit.get("note", "")))
+    typer.echo(f"Vervoersarmoede: {scale_text(result.transport_scale)}")
     for note in notes:
         if note not in offer_notes:
             typer.echo(f"Let op: {note}")
@@ -224,6 +239,7 @@ def profiel(
     aantallen: AantallenOpt = None,
     rollator: RollatorOpt = False,
     hemelsbreed: HemelsbreedOpt = False,
+    relatief: RelatiefOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Alles over één gebied: cijfers tegen gemeente en Nederland, trend, doelgroepen, aanbod."""
@@ -236,7 +252,7 @@ def profiel(
         raise DataError("geef een gebied met --gebied.", hint="bijvoorbeeld --gebied Overvecht.")
     dataset, aanbod = _load(data, gemeente)
     resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
-    settings = AnalysisSettings(year=jaar, rollator=rollator)
+    settings = AnalysisSettings(year=jaar, rollator=rollator, transport_relative=relatief)
     result = (
         analyse(
             dataset,
@@ -317,12 +333,26 @@ def _print_profile(profile: dict[str, Any]) -> None:
 
             label = certainty_text(gap)
             typer.echo(f"  {label[:1].upper()}{label[1:]}. {profile['certainty_explanation']}")
+    language = profile.get("language_fit") or {}
+    if language.get("sentence"):
+        typer.echo(f"Taal: {language['sentence']}.")
+    only_other = (profile.get("time_fit") or {}).get("buurten_only_other_times") or []
+    if only_other:
+        typer.echo(
+            "Aanbod binnen bereik, maar niet op de tijden van de doelgroep: "
+            + ", ".join(f"{b['naam']} ({b['activiteiten']})" for b in only_other)
+        )
     transport = profile["transport"]
     if transport:
         typer.echo(
             f"\nVervoersarmoede-index: {fmt_num(transport.get('index'), 2)} "
-            f"(auto's per huishouden {fmt_num(transport.get('autos_per_huishouden'), 1)})"
+            f"(auto's per huishouden {fmt_num(transport.get('autos_per_huishouden'), 1)}; "
+            f"{transport.get('scale_text', '')})"
         )
+    ov = profile.get("ov_klasse") or {}
+    if ov.get("aandelen"):
+        shares = ", ".join(f"{k} {fmt_pct(100 * v)}" for k, v in ov["aandelen"].items() if v)
+        typer.echo(f"OV-klasse ({ov['dagdeel_label']}): {ov.get('klasse') or '-'} ({shares})")
     nearest = profile["nearest"]
     if nearest.get("welzijn_op_recept"):
         wor = nearest["welzijn_op_recept"]

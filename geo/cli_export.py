@@ -121,6 +121,10 @@ def rapport(
     jaar: Annotated[
         int | None, typer.Option("--jaar", help="RIVM-jaar (standaard het laatste).")
     ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", help="Neem een opgeslagen scenario op (voor/na, kaart)."),
+    ] = None,
 ) -> None:
     """Maak een wijkpropositie (PDF of HTML) voor een gebied en een doelgroep."""
     from geo.analysis.profile import resolve_area
@@ -148,10 +152,21 @@ def rapport(
         settings=AnalysisSettings(year=jaar),
         notices=aanbod.notices,
         local_notes=_local_notes(dataset),
+        scenario=_stored_scenario(data, dataset, scenario),
     )
     path = write_report(report, out)
     demo = "  [DEMO — fictieve gegevens]" if dataset.demo else ""
     typer.echo(f"{report.title} ({groep}) geschreven naar {path}{demo}")
+
+
+def _stored_scenario(data: Path | None, dataset: Any, naam: str | None) -> Any:
+    """A stored scenario of the folder's register (None without ``--scenario``)."""
+    if not naam:
+        return None
+    from geo.analysis.scenario_store import open_scenarios
+    from geo.model.dataset import resolve_data_dir
+
+    return open_scenarios(resolve_data_dir(data), areas=dataset.areas).get(naam)
 
 
 def _local_notes(dataset: Any) -> Any:

@@ -47,6 +47,10 @@ def fetch(
             "--zonder-osm", help="Geen aanbod, OV-haltes en loopnetwerk uit OpenStreetMap."
         ),
     ] = False,
+    zonder_ov: Annotated[
+        bool,
+        typer.Option("--zonder-ov", help="Geen OV-dienstregeling (GTFS) ophalen."),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Haal grenzen (PDOK), CBS- en RIVM-cijfers en OpenStreetMap-aanbod op voor een gemeente."""
@@ -61,6 +65,7 @@ def fetch(
             replace_existing=vervang,
             refresh=vernieuw,
             osm=not zonder_osm,
+            ov=not zonder_ov,
             progress=progress,
         )
     if as_json:

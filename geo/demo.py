@@ -121,7 +121,51 @@ def generate(folder: str | Path) -> Path:
     from geo.monitoring.demo import write_demo_monitoring
 
     write_demo_monitoring(folder, sorted(wijken["code"].astype(str)))
+    write_demo_origins(folder)
     return folder
+
+
+DEMO_ORIGIN_MIX = {
+    "Turkije": 0.3,
+    "Marokko": 0.25,
+    "Suriname": 0.25,
+    "Voormalige Nederlandse Antillen en Aruba": 0.08,
+    "Overig niet-westers": 0.12,
+}
+"""Mean mix of the invented non-European migrant elders of Demostad (varied per buurt)."""
+
+
+def write_demo_origins(folder: str | Path) -> Path:
+    """Write ``herkomst/herkomst_65plus_demo.csv``: invented migrant elders by origin per buurt.
+
+    From the demo kwb (65-plussers × migration share × 0.6, as the population estimate) split
+    into westers (the European share) and the non-European origins of
+    :data:`DEMO_ORIGIN_MIX`, varied per buurt with a seeded Dirichlet draw. Every number is
+    invented, like the rest of the demo.
+    """
+    folder = Path(folder)
+    kwb = folder / "wijken" / f"cbs_kwb_2023_GM{GEMEENTE_DIGITS}.csv"
+    with kwb.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["recs"] == "Buurt"]
+    rng = np.random.default_rng(20232)
+    mix = np.array(list(DEMO_ORIGIN_MIX.values()))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    writer.writerow(["code", "herkomst", "aantal"])
+    for row in rows:
+        inwoners = max(float(row["a_inw"]), 1.0)
+        europa, buiten = float(row["a_eur_al"]), float(row["a_neu_al"])
+        migrants = float(row["a_65_oo"]) * (europa + buiten) / inwoners * 0.6
+        shares = rng.dirichlet(mix * 20)
+        counts = {"Westers": migrants * europa / max(europa + buiten, 1.0)}
+        outside = migrants - counts["Westers"]
+        counts.update({k: outside * v for k, v in zip(DEMO_ORIGIN_MIX, shares, strict=True)})
+        for origin, count in counts.items():
+            writer.writerow([row["gwb_code_10"], origin, int(round(count))])
+    out = folder / "herkomst" / "herkomst_65plus_demo.csv"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(buffer.getvalue(), encoding="utf-8")
+    return out
 
 
 def _shapes(rng: np.random.Generator) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

@@ -31,6 +31,60 @@ DISTANCE_METHODS = ("netwerk", "hemelsbreed")
 ``hemelsbreed``: straight line × :attr:`AnalysisSettings.detour_factor` (no network)."""
 
 
+def _is_date(text: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class TransportScales:
+    """Fixed, absolute scales of the transport-poverty components (0 = best, 1 = worst).
+
+    Each component is mapped to 0-1 by thresholds that do not depend on the other buurten,
+    so a buurt's score depends only on its own facts and means the same in every gemeente
+    and year. Between the two thresholds the mapping is linear; beyond them it is clipped.
+
+    Attributes
+    ----------
+    autos_per_huishouden
+        ``(worst, best)``: 0 cars per household → 1, 1.2 or more → 0 (kwb ``g_pau_hh``).
+    afstand_ov_m
+        ``(best, worst)``: a halte within 300 m → 0, 1,000 m or further → 1 (the ARE bands:
+        beyond 1,000 m no stop gives an OV-klasse).
+    aandeel_65plus
+        ``(best, worst)`` in %: 10 % or less → 0, 40 % or more → 1 (the Dutch average is
+        about 20 %).
+    moeite_rondkomen
+        ``(best, worst)`` in % of adults (RIVM): 5 % or less → 0, 40 % or more → 1.
+    ov_klasse
+        Score per OV-klasse of a resident (:mod:`geo.analysis.ov_klassen`); the buurt's
+        component is the mean over its residents: A 0, B 0.2, C 0.4, D 0.6, E 0.8, F 0.9,
+        ``geen`` (no class within 1,000 m) 1.
+    buurtmobiel
+        1 when no Buurtmobiel-like service covers the buurt, 0 when one does: only the
+        buurt's own coverage counts, so adding a service area elsewhere changes nothing here.
+    """
+
+    autos_per_huishouden: tuple[float, float] = (0.0, 1.2)
+    afstand_ov_m: tuple[float, float] = (300.0, 1000.0)
+    aandeel_65plus: tuple[float, float] = (10.0, 40.0)
+    moeite_rondkomen: tuple[float, float] = (5.0, 40.0)
+    ov_klasse: tuple[tuple[str, float], ...] = (
+        ("A", 0.0),
+        ("B", 0.2),
+        ("C", 0.4),
+        ("D", 0.6),
+        ("E", 0.8),
+        ("F", 0.9),
+        ("geen", 1.0),
+    )
+
+
 @dataclass(frozen=True)
 class AnalysisSettings:
     """Every assumption of the gap analysis, with its default.
@@ -104,6 +158,16 @@ class AnalysisSettings:
         Weights of the transport-poverty components (renormalised over those available).
     transport_weight_in_gap
         How much transport poverty raises the gap score (gap = unserved × (1 + w × index)).
+    transport_relative
+        False (default): every component on the fixed scales of :attr:`transport_scales`;
+        the OV-klasse component takes the weight of ``weinig_vertrekken``. True: the old
+        relative index (min-max within the dataset), for comparison only — its scores move
+        when anything changes anywhere in the dataset. CLI ``--relatief``.
+    transport_scales
+        The thresholds of the fixed scales (:class:`TransportScales`).
+    ov_week
+        A date (``"2024-01-08"``) in the representative week read from the data folder's
+        GTFS timetable (``ov/``); None = the first Monday of the timetable.
     fdr_alpha
         False-discovery rate for hot spots.
     permutations
@@ -133,6 +197,44 @@ class AnalysisSettings:
     estimated_population_cv
         Coefficient of variation of a group population that is an estimate (young adults,
         single and migrant elderly; counts derived from whole-number percentages), not a count.
+    time_fit
+        Weigh every activity by how its times fit the group (:mod:`geo.analysis.timefit`):
+        the activity's capacity in reach × its time weight.
+    time_fit_dagdelen
+        Preferred dagdelen per focus group. Young adults work or study in the daytime:
+        ``avond`` and ``weekend``; the elderly groups go out in the daytime and many not in the
+        evening: ``ochtend``, ``middag`` and ``weekend`` (the weekend in daytime; the same
+        rule as the dagdelen filter of earlier versions, so known times count as before).
+        The dagdelen of an activity come from its ``dagdelen`` column (the import fills it
+        from OSM ``opening_hours``, :mod:`geo.aanbod.opening_hours`), else from its
+        ``frequentie`` text (``elke dinsdagavond``, ``zaterdag``).
+    time_fit_unknown_weight
+        Weight of an activity whose times are unknown (0.5: it may or may not fit; earlier
+        versions counted it fully). Known times that fit: 1; known times that do not: 0.
+    time_fit_ov_groups
+        Groups that depend on public transport (the elderly): when the OV-haltes carry
+        departures per dagdeel (``vertrekken_ochtend``, ``vertrekken_middag``,
+        ``vertrekken_avond``, ``vertrekken_weekend``), an activity whose fitting dagdelen have
+        no departure at a halte within :attr:`time_fit_ov_radius_m` gets
+        :attr:`time_fit_no_ov_weight` instead of 1 (only those who walk can go). Without those
+        columns OV hours are not used.
+    time_fit_no_ov_weight
+        Weight of an activity that fits the group's hours when no OV runs near it then: 0.5.
+    time_fit_ov_radius_m
+        Straight-line distance from an activity to the haltes that serve it (500 m).
+    language_fit
+        For migrantenouderen, weigh activities by the share of the buurt's migrant elders whose
+        languages they offer (:mod:`geo.analysis.language`).
+    origin_languages
+        Likely languages per origin (herkomst) of migrant elders, a documented rough mapping:
+        Turkije ``tr``; Marokko ``ar`` and ``ber`` (Tamazight); Suriname ``nl`` and ``srn``
+        (Sranantongo); voormalige Nederlandse Antillen en Aruba ``pap`` (Papiamento) and
+        ``nl``; overig niet-westers ``ar``, ``en``, ``fr``; westers ``nl``, ``en``, ``de``.
+        The kwb fallback (no origin table) only knows Europa / buiten Europa for all ages:
+        ``europa`` as westers, ``buiten_europa`` every language above (so Dutch-language
+        offer counts for everyone and only offer without Dutch is weighed down).
+    default_language
+        Language of an activity whose ``talen`` is empty (``nl``).
     """
 
     year: int | None = None
@@ -183,6 +285,9 @@ class AnalysisSettings:
         )
     )
     transport_weight_in_gap: float = 0.5
+    transport_relative: bool = False
+    transport_scales: TransportScales = TransportScales()
+    ov_week: str | None = None
     fdr_alpha: float = 0.05
     permutations: int = 999
     seed: int = 20231
@@ -199,6 +304,29 @@ class AnalysisSettings:
         (float("inf"), 3.0),
     )
     estimated_population_cv: float = 0.15
+    time_fit: bool = True
+    time_fit_dagdelen: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("ouderen", ("ochtend", "middag", "weekend")),
+        ("alleenstaande-ouderen", ("ochtend", "middag", "weekend")),
+        ("migrantenouderen", ("ochtend", "middag", "weekend")),
+        ("jongvolwassenen", ("avond", "weekend")),
+    )
+    time_fit_unknown_weight: float = 0.5
+    time_fit_ov_groups: tuple[str, ...] = ELDERLY
+    time_fit_no_ov_weight: float = 0.5
+    time_fit_ov_radius_m: float = 500.0
+    language_fit: bool = True
+    origin_languages: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("turkije", ("tr",)),
+        ("marokko", ("ar", "ber")),
+        ("suriname", ("nl", "srn")),
+        ("antillen_aruba", ("pap", "nl")),
+        ("overig_niet_westers", ("ar", "en", "fr")),
+        ("westers", ("nl", "en", "de")),
+        ("europa", ("nl", "en", "de")),
+        ("buiten_europa", ("nl", "tr", "ar", "ber", "srn", "pap", "en", "fr")),
+    )
+    default_language: str = "nl"
 
     def __post_init__(self) -> None:
         """Refuse settings that would silently give nonsense (Dutch message: users set these)."""
@@ -239,8 +367,31 @@ class AnalysisSettings:
             problems.append(
                 "standaardmarges: niet negatief, en de laatste grens is oneindig (float('inf'))"
             )
+        scales = self.transport_scales
+        pairs = (
+            scales.autos_per_huishouden,
+            scales.afstand_ov_m,
+            scales.aandeel_65plus,
+            scales.moeite_rondkomen,
+        )
+        if any(low == high for low, high in pairs):
+            problems.append("vaste schalen van vervoersarmoede: twee verschillende drempels")
+        if {k for k, _ in scales.ov_klasse} != {"A", "B", "C", "D", "E", "F", "geen"}:
+            problems.append("vaste schaal van de OV-klasse: geef A tot en met F en 'geen'")
+        if self.ov_week is not None and not _is_date(self.ov_week):
+            problems.append(f"week van de dienstregeling {self.ov_week!r} (een datum JJJJ-MM-DD)")
         if self.estimated_population_cv < 0:
             problems.append(f"variatiecoëfficiënt {self.estimated_population_cv} (minstens 0)")
+        for name in ("time_fit_unknown_weight", "time_fit_no_ov_weight"):
+            if not 0 <= getattr(self, name) <= 1:
+                problems.append(f"{name} {getattr(self, name)} (tussen 0 en 1)")
+        dagdelen = dict(self.time_fit_dagdelen)
+        known = {"ochtend", "middag", "avond", "weekend"}
+        if set(dagdelen) != set(GROUPS) or any(set(v) - known for v in dagdelen.values()):
+            problems.append(
+                "voorkeursdagdelen: geef voor elke doelgroep dagdelen uit ochtend, middag, "
+                "avond, weekend"
+            )
         if problems:
             raise ValueError("Ongeldige analyse-instellingen: " + "; ".join(problems) + ".")
 
@@ -297,6 +448,16 @@ class AnalysisSettings:
     def minutes(self, metres: float, group: str = "ouderen") -> float:
         """Walking minutes for a distance at the group's speed (:meth:`speed`)."""
         return metres / (self.speed(group) * 1000 / 60)
+
+    def preferred_dagdelen(self, group: str) -> tuple[str, ...]:
+        """The dagdelen that fit a focus group (:attr:`time_fit_dagdelen`).
+
+        Examples
+        --------
+        >>> AnalysisSettings().preferred_dagdelen("jongvolwassenen")
+        ('avond', 'weekend')
+        """
+        return tuple(dict(self.time_fit_dagdelen)[group])
 
     def certainty_top_for(self, niveau: str) -> int:
         """N of the top N for a level's certainty label (the buurt value for unknown levels)."""

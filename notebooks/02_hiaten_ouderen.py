@@ -360,8 +360,21 @@ if UTRECHT:
 #   er netto overblijft — dat kan per groep verschillen, en zelfs stijgen als de buurwijken
 #   meer inleveren dan Overvecht wint (in Utrecht bij de alleenstaande ouderen). Meer
 #   *aanbod* in Overvecht blijft dan nodig; de Buurtmobiel maakt het bereikbaar.
-# * Zodra er één Buurtmobiel bestaat, telt het onderdeel *geen Buurtmobiel* mee in de
-#   vervoersarmoede-index van elke buurt; buiten het werkgebied gaat die index daardoor iets
-#   omhoog (kolom `transport_index_verschil` van `compare_gaps`).
+# * De vervoersarmoede-index staat op een vaste schaal: alleen de buurten die de Buurtmobiel
+#   dekt, gaan omlaag; elders verandert hij niet (kolom `transport_index_verschil` van
+#   `compare_gaps`). Op de oude relatieve schaal (`--relatief`, alleen ter vergelijking) ging
+#   de index buiten het werkgebied omhoog zodra er één Buurtmobiel bestond.
 # * Het aanbod in deze gegevens is smal (vooral sport); met activiteiten van welzijnspartners
 #   (`wijkkompas aanbod import`) verandert het beeld.
+
+
+# %%
+per_buurt = compare_gaps(resultaten["migrantenouderen"], na["migrantenouderen"], niveau="buurt")
+gedekt = na["migrantenouderen"].buurten.set_index("code")["buurtmobiel"] != ""
+buiten = per_buurt[~per_buurt["code"].map(gedekt).fillna(False).astype(bool)]
+veranderd = per_buurt["transport_index_verschil"].abs() > 1e-9
+print(
+    f"Vervoersarmoede veranderd in {int(veranderd.sum())} buurt(en); buiten het "
+    f"Buurtmobiel-gebied in {int((buiten['transport_index_verschil'].abs() > 1e-9).sum())}."
+)
+assert (buiten["transport_index_verschil"].fillna(0).abs() < 1e-9).all()

@@ -76,5 +76,10 @@ def test_hiaten_lists_buurten_where_nothing_suitable_is_in_reach():
     for buurt in empty:
         row = by_code[buurt["code"]]
         assert row["reachable"] == 0 and row["lonely"] > 0
-        assert "geen passend aanbod binnen 500 m" in row["reason"]
+        other = int(row["reachable_other_times"])  # time fit: in reach, but at other dagdelen
+        if other:
+            assert f"{other} activiteit" in row["reason"]
+            assert "binnen 500 m, geen in de ochtend, de middag of het weekend" in row["reason"]
+        else:
+            assert "geen passend aanbod binnen 500 m" in row["reason"]
     assert len(empty) == sum(1 for r in data["rows"] if r["reachable"] == 0 and r["lonely"] > 0)

@@ -46,7 +46,7 @@ def _activity(x: float, y: float) -> gpd.GeoDataFrame:
         {
             "soort": ["ontmoeting"],
             "doelgroepen": ["iedereen"],
-            "dagdelen": [""],
+            "dagdelen": ["ochtend"],  # known times that fit: full weight (time fit)
             "capaciteit": [10],
         },
         geometry=[Point(ORIGIN[0] + x, ORIGIN[1] + y)],

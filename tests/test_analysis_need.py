@@ -172,21 +172,103 @@ def test_aggregation_sums_people_and_recomputes_rates():
     assert row["fallback_buurten"] == 1
 
 
-def test_transport_index_components():
-    dataset = tiny_dataset()
-    stops = gpd.GeoDataFrame(
+def _stop():
+    return gpd.GeoDataFrame(
         {"naam": ["Halte"], "vertrekken_per_uur": [4.0]},
         geometry=gpd.points_from_xy([500], [500]),
         crs="EPSG:28992",
     )
+
+
+def test_transport_index_components():
+    dataset = tiny_dataset()
     tp = transport_poverty(
-        dataset.level("buurt"), dataset.population(), dataset.figures, stops=stops
+        dataset.level("buurt"), dataset.population(), dataset.figures, stops=_stop()
     ).set_index("code")
-    assert tp.loc["BU09990101", "c_weinig_autos"] == 0.0  # 1.0 car: best
-    assert tp.loc["BU09990102", "c_weinig_autos"] == 1.0  # 0.5 car: worst
-    assert tp.loc["BU09990102", "afstand_ov_m"] > tp.loc["BU09990101", "afstand_ov_m"]
-    assert tp.loc["BU09990102", "index"] > tp.loc["BU09990101", "index"]
-    assert np.isnan(tp.loc["BU09990101", "c_geen_buurtmobiel"])  # no services layer at all
+    assert tp.attrs["transport_scale"] == "vast"
+    # fixed scales: cars 0 -> 1 and 1.2 -> 0; 1.0 car = 1/6, 0.5 car = 7/12
+    assert tp.loc["BU09990101", "c_weinig_autos"] == pytest.approx(1 / 6)
+    assert tp.loc["BU09990102", "c_weinig_autos"] == pytest.approx(7 / 12)
+    # the halte stands on Noord's point (0 m -> 0); Zuid's point is 1,000 m x 1.3 away (-> 1)
+    assert tp.loc["BU09990101", "c_afstand_ov"] == 0.0
+    assert tp.loc["BU09990102", "c_afstand_ov"] == 1.0
+    # 4 departures an hour, a bus (no mode given): every 15 min -> category IV; at 0 m class C
+    # (score 0.4), at 1,300 m no class (score 1)
+    assert tp.loc["BU09990101", "ov_klasse"] == "C"
+    assert tp.loc["BU09990101", "c_ov_klasse"] == pytest.approx(0.4)
+    assert tp.loc["BU09990102", "c_ov_klasse"] == 1.0
+    # 20 % 65-plussers in both: (20 - 10) / (40 - 10) = 1/3; no Buurtmobiel anywhere: 1
+    assert tp.loc["BU09990101", "c_aandeel_65plus"] == pytest.approx(1 / 3)
+    assert tp.loc["BU09990101", "c_geen_buurtmobiel"] == 1.0
+    assert np.isnan(tp.loc["BU09990101", "c_moeite_rondkomen"])  # no RIVM figure: left out
+    # index = weighted mean over the available components (weights 0.25, 0.2, 0.1, 0.15, 0.1)
+    noord = (0.25 / 6 + 0.2 * 0 + 0.1 * 0.4 + 0.15 / 3 + 0.1 * 1) / 0.8
+    zuid = (0.25 * 7 / 12 + 0.2 * 1 + 0.1 * 1 + 0.15 / 3 + 0.1 * 1) / 0.8
+    assert tp.loc["BU09990101", "index"] == pytest.approx(noord)
+    assert tp.loc["BU09990102", "index"] == pytest.approx(zuid)
+    # the old relative index stays available for comparison
+    rel = transport_poverty(
+        dataset.level("buurt"), dataset.population(), dataset.figures, stops=_stop(), relative=True
+    ).set_index("code")
+    assert rel.attrs["transport_scale"] == "relatief"
+    assert rel.loc["BU09990101", "c_weinig_autos"] == 0.0  # 1.0 car: best in the dataset
+    assert rel.loc["BU09990102", "c_weinig_autos"] == 1.0  # 0.5 car: worst
+    assert rel.loc["BU09990102", "afstand_ov_m"] > rel.loc["BU09990101", "afstand_ov_m"]
+    assert rel.loc["BU09990102", "index"] > rel.loc["BU09990101", "index"]
+    assert np.isnan(rel.loc["BU09990101", "c_geen_buurtmobiel"])  # no services layer at all
+    assert "c_ov_klasse" not in rel
+
+
+def test_buurtmobiel_area_changes_only_the_buurten_it_covers():
+    dataset = tiny_dataset()
+    args = (dataset.level("buurt"), dataset.population(), dataset.figures)
+    services = gpd.GeoDataFrame(
+        {"naam": ["Buurtmobiel Zuid"], "dienst": ["Buurtmobiel"]},
+        geometry=[box(1000, 0, 2000, 1000)],
+        crs="EPSG:28992",
+    )
+    before = transport_poverty(*args, stops=_stop()).set_index("code")["index"]
+    after = transport_poverty(*args, stops=_stop(), services=services).set_index("code")["index"]
+    assert after["BU09990101"] == before["BU09990101"]  # Noord: not covered, unchanged
+    assert after["BU09990102"] == pytest.approx(before["BU09990102"] - 0.1 / 0.8)
+    # the relative index moved Noord although nothing changed there (the reason for the scales)
+    rel_before = transport_poverty(*args, stops=_stop(), relative=True).set_index("code")
+    rel_after = transport_poverty(*args, stops=_stop(), services=services, relative=True)
+    assert rel_after.set_index("code")["index"]["BU09990101"] > rel_before["index"]["BU09990101"]
+
+
+def test_a_buurts_score_is_the_same_in_a_bigger_run():
+    dataset = tiny_dataset()
+    one = transport_poverty(
+        dataset.level("buurt"), dataset.population(), dataset.figures, stops=_stop()
+    ).set_index("code")
+    other = gpd.GeoDataFrame(
+        {"code": ["BU08880101"], "naam": ["Elders"], "niveau": ["buurt"]},
+        geometry=[box(20_000, 0, 21_000, 1000)],
+        crs="EPSG:28992",
+    )
+    buurten = pd.concat([dataset.level("buurt"), other], ignore_index=True)
+    population = pd.concat(
+        [
+            dataset.population(),
+            pd.DataFrame(
+                {"inwoners": [500.0], "leeftijd_65_plus": [300.0], "autos_per_huishouden": [2.0]},
+                index=pd.Index(["BU08880101"], name="code"),
+            ),
+        ]
+    )
+    stops = pd.concat([_stop(), _stop().set_geometry(gpd.points_from_xy([20_500], [500]))])
+    stops["vertrekken_per_uur"] = [4.0, 60.0]
+    big = transport_poverty(buurten, population, dataset.figures, stops=stops).set_index("code")
+    for code in ("BU09990101", "BU09990102"):
+        assert big.loc[code, "index"] == pytest.approx(one.loc[code, "index"], abs=1e-12)
+    rel_one = transport_poverty(
+        dataset.level("buurt"), dataset.population(), dataset.figures, stops=_stop(), relative=True
+    ).set_index("code")
+    rel_big = transport_poverty(
+        buurten, population, dataset.figures, stops=stops, relative=True
+    ).set_index("code")
+    assert rel_big.loc["BU09990101", "index"] != pytest.approx(rel_one.loc["BU09990101", "index"])
 
 
 def test_gap_scores_rank_and_reason():

@@ -78,7 +78,7 @@ def test_buurt_without_shape_gets_unknown_reach_not_a_zero():
         {
             "soort": ["ontmoeting"],
             "doelgroepen": ["iedereen"],
-            "dagdelen": [""],
+            "dagdelen": ["ochtend"],  # times known and fitting: full weight
             "capaciteit": [10.0],
         },
         geometry=gpd.points_from_xy([500], [500]),

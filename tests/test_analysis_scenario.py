@@ -18,7 +18,7 @@ def _activity_east() -> gpd.GeoDataFrame:
         {
             "soort": ["ontmoeting"],
             "doelgroepen": ["iedereen"],
-            "dagdelen": [""],
+            "dagdelen": ["ochtend"],  # times known and fitting: full weight
             "capaciteit": [20],
         },
         geometry=[Point(2800, 500)],

@@ -163,6 +163,7 @@ def test_kaart_widgets_change_the_map():
             "buurtmobiel",
             "ov_haltes",
             "vervoersarmoede",
+            "ov_klasse",
             "hotspots",
             "gebieden",
         ]
@@ -172,6 +173,7 @@ def test_kaart_widgets_change_the_map():
     for name in ("Lief en Leedstraten", "Welzijn op recept", "OV-haltes", "Buurtmobiel-gebied"):
         assert name in script, name
     assert "Vervoersarmoede-index (0 – 1)" in html(at)
+    assert "OV-klasse (ARE)" in script and "OV-klasse (werkdagen 6-22 uur)" in html(at)
     at.selectbox(key="kaart_focus").set_value("Noordhoek").run()
     no_errors(at)
     assert "Gekozen aandachtsgebied" in str(folium_args(at)["script"])

@@ -22,6 +22,7 @@ import geopandas as gpd
 import pytest
 
 from geo.aanbod.importer import import_file
+from geo.analysis.language import read_origins
 from geo.errors import DataError
 from geo.io.boundaries import areas_from_file
 from geo.io.kwb import figures_from_nabijheid, population_from_kwb
@@ -101,6 +102,7 @@ def _sources(tmp: Path) -> dict[str, tuple[Path, Callable[[Path], object]]]:
             _aanbod,
         ),
         "aanbod sportscholen": (UTRECHT / "aanbod" / "sportscholen_zuilen.csv", _aanbod),
+        "herkomsttabel": (REPO / "data" / "herkomst" / "herkomst_65plus_demo.csv", read_origins),
     }
 
 

@@ -146,7 +146,7 @@ def test_postgis_schema_has_the_monitoring_migration(pg_url, tmp_path):
     store = open_monitoring(tmp_path, database_url=pg_url)
     store.add_note("BU1", "Bankje mist.", user="ann")
     with connect(pg_url) as conn:
-        assert schema_version(conn) == known_version() == 3
+        assert schema_version(conn) == known_version() >= 3
         name = conn.execute("SELECT naam FROM schema_versie WHERE versie = 3").fetchone()[0]
     assert name == "monitoring"
 

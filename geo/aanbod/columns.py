@@ -26,6 +26,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "talen": ("talen", "taal", "languages"),
     "dagdelen": ("dagdelen", "dagdeel", "wanneer", "tijdstip"),
     "frequentie": ("frequentie", "hoevaak", "frequency"),
+    "opening_hours": ("openinghours", "openingstijden", "openingsuren", "openingstijd"),
     "capaciteit": ("capaciteit", "plaatsen", "aantalplaatsen", "capacity", "deelnemersmax"),
     "organisatie": ("organisatie", "aanbieder", "partner", "organisation", "organization"),
     "adres": ("adres", "address", "straatenhuisnummer", "straat"),

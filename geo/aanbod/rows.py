@@ -20,6 +20,7 @@ import shapely
 from shapely.geometry import Point
 
 from geo.aanbod.coords import CoordinateProblem, classify, read_pair, repair_text, to_rd
+from geo.aanbod.opening_hours import parse_opening_hours
 from geo.aanbod.schema import DAGDELEN, LOCATED, NOT_LOCATED, SOORTEN
 from geo.aanbod.taxonomy import match_doelgroepen, match_soort
 from geo.errors import Notices
@@ -38,6 +39,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "talen",
         "dagdelen",
         "frequentie",
+        "opening_hours",
         "capaciteit",
         "organisatie",
         "laatst_gecontroleerd",
@@ -149,6 +151,26 @@ def _dagdelen(value: str) -> str:
     return ";".join(found)
 
 
+def _times(ctx: Context, position: int, opmerking: str, warnings: list[str]) -> tuple[str, str]:
+    """Dagdelen from the ``dagdelen`` cell, else from OSM ``opening_hours`` (kept in opmerking).
+
+    An ``opening_hours`` value that cannot be read leaves the dagdelen empty (times unknown)
+    with a warning in the import report.
+    """
+    dagdelen = _dagdelen(ctx.cell(position, "dagdelen"))
+    hours = ctx.cell(position, "opening_hours")
+    if not hours:
+        return dagdelen, opmerking
+    if not dagdelen:
+        parsed = parse_opening_hours(hours)
+        if parsed.warning is not None:
+            warnings.append(parsed.warning)
+        elif parsed.known and not parsed.dagdelen:
+            warnings.append(f"openingstijden '{hours}': nooit open binnen de dagdelen")
+        dagdelen = parsed.value
+    return dagdelen, "; ".join(filter(None, [opmerking, f"openingstijden: {hours}"]))
+
+
 def _date(value: str) -> str | None:
     for pattern, order in (
         (r"^(\d{4})-(\d{1,2})-(\d{1,2})", "ymd"),
@@ -216,6 +238,7 @@ def activiteiten(ctx: Context) -> Outcome:
         opmerking = clean_text(ctx, first, "opmerking", warnings)
         if merged:
             opmerking = "; ".join(filter(None, [opmerking, "sport: " + ", ".join(merged)]))
+        dagdelen, opmerking = _times(ctx, first, opmerking, warnings)
         if len(group) > 1 and ctx.geometry is None:
             coords = {(ctx.cell(p, "x"), ctx.cell(p, "y")) for p in group}
             if len(coords) > 1:
@@ -228,7 +251,7 @@ def activiteiten(ctx: Context) -> Outcome:
                 "soort": soort,
                 "doelgroepen": ";".join(groepen or ["iedereen"]),
                 "talen": ctx.cell(first, "talen"),
-                "dagdelen": _dagdelen(ctx.cell(first, "dagdelen")),
+                "dagdelen": dagdelen,
                 "frequentie": ctx.cell(first, "frequentie"),
                 "capaciteit": capaciteit,
                 "organisatie": clean_text(ctx, first, "organisatie", warnings),

@@ -23,8 +23,13 @@ def to_buurten(
     access_p: np.ndarray,
     weighted: Pairs,
     supply_frame: gpd.GeoDataFrame,
+    covered_share: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Point results summed to buurten (one point per buurt: the point's values, unchanged)."""
+    """Point results summed to buurten (one point per buurt: the point's values, unchanged).
+
+    ``covered_share`` is per demand point the share of its people with suitable offer in
+    reach (default: 1 when any pair reaches it, else 0).
+    """
     n = len(buurten)
     located_p = np.isfinite(points.xy).all(axis=1)
     access = np.bincount(points.buurt, weights=share * access_p, minlength=n)
@@ -38,7 +43,11 @@ def to_buurten(
         },
         index=buurten.index,
     )
-    reaches = np.bincount(weighted.demand, minlength=len(points.xy)) > 0
+    reaches = (
+        np.bincount(weighted.demand, minlength=len(points.xy)) > 0
+        if covered_share is None
+        else covered_share
+    )
     out["covered_lonely"] = np.bincount(points.buurt, weights=demand * reaches, minlength=n)
     buurt_of_pair = points.buurt[weighted.demand]
     distinct = _distinct_pairs(buurt_of_pair, weighted.supply, len(supply_frame))
@@ -50,6 +59,15 @@ def to_buurten(
     out["demand_source"] = points.buurt_method()
     out["demand_points"] = np.bincount(points.buurt, minlength=n)
     return out
+
+
+def distinct_count(
+    buurten: gpd.GeoDataFrame, points: DemandPoints, pairs: Pairs, n_supply: int
+) -> np.ndarray:
+    """Per buurt the number of distinct activities among ``pairs``."""
+    buurt_of_pair = points.buurt[pairs.demand]
+    distinct = _distinct_pairs(buurt_of_pair, pairs.supply, n_supply)
+    return np.bincount(buurt_of_pair[distinct], minlength=len(buurten))
 
 
 def _distinct_pairs(buurt: np.ndarray, supply: np.ndarray, n_supply: int) -> np.ndarray:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo.analysis.timefit import missing_dagdelen_text
 from geo.present.format import fmt_int, fmt_num, fmt_pct
 from geo.settings import ELDERLY, GROUP_NOUNS, AnalysisSettings
 
@@ -63,7 +64,7 @@ def score_gaps(
     out["rank"] = _rank(out["gap_score"])
     reason_input = out[[c for c in REASON_COLUMNS if c in out.columns]]
     out["reason"] = [
-        buurt_reason(row, group=group, min_group_size=settings.min_group_size)
+        buurt_reason(row, group=group, min_group_size=settings.min_group_size, settings=settings)
         for row in reason_input.to_dict(orient="records")
     ]
     return out
@@ -86,6 +87,9 @@ REASON_COLUMNS = [
     "covered_lonely",
     "catchment_text",
     "demand_points",
+    "reachable_other_times",
+    "reachable_time_unknown",
+    "reachable_no_ov",
 ]
 """The columns a buurt's reason is built from."""
 
@@ -95,8 +99,18 @@ def _rank(score: pd.Series) -> pd.Series:
     return score.rank(ascending=False, method="min", na_option="bottom").astype(int)
 
 
-def buurt_reason(row: dict[str, object], *, group: str, min_group_size: int = 50) -> str:
+def buurt_reason(
+    row: dict[str, object],
+    *,
+    group: str,
+    min_group_size: int = 50,
+    settings: AnalysisSettings | None = None,
+) -> str:
     """A plain Dutch reason for a buurt's gap, built from its components.
+
+    Missing or NaN components are left out of the text (never an error). With the time fit
+    (:mod:`geo.analysis.timefit`), activities in reach at other dagdelen only are named:
+    ``3 activiteiten binnen 500 m, geen in de avond of het weekend``.
 
     Examples
     --------
@@ -108,6 +122,7 @@ def buurt_reason(row: dict[str, object], *, group: str, min_group_size: int = 50
     geen Buurtmobiel; 0,5 auto per huishouden'
     """
     noun = GROUP_NOUNS[group]
+    settings = AnalysisSettings() if settings is None else settings
     parts = []
     lonely = _num(row.get("lonely"))
     population = _num(row.get("population"))
@@ -121,10 +136,16 @@ def buurt_reason(row: dict[str, object], *, group: str, min_group_size: int = 50
         first += f" (cijfer van de {rate_from.split(' ')[0]}: buurt niet gepubliceerd)"
     parts.append(first)
     catchment = str(row.get("catchment_text") or f"{fmt_int(_num(row.get('catchment_m')))} m")
-    reachable_value = _num(row.get("reachable"))
-    reachable = int(reachable_value) if np.isfinite(reachable_value) else 0
+    reachable = _whole(row.get("reachable"))
+    other_times = _whole(row.get("reachable_other_times"))
+    when = missing_dagdelen_text(group, settings)
     if "access" in row and not np.isfinite(_num(row["access"])):
         parts.append("ligging onbekend (geen vorm in de grenzenkaart): bereik niet berekend")
+    elif reachable == 0 and other_times:
+        parts.append(
+            f"{other_times} activiteit{'en' if other_times != 1 else ''} binnen {catchment}, "
+            f"geen {when}"
+        )
     elif reachable == 0:
         parts.append(f"geen passend aanbod binnen {catchment}")
     else:
@@ -136,8 +157,19 @@ def buurt_reason(row: dict[str, object], *, group: str, min_group_size: int = 50
         covered = _num(row.get("covered_lonely"))
         if np.isfinite(covered) and (_num(row.get("demand_points")) > 1 or covered < lonely):
             parts.append(covered_text(covered, lonely, noun, catchment))
-        if int(_num(row.get("reachable_ontmoeting")) or 0) == 0:
+        if _whole(row.get("reachable_ontmoeting")) == 0:
             parts.append(f"geen ontmoetingsplek binnen {catchment}")
+        unknown = _whole(row.get("reachable_time_unknown"))
+        if unknown:
+            parts.append(
+                f"van {unknown} zijn de tijden onbekend (telt voor "
+                f"{fmt_num(settings.time_fit_unknown_weight, 1)})"
+            )
+        no_ov = _whole(row.get("reachable_no_ov"))
+        if no_ov:
+            parts.append(f"bij {no_ov} rijdt op die tijden geen OV in de buurt")
+        if other_times:
+            parts.append(f"nog {other_times} op andere tijden (niet {when})")
     if group in ELDERLY:
         service = str(row.get("buurtmobiel") or "")
         parts.append(f"{service} rijdt hier" if service else "geen Buurtmobiel")
@@ -167,6 +199,12 @@ def covered_text(covered: float, lonely: float, noun: str, catchment: str) -> st
         f"{fmt_int(covered)} van de {fmt_int(lonely)} eenzame {noun} {verb} binnen "
         f"{catchment} van passend aanbod"
     )
+
+
+def _whole(value: object) -> int:
+    """A count from a cell: 0 when missing or NaN (never ``int(nan)``)."""
+    number = _num(value)
+    return int(number) if np.isfinite(number) else 0
 
 
 def _num(value: object) -> float:
@@ -294,8 +332,8 @@ def unit_reason(row: dict[str, object], *, group: str) -> str:
         f"{fmt_int(_num(row['lonely']))} eenzame {noun} ({fmt_pct(_num(row['lonely_rate']))}),"
         f" {fmt_pct(_num(row['severely_lonely_rate']))} ernstig eenzaam"
     ]
-    empty = int(row["buurten_zonder_aanbod"])  # type: ignore[call-overload]
-    total = int(row["buurten"])  # type: ignore[call-overload]
+    empty = _whole(row.get("buurten_zonder_aanbod"))
+    total = _whole(row.get("buurten"))
     parts.append(
         f"{fmt_int(_num(row['unserved']))} van hen zonder (naar verhouding) "
         "passend aanbod in de buurt"
@@ -307,8 +345,8 @@ def unit_reason(row: dict[str, object], *, group: str) -> str:
     if np.isfinite(covered):
         parts.append(covered_text(covered, _num(row["lonely"]), noun, catchment))
     parts.append(f"{fmt_num(_num(row['reachable_offer']), 0)} plaatsen per 1.000 eenzamen")
-    if int(row.get("fallback_buurten") or 0):  # type: ignore[call-overload]
+    if _whole(row.get("fallback_buurten")):
         parts.append(f"{row['fallback_buurten']} buurt(en) met het cijfer van de wijk")
-    if int(row.get("buurten_zonder_vorm") or 0):  # type: ignore[call-overload]
+    if _whole(row.get("buurten_zonder_vorm")):
         parts.append(f"{row['buurten_zonder_vorm']} buurt(en) zonder vorm: bereik onbekend")
     return "; ".join(parts)

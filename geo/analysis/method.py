@@ -34,6 +34,38 @@ def folder_network(path: str | Path) -> WalkNetworkLike | None:
     return network_from_folder(path)
 
 
+def folder_stops(
+    dataset: Dataset,
+    layers: dict[str, gpd.GeoDataFrame],
+    settings: AnalysisSettings,
+    notes: list[str],
+) -> gpd.GeoDataFrame:
+    """The OV-haltes for the analysis: the folder's GTFS timetable (``ov/``), else the layer.
+
+    With a timetable the stops carry departures per hour per dagdeel
+    (:func:`geo.io.gtfs.stops_from_gtfs`, the week of ``settings.ov_week``); the register's
+    ``ov_haltes`` layer is used otherwise. A note says which.
+    """
+    from geo.io.gtfs import feed_in_folder, stops_from_gtfs_cached
+
+    layer = layers.get("ov_haltes")
+    feed = feed_in_folder(dataset.path) if dataset.path is not None else None
+    if feed is None:
+        return layer if layer is not None else gpd.GeoDataFrame(geometry=[], crs="EPSG:28992")
+    try:
+        stops = stops_from_gtfs_cached(feed, week=settings.ov_week)
+    except DataError as error:
+        notes.append(f"Dienstregeling (GTFS) niet gelezen, de laag OV-haltes is gebruikt: {error}")
+        return layer if layer is not None else gpd.GeoDataFrame(geometry=[], crs="EPSG:28992")
+    notes.extend(stops.attrs.get("notices", []))
+    week = stops.attrs["gtfs_week"]
+    notes.append(
+        f"OV-haltes en vertrekken per dagdeel uit de dienstregeling {feed.name} (GTFS, "
+        f"{week.text}): {len(stops)} haltes."
+    )
+    return stops
+
+
 def folder_points(
     dataset: Dataset, buurten: gpd.GeoDataFrame, pop_year: int | None, notes: list[str]
 ) -> DemandPoints | None:

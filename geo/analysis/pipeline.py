@@ -18,16 +18,18 @@ from geo.analysis.demand import (
 )
 from geo.analysis.gaps import aggregate_gaps, score_gaps
 from geo.analysis.hotspots import MIN_AREAS, hot_spots, spatial_weights
+from geo.analysis.language import OriginShares, origin_shares, origins_from_folder
 from geo.analysis.method import (
     catchment_texts,
     folder_network,
     folder_points,
+    folder_stops,
     method_info,
     method_notes,
 )
 from geo.analysis.need import estimate_need, latest_year, population_year
 from geo.analysis.populations import estimate_populations
-from geo.analysis.reach import WalkNetworkLike, has_shape, reachable_offer, suitable_activities
+from geo.analysis.reach import WalkNetworkLike, has_shape, reachable_offer
 from geo.analysis.transport import transport_poverty
 from geo.analysis.uncertainty import CERTAINTY_COLUMNS, gap_certainty
 from geo.errors import DataError
@@ -78,6 +80,17 @@ class GapResult:
     reach_pairs
         Per buurt the suitable activities within reach (``code``, ``activity`` = index label
         in the activiteiten layer, ``afstand_m`` by the method used), for reports.
+    time_fit
+        The time-fit rule and counts (:func:`~geo.analysis.timefit.time_fit_summary`): the
+        group's dagdelen, the weights, how many activities fit, are unknown, do not fit.
+    language_fit
+        The language-fit rule for migrantenouderen (``used``, ``rule``, ``sources``,
+        ``note``; :mod:`geo.analysis.language`).
+    ov_haltes
+        The OV-haltes used (from the folder's GTFS timetable with departures per dagdeel,
+        else the ov_haltes layer).
+    transport_scale
+        ``vast`` (fixed, documented thresholds) or ``relatief`` (min-max within the dataset).
     """
 
     group: str
@@ -96,6 +109,10 @@ class GapResult:
     demand_source: str = "buurtmiddelpunt"
     method: dict[str, Any] = field(default_factory=dict)
     reach_pairs: pd.DataFrame | None = None
+    time_fit: dict[str, Any] = field(default_factory=dict)
+    language_fit: dict[str, Any] = field(default_factory=dict)
+    ov_haltes: gpd.GeoDataFrame | None = None
+    transport_scale: str = "vast"
 
     @property
     def offer_complete(self) -> bool:
@@ -149,8 +166,10 @@ def analyse(
     graph: object | None = None,
     network: WalkNetworkLike | Literal["auto"] | None = "auto",
     points: DemandPoints | Literal["auto"] | None = "auto",
+    origins: pd.DataFrame | Literal["auto"] | None = "auto",
     hotspots: bool = True,
     progress: Callable[[str], None] | None = None,
+    stops: gpd.GeoDataFrame | Literal["auto"] | None = "auto",
 ) -> GapResult:
     """Run need, reach, transport poverty, gaps and hot spots for one focus group.
 
@@ -177,8 +196,17 @@ def analyse(
     points
         Demand points; ``"auto"`` (default) builds them from the folder's ``bevolking/``
         (CBS squares, BAG addresses), None = one point per buurt.
+    origins
+        Migrant elders by origin per area (:func:`~geo.analysis.language.read_origins`) for
+        the language fit of migrantenouderen; ``"auto"`` (default) reads the folder's
+        ``herkomst/*.csv``, else (and for buurten it lacks) the kwb split Europa / buiten
+        Europa is used; None = the kwb split only.
     hotspots
         Compute hot spots (skip for speed when not needed).
+    stops
+        OV-haltes; ``"auto"`` (default) reads the folder's GTFS timetable (``ov/``,
+        :func:`~geo.analysis.method.folder_stops`) and falls back to the ov_haltes layer;
+        None = the layer.
     progress
         Called with the (Dutch) name of each step as it starts — ``behoefte``,
         ``bereik (E2SFCA)``, ``vervoersarmoede``, ``hiaten``, ``hot spots`` — and ``klaar`` at
@@ -222,6 +250,10 @@ def analyse(
         network = folder_network(dataset.path)
     if isinstance(points, str):
         points = folder_points(dataset, buurten, pop_year, notes)
+    if isinstance(stops, str):  # the timetable's departures per dagdeel serve time fit too
+        stops = folder_stops(dataset, layers, settings, notes)
+    elif stops is None:
+        stops = layers["ov_haltes"]
     offer = reachable_offer(
         buurten,
         need,
@@ -232,7 +264,12 @@ def analyse(
         graph=graph,
         network=network,
         points=points,
+        stops=stops,
+        origins=origins_for(dataset, buurten, group, origins, pop_year, settings),
     )
+    language_note = str(offer.attrs["language_fit"].get("note") or "")
+    if offer.attrs["language_fit"].get("used") and language_note:
+        notes.append(language_note)
     method = method_info(offer, settings, group, network, points)
     notes.extend(method_notes(method, offer))
     step("vervoersarmoede")
@@ -240,11 +277,15 @@ def analyse(
         buurten,
         dataset.population(pop_year),
         dataset.figures,
-        stops=layers["ov_haltes"],
+        stops=stops,
         services=layers["buurtmobiel"],
         year=year,
         settings=settings,
+        network=network,
+        points=points,
     )
+    method["transport_scale"] = transport.attrs["transport_scale"]
+    method["ov_klasse"] = transport.attrs["ov_klasse"]
     step("hiaten")
     group_need = need[(need["group"] == group) & (need["niveau"] == "buurt")]
     frame = buurten[["code", "naam", "wijk_code", "geometry"]].merge(
@@ -261,17 +302,14 @@ def analyse(
                 "moeite_rondkomen",
                 "buurtmobiel",
                 "index",
+                *[c for c in transport.columns if c.startswith("ov_")],
             ]
         ].rename(columns={"index": "transport_index"}),
         on="code",
         how="left",
     )
-    suitable = suitable_activities(layers["activiteiten"], group)
-    frame["capacity_total"] = (
-        float(pd.to_numeric(suitable["capaciteit"], errors="coerce").fillna(1.0).sum())
-        if len(suitable)
-        else 0.0
-    )
+    supply = offer.attrs["supply"]  # capacity × time weight: the offer that fits the group
+    frame["capacity_total"] = float((supply["capaciteit"] * supply["time_fit"]).sum())
     frame["niveau"] = "buurt"
     frame["catchment_text"] = catchment_texts(frame["catchment_m"], settings, group, method)
     scored = gpd.GeoDataFrame(
@@ -336,7 +374,31 @@ def analyse(
         demand_source=str(method["demand_source"]),
         method=method,
         reach_pairs=offer.attrs.get("pairs"),
+        time_fit=offer.attrs["time_fit"],
+        language_fit=offer.attrs["language_fit"],
+        ov_haltes=stops,
+        transport_scale=str(transport.attrs["transport_scale"]),
     )
+
+
+def origins_for(
+    dataset: Dataset,
+    buurten: gpd.GeoDataFrame,
+    group: str,
+    origins: pd.DataFrame | Literal["auto"] | None,
+    pop_year: int | None,
+    settings: AnalysisSettings,
+) -> OriginShares | None:
+    """The origin composition for the language fit (migrantenouderen only)."""
+    if group != "migrantenouderen" or not settings.language_fit:
+        return None
+    if isinstance(origins, str):
+        origins = origins_from_folder(dataset.path)
+    try:
+        population = dataset.population(pop_year)
+    except (DataError, KeyError):
+        population = None
+    return origin_shares(buurten, origins=origins, population=population)
 
 
 def empty_layer(name: str) -> gpd.GeoDataFrame:
@@ -471,8 +533,12 @@ def summarise_result(result: GapResult, niveau: str) -> list[dict[str, object]]:
                 "reachable_offer": _clean(row.get("reachable_offer")),
                 "covered_lonely": _clean(row.get("covered_lonely")),
                 "reachable": _clean(row.get("reachable")),
+                "reachable_other_times": _clean(row.get("reachable_other_times")),
+                "reachable_time_unknown": _clean(row.get("reachable_time_unknown")),
                 "unserved": _clean(row.get("unserved")),
                 "transport_index": _clean(row.get("transport_index")),
+                "transport_scale": result.transport_scale,
+                "ov_klasse": _text(row.get("ov_klasse")),
                 "gap_score": _clean(row.get("gap_score")),
                 "rank": int(row["rank"]),
                 "reason": row["reason"],

@@ -11,11 +11,13 @@ import shapely
 
 from geo.aanbod.schema import SOORTEN
 from geo.analysis.context import compare, target_2026, trend
+from geo.analysis.language import languages_in_reach, languages_sentence
 from geo.analysis.need import latest_year
+from geo.analysis.ov_klassen import area_summary
 from geo.analysis.pipeline import GapResult, analyse
 from geo.analysis.populations import no_population_note
 from geo.analysis.reach import has_shape, suitable_activities
-from geo.analysis.transport import COMPONENT_LABELS
+from geo.analysis.transport import COMPONENT_LABELS, scale_text
 from geo.analysis.uncertainty import certainty_sentence
 from geo.errors import DataError
 from geo.model.dataset import Dataset
@@ -116,7 +118,10 @@ def area_profile(
         (``offer_complete``, ``offer_missing_soorten``, ``offer_single_source_soorten``,
         ``offer_soorten``, ``offer_notes``; :mod:`geo.analysis.completeness`).
         ``sources``, ``notes``, ``distance_method`` (``netwerk``/``hemelsbreed``),
-        ``demand_source`` (``vierkanten``/``adressen``/``buurtmiddelpunt``), ``method``.
+        ``demand_source`` (``vierkanten``/``adressen``/``buurtmiddelpunt``), ``method``,
+        ``time_fit`` (the rule, counts, and ``buurten_only_other_times``) and
+        ``language_fit`` (the rule for migrantenouderen, ``languages_in_reach`` and the
+        ``sentence`` "aanbod in het Turks/Arabisch binnen bereik").
 
     Examples
     --------
@@ -145,9 +150,10 @@ def area_profile(
         "population_year": result.population_year,
         "populations": populations,
         "need": _need(result, area),
-        "offer": _offer(buurten, layers.get("activiteiten"), group),
+        "offer": _offer(buurten, layers.get("activiteiten"), group, result.settings),
         "nearest": _nearest(area, dataset, layers),
-        "transport": _transport(buurten),
+        "transport": _transport(buurten, result.transport_scale),
+        "ov_klasse": _ov_klasse(buurten, result),
         "gap": unit,
         "no_offer_buurten": [
             {"code": r.code, "naam": r.naam, "lonely": float(r.lonely or 0)}
@@ -163,6 +169,36 @@ def area_profile(
         "distance_method": result.distance_method,
         "demand_source": result.demand_source,
         "method": result.method,
+        "time_fit": _time_fit(result, buurten),
+        "language_fit": _language_fit(result, area, layers.get("activiteiten")),
+    }
+
+
+def _time_fit(result: GapResult, buurten: pd.DataFrame) -> dict[str, object]:
+    """The time-fit rule, and the area's buurten whose offer in reach is at other hours only."""
+    other = (
+        buurten[(buurten["reachable"] == 0) & (buurten["reachable_other_times"].fillna(0) > 0)]
+        if "reachable_other_times" in buurten
+        else buurten.iloc[0:0]
+    )
+    return {
+        **result.time_fit,
+        "buurten_only_other_times": [
+            {"code": r.code, "naam": r.naam, "activiteiten": int(r.reachable_other_times)}
+            for r in other.itertuples()
+        ],
+    }
+
+
+def _language_fit(
+    result: GapResult, area: Area, activities: gpd.GeoDataFrame | None
+) -> dict[str, object]:
+    """The language-fit rule and the languages other than Dutch offered within reach."""
+    languages = languages_in_reach(result.reach_pairs, activities, list(area.buurten))
+    return {
+        **result.language_fit,
+        "languages_in_reach": languages,
+        "sentence": languages_sentence(languages),
     }
 
 
@@ -296,14 +332,17 @@ def _need(result: GapResult, area: Area) -> list[dict[str, object]]:
 
 
 def _offer(
-    buurten: pd.DataFrame, activities: gpd.GeoDataFrame | None, group: str
+    buurten: pd.DataFrame,
+    activities: gpd.GeoDataFrame | None,
+    group: str,
+    settings: AnalysisSettings,
 ) -> dict[str, object]:
     by_soort = {
         SOORTEN[s]: int(buurten[f"reachable_{s}"].max()) if len(buurten) else 0 for s in SOORTEN
     }
     inside = 0
     if activities is not None and len(activities) and len(buurten):
-        suitable = suitable_activities(activities, group)
+        suitable = suitable_activities(activities, group, settings=settings)
         inside = (
             int(suitable["buurt_code"].isin(buurten["code"]).sum())
             if "buurt_code" in suitable
@@ -353,7 +392,21 @@ def _nearest(
     return out
 
 
-def _transport(buurten: pd.DataFrame) -> dict[str, object]:
+def _ov_klasse(buurten: pd.DataFrame, result: GapResult) -> dict[str, object]:
+    """OV-klasse shares of the area (ARE ÖV-Güteklassen), weighted by the focus group."""
+    summary = area_summary(buurten, buurten.get("population", pd.Series(1.0, index=buurten.index)))
+    if summary:
+        info = result.method.get("ov_klasse", {}) if isinstance(result.method, dict) else {}
+        summary["distance_method"] = info.get("distance_method")
+        summary["demand_source"] = info.get("demand_source")
+        summary["bron"] = (
+            "ARE ÖV-Güteklassen (zoals GOAT): haltecategorie uit modaliteit en interval, "
+            "klasse A-F naar loopafstand"
+        )
+    return summary
+
+
+def _transport(buurten: pd.DataFrame, scale: str = "vast") -> dict[str, object]:
     if buurten.empty:
         return {}
     weights = buurten["lonely"].fillna(0)
@@ -376,6 +429,8 @@ def _transport(buurten: pd.DataFrame) -> dict[str, object]:
         "moeite_rondkomen": mean("moeite_rondkomen"),
         "buurtmobiel": sorted(set(buurten["buurtmobiel"]) - {""}),
         "labels": COMPONENT_LABELS,
+        "scale": scale,
+        "scale_text": scale_text(scale),
     }
 
 

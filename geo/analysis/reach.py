@@ -29,21 +29,19 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.aanbod.schema import GROUP_DOELGROEPEN, GROUP_SOORTEN, split_keys
-from geo.analysis._reach_points import anchor_points, buurt_pairs, per_buurt_mean, to_buurten
+from geo.analysis._reach_points import (
+    anchor_points,
+    buurt_pairs,
+    distinct_count,
+    per_buurt_mean,
+    to_buurten,
+)
 from geo.analysis.demand import DemandPoints, demand_points_from
+from geo.analysis.language import OriginShares, language_weights, origin_fit
+from geo.analysis.timefit import NO_OV, UNKNOWN, time_fit_summary, time_weights
 from geo.settings import ELDERLY, AnalysisSettings
 
 logger = logging.getLogger(__name__)
-
-GROUP_DAGDELEN = {
-    "jongvolwassenen": ("avond", "weekend"),
-    "ouderen": ("ochtend", "middag", "weekend"),
-    "alleenstaande-ouderen": ("ochtend", "middag", "weekend"),
-    "migrantenouderen": ("ochtend", "middag", "weekend"),
-}
-"""When an activity's dagdelen are known, it counts for a group only if it is held in one of
-these parts of the day (young adults work or study in the daytime; many elderly residents do
-not go out in the evening)."""
 
 
 class WalkNetworkLike(Protocol):
@@ -234,6 +232,8 @@ def e2sfca(
     pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
     catchment: np.ndarray,
     weight: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    *,
+    pair_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, Pairs]:
     """E2SFCA access per demand point from precomputed pairs.
 
@@ -249,6 +249,9 @@ def e2sfca(
         Catchment per demand point (m).
     weight
         ``W(distance, catchment)``.
+    pair_weight
+        An extra weight per pair (0-1) multiplying ``W`` in both steps: the share of the demand
+        point's people the activity suits (language fit, :mod:`geo.analysis.language`).
 
     Returns
     -------
@@ -257,6 +260,8 @@ def e2sfca(
     """
     demand_idx, supply_idx, distance = pairs
     w = weight(distance, catchment[demand_idx])
+    if pair_weight is not None:
+        w = w * pair_weight
     weighted_demand = np.bincount(supply_idx, weights=demand[demand_idx] * w, minlength=len(supply))
     ratio = np.divide(
         supply, weighted_demand, out=np.zeros(len(supply), dtype=float), where=weighted_demand > 0
@@ -265,24 +270,38 @@ def e2sfca(
     return access.astype(float), Pairs(demand_idx, supply_idx, distance, w)
 
 
-def suitable_activities(activities: gpd.GeoDataFrame, group: str) -> gpd.GeoDataFrame:
-    """Located activities that serve a focus group (doelgroepen, soort, dagdelen when known)."""
+def serving_activities(activities: gpd.GeoDataFrame, group: str) -> gpd.GeoDataFrame:
+    """Located activities whose doelgroepen and soort serve a focus group (any time)."""
     if activities.empty:
         return activities
     wanted_groups = set(GROUP_DOELGROEPEN[group])
     wanted_soorten = set(GROUP_SOORTEN[group])
-    wanted_dagdelen = set(GROUP_DAGDELEN[group])
     located = has_shape(activities)
     serves = _per_value(
         activities["doelgroepen"],
         lambda v: bool(set(split_keys(v) or ["iedereen"]) & wanted_groups),
     )
     soort = activities["soort"].isin(wanted_soorten).to_numpy()
-    dagdelen = _per_value(
-        activities["dagdelen"],
-        lambda v: not split_keys(v) or bool(set(split_keys(v)) & wanted_dagdelen),
-    )
-    return activities[located & serves & soort & dagdelen]
+    return activities[located & serves & soort]
+
+
+def suitable_activities(
+    activities: gpd.GeoDataFrame,
+    group: str,
+    *,
+    settings: AnalysisSettings = AnalysisSettings(),
+    stops: gpd.GeoDataFrame | None = None,
+) -> gpd.GeoDataFrame:
+    """Located activities that serve a focus group: doelgroepen, soort, and times that may fit.
+
+    An activity whose known times clearly do not fit the group (time weight 0,
+    :func:`~geo.analysis.timefit.time_weights`) is left out; unknown times stay in.
+    """
+    serving = serving_activities(activities, group)
+    if serving.empty:
+        return serving
+    weights = time_weights(serving, group, settings=settings, stops=stops)
+    return serving[weights["time_fit"].to_numpy() > 0]
 
 
 def _per_value(values: pd.Series, test: Callable[[object], bool]) -> np.ndarray:
@@ -355,6 +374,8 @@ def reachable_offer(
     graph: object | None = None,
     network: WalkNetworkLike | None = None,
     points: DemandPoints | None = None,
+    stops: gpd.GeoDataFrame | None = None,
+    origins: OriginShares | None = None,
 ) -> pd.DataFrame:
     """Reachable offer and coverage per buurt for one focus group, from its demand points.
 
@@ -383,6 +404,17 @@ def reachable_offer(
         The walking network of the data folder (``WalkNetwork``): shortest paths over it.
     points
         Demand points (default: one point per buurt, ``buurtmiddelpunt``).
+    stops
+        The ov_haltes layer: with departures per dagdeel, the OV hours of the time fit
+        (:mod:`geo.analysis.timefit`) for the groups that depend on OV.
+    origins
+        The origin composition of each buurt's migrant elders
+        (:func:`~geo.analysis.language.origin_shares`): for migrantenouderen every pair is
+        weighed by the share of the buurt's migrant elders the activity's languages serve.
+
+    Time fit: every activity's capacity is multiplied by its time weight
+    (:func:`~geo.analysis.timefit.time_weights`: 1 fits, 0.5 unknown, 0 does not fit); an
+    activity with weight 0 is not counted in ``reachable`` but in ``reachable_other_times``.
 
     Returns
     -------
@@ -390,12 +422,17 @@ def reachable_offer(
         Indexed like ``buurten``: ``code``, ``access``, ``reachable_offer`` (per 1,000 lonely
         residents), ``covered_lonely`` (lonely residents living within the catchment of at
         least one suitable activity), ``reachable`` (suitable activities within reach of any
-        of the buurt's points), ``reachable_<soort>`` per soort, ``nearest_m``
+        of the buurt's points), ``reachable_<soort>`` per soort, ``reachable_other_times``
+        (activities in reach that serve the group at other dagdelen only),
+        ``reachable_time_unknown`` and ``reachable_no_ov`` (counted ones with unknown times,
+        or without OV at their hours), ``language_source`` (migrantenouderen), ``nearest_m``
         (share-weighted, straight line × detour), ``catchment_m``, ``buurtmobiel``,
         ``demand_source`` and ``demand_points``. ``attrs`` holds ``distance_method``,
         ``demand_source``, ``unsnapped`` and ``unsnapped_supply`` (demand points and
-        activities too far from the network) and ``pairs`` (per buurt the activities in
-        reach, :func:`~geo.analysis._reach_points.buurt_pairs`).
+        activities too far from the network), ``pairs`` (per buurt the activities in
+        reach, :func:`~geo.analysis._reach_points.buurt_pairs`), ``supply`` (per activity
+        that serves the group: ``capaciteit``, ``time_fit``, ``time_status``), ``time_fit``
+        and ``language_fit`` (the rules and counts, for the JSON outputs).
 
     Examples
     --------
@@ -404,20 +441,10 @@ def reachable_offer(
     """
     demand_table = need[(need["group"] == group) & (need["niveau"] == "buurt")].set_index("code")
     totals = demand_table["lonely"].reindex(buurten["code"]).fillna(0).to_numpy(dtype=float)
-    supply_frame = suitable_activities(activities, group)
-    supply_xy = (
-        np.column_stack([supply_frame.geometry.x, supply_frame.geometry.y])
-        if len(supply_frame)
-        else np.empty((0, 2))
-    )
-    capacity = (
-        pd.to_numeric(supply_frame["capaciteit"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
-        if len(supply_frame)
-        else np.empty(0)
-    )
+    supply_frame = serving_activities(activities, group)
+    supply_xy = _xy(supply_frame)
     points = points if points is not None else demand_points_from(buurten)
     method = "hemelsbreed" if network is None and graph is None else "netwerk"
-    share = points.shares(group, settings)
     demand = points.spread(totals, group, settings)
     base = settings.catchment(group, method)
     served_by = (
@@ -443,19 +470,34 @@ def reachable_offer(
         pairs = straight_pairs(
             points.xy, supply_xy, catchment, detour_factor=settings.detour_factor
         )
-    access_p, weighted = e2sfca(demand, capacity, pairs, catchment, decay(settings))
-    out = to_buurten(buurten, points, share, demand, access_p, weighted, supply_frame)
-    anchor = anchor_points(points, share)
-    out["catchment_m"] = catchment[anchor]
-    out["buurtmobiel"] = served_by[anchor]
-    out["nearest_m"] = per_buurt_mean(points, share, _nearest(points.xy, supply_xy, settings))
+    offer = offer_from_pairs(
+        buurten,
+        points,
+        demand,
+        supply_frame,
+        pairs,
+        catchment,
+        served_by,
+        group=group,
+        settings=settings,
+        stops=stops,
+        origins=origins,
+    )
+    out, kept, times = offer.offer, offer.kept, offer.times
+    capacity, time_fit = offer.capacity, offer.time_fit
     out = out[[*OFFER_COLUMNS, *[c for c in out.columns if c not in OFFER_COLUMNS]]]
     out.attrs.update(
         distance_method=method,
         demand_source=points.demand_source,
         unsnapped=unsnapped,
         unsnapped_supply=unsnapped_supply,
-        pairs=buurt_pairs(buurten, points, weighted, supply_frame),
+        pairs=buurt_pairs(buurten, points, kept, supply_frame),
+        supply=pd.DataFrame(
+            {"capaciteit": capacity, "time_fit": time_fit, "time_status": times["time_status"]},
+            index=supply_frame.index,
+        ),
+        time_fit=time_fit_summary(times, group, settings),
+        language_fit=_language_summary(group, settings, origins, offer.language),
     )
     logger.info(
         "bereik %s (%s, %s): %d vraagpunten, %d paren, %d buurten zonder passend aanbod",
@@ -463,13 +505,161 @@ def reachable_offer(
         method,
         points.demand_source,
         len(points.xy),
-        len(weighted.demand),
+        len(offer.weighted.demand),
         int((out["reachable"] == 0).sum()),
     )
     return out
 
 
 OFFER_COLUMNS = ["code", "access", "reachable_offer", "catchment_m", "buurtmobiel"]
+
+
+@dataclass
+class Offer:
+    """Reach of one group from given demand-point × activity pairs (:func:`offer_from_pairs`)."""
+
+    offer: pd.DataFrame
+    """Per buurt, the columns of :func:`reachable_offer` without its ``attrs``."""
+    weighted: Pairs
+    """Every pair with its decay (and language) weight."""
+    kept: Pairs
+    """The pairs that count: time weight and pair weight above 0."""
+    times: pd.DataFrame
+    """:func:`~geo.analysis.timefit.time_weights` of the serving activities."""
+    capacity: np.ndarray
+    time_fit: np.ndarray
+    language: bool
+    """True when the language fit weighed the pairs (migrantenouderen with origins)."""
+    covered_share: np.ndarray
+    """Per demand point, the share of its lonely residents that is covered (0-1)."""
+
+
+def offer_from_pairs(
+    buurten: gpd.GeoDataFrame,
+    points: DemandPoints,
+    demand: np.ndarray,
+    supply: gpd.GeoDataFrame,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    catchment: np.ndarray,
+    served_by: np.ndarray,
+    *,
+    group: str,
+    settings: AnalysisSettings = AnalysisSettings(),
+    stops: gpd.GeoDataFrame | None = None,
+    origins: OriginShares | None = None,
+) -> Offer:
+    """Reach per buurt from the pairs of demand points and serving activities.
+
+    The step of :func:`reachable_offer` after the distances: time fit, language fit, E2SFCA
+    and the sums per buurt. The what-if engine (:mod:`geo.analysis.whatif`) calls it with
+    its own, partly recomputed pairs, so a scenario is scored exactly as the analysis.
+    """
+    times = time_weights(supply, group, settings=settings, stops=stops)
+    time_fit = times["time_fit"].to_numpy(dtype=float)
+    capacity = (
+        pd.to_numeric(supply["capaciteit"], errors="coerce").fillna(1.0).to_numpy(dtype=float)
+        if len(supply)
+        else np.empty(0)
+    )
+    share = points.shares(group, settings)
+    language = _language(buurten, points, pairs, supply, group, settings, origins)
+    access_p, weighted = e2sfca(
+        demand,
+        capacity * time_fit,
+        pairs,
+        catchment,
+        decay(settings),
+        pair_weight=None if language is None else language[0],
+    )
+    kept = _subset(weighted, (time_fit[weighted.supply] > 0) & (weighted.weight > 0))
+    covered = None if language is None else language[1](kept)
+    out = to_buurten(buurten, points, share, demand, access_p, kept, supply, covered)
+    status = times["time_status"].to_numpy(dtype=object)
+    other = _subset(weighted, time_fit[weighted.supply] == 0)
+    out["reachable_other_times"] = distinct_count(buurten, points, other, len(supply))
+    for column, wanted in (("reachable_time_unknown", UNKNOWN), ("reachable_no_ov", NO_OV)):
+        part = _subset(kept, status[kept.supply] == wanted)
+        out[column] = distinct_count(buurten, points, part, len(supply))
+    if language is not None and origins is not None:
+        out["language_source"] = origins.source.reindex(buurten["code"]).to_numpy()
+    anchor = anchor_points(points, share)
+    out["catchment_m"] = catchment[anchor]
+    out["buurtmobiel"] = served_by[anchor]
+    out["nearest_m"] = per_buurt_mean(points, share, _nearest(points.xy, _xy(supply), settings))
+    if covered is None:
+        covered = (np.bincount(kept.demand, minlength=len(points.xy)) > 0).astype(float)
+    return Offer(
+        offer=out,
+        weighted=weighted,
+        kept=kept,
+        times=times,
+        capacity=capacity,
+        time_fit=time_fit,
+        language=language is not None,
+        covered_share=np.asarray(covered, dtype=float),
+    )
+
+
+def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Coordinates (RD) of a point layer, ``(n, 2)``."""
+    if len(frame) == 0:
+        return np.empty((0, 2))
+    return np.column_stack([frame.geometry.x, frame.geometry.y])
+
+
+def _subset(pairs: Pairs, keep: np.ndarray) -> Pairs:
+    return Pairs(pairs.demand[keep], pairs.supply[keep], pairs.distance[keep], pairs.weight[keep])
+
+
+def _language(
+    buurten: gpd.GeoDataFrame,
+    points: DemandPoints,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    supply: gpd.GeoDataFrame,
+    group: str,
+    settings: AnalysisSettings,
+    origins: OriginShares | None,
+) -> tuple[np.ndarray, Callable[[Pairs], np.ndarray]] | None:
+    """Language weight per pair and the covered share per demand point (migrantenouderen)."""
+    if group != "migrantenouderen" or not settings.language_fit or origins is None:
+        return None
+    shares = origins.shares.reindex(buurten["code"].astype(str)).to_numpy(dtype=float)
+    fit = origin_fit(supply, settings).reindex(columns=origins.shares.columns).to_numpy(bool)
+    weights = language_weights(points.buurt[pairs[0]], pairs[1], shares, fit)
+
+    def covered(kept: Pairs) -> np.ndarray:
+        """Share of a point's migrant elders with an activity of their origin in reach."""
+        any_fit = np.zeros((len(points.xy), fit.shape[1]))
+        if len(kept.demand):
+            np.maximum.at(any_fit, kept.demand, fit[kept.supply].astype(float))
+        part = shares[points.buurt]
+        known = np.isfinite(part).all(axis=1)
+        reaches = (np.bincount(kept.demand, minlength=len(points.xy)) > 0).astype(float)
+        return np.where(known, (np.nan_to_num(part) * any_fit).sum(axis=1), reaches)
+
+    return weights, covered
+
+
+def _language_summary(
+    group: str, settings: AnalysisSettings, origins: OriginShares | None, used: bool
+) -> dict[str, object]:
+    """The ``language_fit`` key of the JSON outputs."""
+    if group != "migrantenouderen":
+        return {"used": False, "note": "Taal: alleen gewogen voor migrantenouderen."}
+    if not used or origins is None:
+        why = "uitgezet" if not settings.language_fit else "geen herkomstgegevens"
+        return {"used": False, "note": f"Taal: niet gewogen ({why})."}
+    return {
+        "used": True,
+        "rule": (
+            "Elk paar buurt × activiteit telt voor het aandeel van de migrantenouderen in de "
+            "buurt van wie de herkomst bij de talen of de gemeenschap van de activiteit past."
+        ),
+        "origin_languages": {k: list(v) for k, v in settings.origin_languages},
+        "default_language": settings.default_language,
+        "sources": {str(k): int(v) for k, v in origins.source.value_counts().items()},
+        "note": origins.note,
+    }
 
 
 def _nearest(

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -27,7 +29,7 @@ import pandas as pd
 import shapely
 
 from geo.aanbod.layers import DIENSTEN
-from geo.aanbod.schema import BUURTMOBIEL_COLUMNS, LAYERS
+from geo.aanbod.schema import BUURTMOBIEL_COLUMNS, LAYERS, SOORTEN
 from geo.analysis.pipeline import GapResult, empty_layer
 from geo.errors import DataError
 from geo.model.codes import normalise_code
@@ -227,3 +229,238 @@ def _service_area(
             hint="geef een (Multi)Polygon in RD (EPSG:28992) of gebiedscodes.",
         )
     return geometry, codes
+
+
+# --- stored scenarios: named sets of changes to the aanbod ----------------------------------
+
+SCENARIO_SOORT = "ontmoeting"
+"""Soort of a new activity when none is given."""
+
+GROUP_DOELGROEP = {
+    "ouderen": "ouderen_thuiswonend",
+    "alleenstaande-ouderen": "ouderen_thuiswonend;alleenstaanden",
+    "migrantenouderen": "migrantenouderen",
+    "jongvolwassenen": "jongvolwassenen",
+}
+"""The doelgroepen of a new activity that serves a focus group (when none are given)."""
+
+
+@dataclass(frozen=True)
+class NewActivity:
+    """A new activity of a scenario, placed at a point (WGS84 longitude/latitude).
+
+    ``doelgroepen`` empty = the focus group of the analysis (:data:`GROUP_DOELGROEP`);
+    ``capaciteit`` None = the median capacity of that soort in the aanbod (1 when unknown).
+    """
+
+    lon: float
+    lat: float
+    soort: str = SCENARIO_SOORT
+    naam: str = ""
+    doelgroepen: str = ""
+    capaciteit: float | None = None
+    dagdelen: str = ""
+    talen: str = ""
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.lon) and np.isfinite(self.lat)):
+            raise DataError(
+                "een nieuwe activiteit heeft een plek nodig.", value=(self.lon, self.lat)
+            )
+        if not (-180 <= self.lon <= 180 and -90 <= self.lat <= 90):
+            raise DataError(
+                "de plek van een nieuwe activiteit ligt niet op aarde (lengte, breedte).",
+                value=f"{self.lon},{self.lat}",
+                hint="geef lengtegraad,breedtegraad in WGS84, bijvoorbeeld 5.1214,52.0907.",
+            )
+        if self.soort not in SOORTEN:
+            raise DataError(
+                "onbekende soort activiteit.",
+                value=self.soort,
+                hint=f"kies uit: {', '.join(SOORTEN)}.",
+            )
+
+
+@dataclass(frozen=True)
+class BuurtmobielArea:
+    """A new (or wider) Buurtmobiel service area of a scenario.
+
+    Buurt/wijk ``codes``, or a polygon ``wkt`` in EPSG:28992 (e.g. read from a file).
+    """
+
+    codes: tuple[str, ...] = ()
+    naam: str = "Buurtmobiel (scenario)"
+    dienst: str = "Buurtmobiel"
+    wkt: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of changes to the aanbod, applied to a copy (the register never changes).
+
+    Attributes
+    ----------
+    naam
+        The scenario's name (its key in the store).
+    groep
+        The focus group it was made for ('' = any).
+    nieuw
+        New activities.
+    weg
+        Ids of activities (activiteiten layer) that are removed or closed.
+    buurtmobiel
+        New or wider Buurtmobiel service areas.
+    auteur, tijd, versie
+        Who saved it, when (UTC, ISO 8601) and the stored version (filled by the store).
+    """
+
+    naam: str
+    groep: str = ""
+    nieuw: tuple[NewActivity, ...] = ()
+    weg: tuple[str, ...] = ()
+    buurtmobiel: tuple[BuurtmobielArea, ...] = ()
+    auteur: str = ""
+    tijd: str = ""
+    versie: int = 0
+
+    def changes(self) -> dict[str, object]:
+        """The changes as JSON-ready data (what the store keeps)."""
+        return {
+            "nieuw": [asdict(a) for a in self.nieuw],
+            "weg": list(self.weg),
+            "buurtmobiel": [
+                {"codes": list(b.codes), "naam": b.naam, "dienst": b.dienst, "wkt": b.wkt}
+                for b in self.buurtmobiel
+            ],
+        }
+
+    @classmethod
+    def from_changes(cls, naam: str, changes: Mapping[str, Any], **fields: Any) -> Scenario:
+        """A scenario from :meth:`changes` data (as stored)."""
+        nieuw = tuple(NewActivity(**dict(a)) for a in changes.get("nieuw", []))
+        areas = tuple(
+            BuurtmobielArea(
+                codes=tuple(b.get("codes", [])),
+                naam=b.get("naam", "Buurtmobiel (scenario)"),
+                dienst=b.get("dienst", "Buurtmobiel"),
+                wkt=b.get("wkt", ""),
+            )
+            for b in changes.get("buurtmobiel", [])
+        )
+        weg = tuple(str(i) for i in changes.get("weg", []))
+        return cls(naam=naam, nieuw=nieuw, weg=weg, buurtmobiel=areas, **fields)
+
+    def with_(self, **changes: Any) -> Scenario:
+        """A copy with some fields changed (e.g. one more activity)."""
+        return replace(self, **changes)
+
+
+def apply_scenario(
+    layers: Mapping[str, gpd.GeoDataFrame] | None,
+    scenario: Scenario,
+    *,
+    group: str,
+    areas: gpd.GeoDataFrame | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """A copy of the aanbod layers with the scenario's changes (the input is not changed).
+
+    New activities get ``bron`` :data:`SCENARIO_SOURCE`, ids ``scenario-activiteit-<n>`` and
+    index labels after the existing ones (existing rows keep theirs, so an analysis of the
+    copy can be matched to the original row by row).
+
+    Parameters
+    ----------
+    layers
+        Aanbod layers (``Aanbod.layers``).
+    scenario
+        The changes.
+    group
+        The focus group a new activity without doelgroepen serves.
+    areas
+        Canonical areas (``Dataset.areas``), needed for Buurtmobiel areas given as codes.
+
+    Raises
+    ------
+    DataError
+        An id to remove that is not in the activiteiten layer, or a bad Buurtmobiel area.
+
+    Examples
+    --------
+    >>> s = Scenario("inloop", nieuw=(NewActivity(5.12, 52.09),))
+    >>> apply_scenario(None, s, group="ouderen")["activiteiten"]["soort"].tolist()
+    ['ontmoeting']
+    """
+    given = dict(layers or {})
+    out = {name: layer.copy() for name, layer in given.items() if layer is not None}
+    for name in LAYERS:
+        out.setdefault(name, empty_layer(name))
+    activities = out["activiteiten"]
+    if scenario.weg:
+        ids = activities["id"].astype(str) if "id" in activities else pd.Series(dtype=str)
+        missing = sorted(set(scenario.weg) - set(ids))
+        if missing:
+            raise DataError(
+                f"scenario '{scenario.naam}': activiteit(en) om te schrappen niet gevonden.",
+                column="id",
+                value=", ".join(missing),
+                hint="kies ids uit de laag activiteiten (wijkkompas aanbod lijst).",
+            )
+        activities = activities[~ids.isin(set(scenario.weg)).to_numpy()]
+    if scenario.nieuw:
+        activities = _with_new(activities, scenario.nieuw, group=group)
+    out["activiteiten"] = activities
+    for area in scenario.buurtmobiel:
+        werkgebied = shapely.from_wkt(area.wkt) if area.wkt else list(area.codes)
+        out = add_buurtmobiel(out, werkgebied, areas=areas, naam=area.naam, dienst=area.dienst)
+    return out
+
+
+def default_capacity(activities: gpd.GeoDataFrame, soort: str) -> float:
+    """The median capacity of a soort in the aanbod (of all rows when the soort has none; 1).
+
+    Examples
+    --------
+    >>> default_capacity(empty_layer("activiteiten"), "ontmoeting")
+    1.0
+    """
+    if activities.empty or "capaciteit" not in activities:
+        return 1.0
+    capacity = pd.to_numeric(activities["capaciteit"], errors="coerce")
+    same = capacity[(activities["soort"] == soort).to_numpy()].dropna()
+    pool = same if len(same) else capacity.dropna()
+    return float(pool.median()) if len(pool) else 1.0
+
+
+def _with_new(
+    activities: gpd.GeoDataFrame, nieuw: Sequence[NewActivity], *, group: str
+) -> gpd.GeoDataFrame:
+    xy = np.array([[a.lon, a.lat] for a in nieuw], dtype=float)
+    points = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs="EPSG:4326")
+    crs = activities.crs or "EPSG:28992"
+    rows = []
+    for n, activity in enumerate(nieuw, start=1):
+        rows.append(
+            {
+                "id": f"scenario-activiteit-{n}",
+                "naam": activity.naam or f"Nieuwe activiteit {n} (scenario)",
+                "soort": activity.soort,
+                "doelgroepen": activity.doelgroepen or GROUP_DOELGROEP[group],
+                "talen": activity.talen,
+                "dagdelen": activity.dagdelen,
+                "capaciteit": activity.capaciteit
+                if activity.capaciteit is not None
+                else default_capacity(activities, activity.soort),
+                "bron": SCENARIO_SOURCE,
+                "locatie_status": "gelokaliseerd",
+            }
+        )
+    start = int(np.nanmax(activities.index.to_numpy(dtype=float))) + 1 if len(activities) else 0
+    added = gpd.GeoDataFrame(
+        pd.DataFrame(rows, index=pd.RangeIndex(start, start + len(rows))),
+        geometry=points.to_crs(crs).to_numpy(),
+        crs=crs,
+    )
+    if activities.empty:
+        return added
+    combined = pd.concat([activities, added])
+    return gpd.GeoDataFrame(combined, geometry=activities.geometry.name, crs=crs)

@@ -20,10 +20,11 @@ import geo
 from geo.analysis.pipeline import GapResult, analyse
 from geo.analysis.profile import area_profile, resolve_area
 from geo.analysis.reach import demand_points, has_shape, straight_pairs, suitable_activities
+from geo.analysis.scenario import Scenario
 from geo.errors import DataError
 from geo.model.dataset import Dataset
 from geo.report.context import KIND_LABELS, ReportContext
-from geo.report.document import Report
+from geo.report.document import Report, Section
 from geo.report.sections_need import key_figures, need, summary, trend
 from geo.report.sections_notes import heard
 from geo.report.sections_offer import aanbod, cautions, gap, no_offer, sources, transport
@@ -46,6 +47,7 @@ def build_report(
     notices: Iterable[str] = (),
     progress: Callable[[str], None] | None = None,
     local_notes: pd.DataFrame | None = None,
+    scenario: Scenario | None = None,
 ) -> Report:
     """The wijkpropositie of an area (focus area, wijk or buurt) for one focus group.
 
@@ -71,6 +73,9 @@ def build_report(
     local_notes
         Local-knowledge notes (:meth:`geo.monitoring.store.MonitoringStore.notes`); when
         given, the report has a section "Wat we horen in de wijk" with the area's notes.
+    scenario
+        A (stored) scenario: the report gets a section with its before/after figures for
+        the area, a map of the newly covered and the reasons per new activity.
 
     Returns
     -------
@@ -115,6 +120,11 @@ def build_report(
         no_offer(ctx),
         transport(ctx),
         *(() if local_notes is None else (heard(ctx, local_notes),)),
+        *(
+            ()
+            if scenario is None
+            else (_scenario(dataset, layers, group, settings, scenario, area, ctx),)
+        ),
         cautions(ctx),
         sources(ctx, created),
     )
@@ -141,6 +151,22 @@ def build_report(
     )
     logger.info("wijkpropositie %s (%s): %d secties", report.area, group, len(sections))
     return report
+
+
+def _scenario(
+    dataset: Dataset,
+    layers: dict[str, gpd.GeoDataFrame],
+    group: str,
+    settings: AnalysisSettings,
+    scenario: Scenario,
+    area: Any,
+    ctx: ReportContext,
+) -> Section:
+    from geo.analysis.whatif import prepare_whatif
+    from geo.report.sections_scenario import scenario_section
+
+    whatif = prepare_whatif(dataset, layers, group=group, settings=settings)
+    return scenario_section(whatif, scenario, list(area.buurten), area.naam)
 
 
 def reachable_aanbod(
@@ -175,7 +201,7 @@ def reachable_aanbod(
         return empty
     if result.distance_method == "netwerk" and result.reach_pairs is not None:
         return _from_pairs(result.reach_pairs, activities, codes, empty)
-    suitable = suitable_activities(activities, result.group)
+    suitable = suitable_activities(activities, result.group, settings=result.settings)
     suitable = suitable[has_shape(suitable)].reset_index(drop=True)
     if suitable.empty:
         return empty

@@ -70,6 +70,12 @@ def gap(ctx: ReportContext) -> Section:
         blocks.append(Paragraph("Geen hiaatscore voor dit gebied.", kind="note"))
     for note in ctx.profile.get("offer_notes") or []:
         blocks.append(Paragraph(str(note), kind="warning"))
+    time_note = (ctx.profile.get("time_fit") or {}).get("note")
+    if time_note:
+        blocks.append(Paragraph(str(time_note), kind="note"))
+    language = ctx.profile.get("language_fit") or {}  # its note is among the profile's notes
+    if language.get("sentence"):
+        blocks.append(Paragraph(f"Taal: {language['sentence']}.", kind="note"))
     members = ctx.members.sort_values("rank").head(MAX_BUURT_ROWS)
     if len(ctx.members) > 1:
         rows = tuple(
@@ -274,11 +280,24 @@ def transport(ctx: ReportContext) -> Section:
             (Paragraph("Geen gegevens over vervoer voor dit gebied.", kind="note"),),
         )
     services = ", ".join(data.get("buurtmobiel") or []) or "geen"
+    relative = data.get("scale") == "relatief"
+    ov = ctx.profile.get("ov_klasse") or {}
+    shares = ov.get("aandelen") or {}
+    ov_text = (
+        f"{ov.get('klasse') or '-'} ("
+        + ", ".join(f"{k} {fmt_num(100 * v, 0)} %" for k, v in shares.items() if v)
+        + ")"
+        if shares
+        else "-"
+    )
     rows = (
         (
-            "Vervoersarmoede-index (0 = geen, 1 = hoogste in de gemeente)",
+            "Vervoersarmoede-index (0 = geen, 1 = hoogste in de gemeente; relatieve schaal)"
+            if relative
+            else "Vervoersarmoede-index (0 = geen, 1 = zeer hoog; vaste schaal)",
             fmt_num(data.get("index"), 2),
         ),
+        (f"OV-klasse ARE ({ov.get('dagdeel_label', 'werkdagen 6-22 uur')})", ov_text),
         ("Auto's per huishouden", fmt_num(data.get("autos_per_huishouden"), 2)),
         ("Afstand tot een OV-halte (m)", fmt_int(data.get("afstand_ov_m"))),
         ("OV-vertrekken per uur binnen 500 m", fmt_num(data.get("vertrekken_per_uur"), 1)),
@@ -297,7 +316,9 @@ def transport(ctx: ReportContext) -> Section:
                 caption=(
                     "Gemiddelde over de buurten, gewogen naar het aantal eenzamen. Bronnen: "
                     "CBS Kerncijfers (auto's), OV-haltes uit het aanbodregister, RIVM "
-                    "(moeite met rondkomen). Een streepje: geen gegevens."
+                    "(moeite met rondkomen), OV-klasse uit de dienstregeling (GTFS) volgens "
+                    "ARE ÖV-Güteklassen. Een streepje: geen gegevens. Schaal: "
+                    + str(data.get("scale_text") or "")
                 ),
             ),
         ),

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -198,6 +199,44 @@ class HttpClient:
                 self.session.cache.delete(requests=[response.request])
         except Exception:  # noqa: BLE001 - a cache clean-up must never hide the real error
             logger.debug("kon ongeldig antwoord niet uit de cache halen", exc_info=True)
+
+
+def download_file(http: HttpClient, url: str, target: Path, *, what: str, hint: str) -> None:
+    """Stream ``url`` to ``target`` in 1 MiB blocks (outside the HTTP cache), with retries.
+
+    A 429, a 5xx, a timeout or a dropped connection is tried again (``settings.retries``,
+    doubling waits); anything else, or the last failure, is a :class:`SourceError` naming
+    ``what`` (``het OSM-extract``) with ``hint``.
+    """
+    settings = http.settings
+    problem = ""
+    for attempt in range(settings.retries + 1):
+        try:
+            with (
+                http.session.cache_disabled(),
+                http.session.get(
+                    url, stream=True, timeout=(settings.timeout_s, settings.timeout_s)
+                ) as response,
+            ):
+                http.network_requests += 1
+                if response.status_code == 200:
+                    with target.open("wb") as out:
+                        for chunk in response.iter_content(DOWNLOAD_CHUNK):
+                            out.write(chunk)
+                    return
+                problem = f"antwoordde met HTTP {response.status_code}"
+                if response.status_code < 500 and response.status_code != 429:
+                    break
+        except (requests.Timeout, requests.ConnectionError):
+            problem = "is niet bereikbaar (geen internetverbinding?)"
+        if attempt < settings.retries:
+            http.sleep(settings.backoff_s * 2**attempt)
+    raise SourceError(
+        f"{host_of(url)} {problem} bij het downloaden van {what}.", url=url, kind="http", hint=hint
+    )
+
+
+DOWNLOAD_CHUNK = 2**20
 
 
 def is_online(settings: SourceSettings, *, timeout_s: float = 3.0) -> bool:

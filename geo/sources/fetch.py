@@ -2,7 +2,8 @@
 
 Everything is downloaded into a temporary folder inside the target, checked by loading it as
 a dataset, the OpenStreetMap aanbod is imported into a new register there, and only then are
-``wijken/``, ``aanbod/``, ``netwerk/`` (the walking network, unless ``osm=False``),
+``wijken/``, ``aanbod/``, ``netwerk/`` (the walking network, unless ``osm=False``), ``ov/``
+(the GTFS timetable filtered to the gemeente, unless ``ov=False``),
 ``bronnen.json`` and ``dataset.toml`` moved into place. When anything
 fails the temporary folder is removed and the target is as it was.
 """
@@ -23,7 +24,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.sources import cbs, network, overpass, pdok, vierkanten
+from geo.io.gtfs import OV_DIR
+from geo.sources import cbs, gtfs, network, overpass, pdok, vierkanten
 from geo.sources._http import NOTHING_CHANGED, HttpClient, SourceError
 from geo.sources.pdok import Gemeente
 from geo.sources.settings import KWB_TABLES, NABIJHEID_TABLES, RIVM_TABLES, SourceSettings
@@ -86,6 +88,7 @@ def fetch_gemeente(
     replace_existing: bool = False,
     refresh: bool = False,
     osm: bool = True,
+    ov: bool = True,
     progress: Progress | None = None,
     client: HttpClient | None = None,
 ) -> FetchResult:
@@ -109,6 +112,10 @@ def fetch_gemeente(
     osm
         Also fetch aanbod, OV-haltes and the walking network (``netwerk/``, see
         :mod:`geo.sources.network`) from OpenStreetMap.
+    ov
+        Also fetch the national GTFS timetable (``settings.gtfs_url``) and keep the stops
+        within the gemeente plus a buffer in ``ov/`` (:mod:`geo.sources.gtfs`); a failing
+        download is a notice, not a failure.
     progress
         ``progress(step, fraction)`` with a Dutch step text and 0..1 overall.
     client
@@ -147,7 +154,7 @@ def fetch_gemeente(
     before = http.network_requests
     staging = Path(tempfile.mkdtemp(prefix=".ophalen-", dir=folder))
     try:
-        result = _download(http, gemeente, year, staging, osm, report)
+        result = _download(http, gemeente, year, staging, osm, report, ov=ov)
         result.folder = folder
         report("Aanbod in het register zetten", 0.92)
         result.aanbod = _import_aanbod(staging, result)
@@ -172,7 +179,7 @@ def fetch_gemeente(
 def _check_target(folder: Path, replace_existing: bool) -> None:
     occupied = [
         name
-        for name in ("wijken", "aanbod", network.NETWORK_DIR)
+        for name in ("wijken", "aanbod", network.NETWORK_DIR, OV_DIR)
         if (folder / name).is_dir() and any((folder / name).iterdir())
     ]
     if occupied and not replace_existing:
@@ -185,7 +192,14 @@ def _check_target(folder: Path, replace_existing: bool) -> None:
 
 
 def _download(
-    http: HttpClient, query: str, year: int, staging: Path, osm: bool, report: Progress
+    http: HttpClient,
+    query: str,
+    year: int,
+    staging: Path,
+    osm: bool,
+    report: Progress,
+    *,
+    ov: bool = True,
 ) -> FetchResult:
     wijken = staging / "wijken"
     aanbod = staging / "aanbod"
@@ -268,6 +282,16 @@ def _download(
         report("OpenStreetMap: loopnetwerk", 0.89)
         entry = network.fetch_network(http, layers["buurten"].geojson, staging, gemeente.code)
         result.files.append(entry)
+    if ov and http.settings.gtfs_url:
+        report("OV-dienstregeling (GTFS)", 0.9)
+        try:
+            entry = gtfs.fetch_gtfs(http, layers["buurten"].geojson, staging, gemeente.code)
+            result.files.append(entry)
+        except SourceError as exc:
+            result.notices.append(
+                f"OV-dienstregeling niet opgehaald ({exc}); de OV-haltes komen zonder "
+                "vertrekken uit OpenStreetMap."
+            )
     return result
 
 
@@ -392,7 +416,7 @@ def _move_into_place(staging: Path, folder: Path) -> Path | None:
     """Rename the staged items over the folder's; the old ones go to ``.vorige-ophaling/``."""
     names = [
         name
-        for name in ("wijken", "aanbod", network.NETWORK_DIR, MANIFEST, "dataset.toml")
+        for name in ("wijken", "aanbod", network.NETWORK_DIR, OV_DIR, MANIFEST, "dataset.toml")
         if (staging / name).exists()
     ]
     existing = [name for name in names if (folder / name).exists()]

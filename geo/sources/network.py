@@ -23,11 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import requests
 import shapely
 
 from geo.io.osm import FOOT_ALLOWED, NEEDS_FOOT, WALKABLE, walk_rule, ways_from_file
-from geo.sources._http import NOTHING_CHANGED, HttpClient, SourceError, host_of
+from geo.sources._http import NOTHING_CHANGED, HttpClient, SourceError, download_file
 from geo.sources.overpass import overpass_answer
 
 logger = logging.getLogger(__name__)
@@ -38,7 +37,6 @@ NETWORK_BUFFER_M = 2000.0
 1,600 m) with a margin for the snap distance."""
 
 LICENCE = "ODbL 1.0 (© OpenStreetMap-bijdragers)"
-CHUNK = 2**20
 
 
 def network_query(bbox: tuple[float, float, float, float], timeout_s: int = 300) -> str:
@@ -214,32 +212,10 @@ def clip_pbf(source: Path, target: Path, bbox: tuple[float, float, float, float]
 
 def _download(http: HttpClient, url: str, target: Path) -> None:
     """Stream ``url`` to ``target`` (outside the HTTP cache), retrying like the JSON client."""
-    settings = http.settings
-    problem = ""
-    for attempt in range(settings.retries + 1):
-        try:
-            with (
-                http.session.cache_disabled(),
-                http.session.get(
-                    url, stream=True, timeout=(settings.timeout_s, settings.timeout_s)
-                ) as response,
-            ):
-                http.network_requests += 1
-                if response.status_code == 200:
-                    with target.open("wb") as out:
-                        for chunk in response.iter_content(CHUNK):
-                            out.write(chunk)
-                    return
-                problem = f"antwoordde met HTTP {response.status_code}"
-                if response.status_code < 500 and response.status_code != 429:
-                    break
-        except (requests.Timeout, requests.ConnectionError):
-            problem = "is niet bereikbaar (geen internetverbinding?)"
-        if attempt < settings.retries:
-            http.sleep(settings.backoff_s * 2**attempt)
-    raise SourceError(
-        f"{host_of(url)} {problem} bij het downloaden van het OSM-extract.",
-        url=url,
-        kind="http",
+    download_file(
+        http,
+        url,
+        target,
+        what="het OSM-extract",
         hint=f"controleer WIJKKOMPAS_OSM_PBF_URL en de internetverbinding; {NOTHING_CHANGED}",
     )

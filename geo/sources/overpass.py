@@ -128,7 +128,9 @@ def aanbod_from_osm(
     Returns
     -------
     pandas.DataFrame
-        One row per element, in the columns the aanbod importer matches.
+        One row per element, in the columns the aanbod importer matches; ``opening_hours``
+        is the raw OSM tag, which the importer turns into dagdelen
+        (:mod:`geo.aanbod.opening_hours`) and keeps in ``opmerking``.
 
     Examples
     --------
@@ -170,6 +172,7 @@ def aanbod_from_osm(
                 "organisatie": str(tags.get("operator", "")).strip(),
                 "adres": _address(tags),
                 "postcode": str(tags.get("addr:postcode", "")).replace(" ", "").upper(),
+                "opening_hours": str(tags.get("opening_hours", "")).strip(),
                 "lat": round(where[0], 7),
                 "lon": round(where[1], 7),
                 "opmerking": f"OpenStreetMap {element.get('type')}/{element.get('id')} "
@@ -186,6 +189,7 @@ def aanbod_from_osm(
             "organisatie",
             "adres",
             "postcode",
+            "opening_hours",
             "lat",
             "lon",
             "opmerking",

@@ -60,6 +60,11 @@ class SourceSettings:
         ``https://download.geofabrik.de/europe/netherlands/utrecht-latest.osm.pbf``) to take
         the walking network from instead of Overpass; clipped to the gemeente plus a buffer.
         Empty (default): Overpass. Env ``WIJKKOMPAS_OSM_PBF_URL``.
+    gtfs_url
+        The national GTFS timetable (zip), by default the openly published Dutch feed of
+        OVapi (``http://gtfs.ovapi.nl/nl/gtfs-nl.zip``, all Dutch public transport); streamed
+        to disk (not kept in the HTTP cache) and filtered to the gemeente plus a buffer into
+        ``ov/``. Empty: no timetable. Env ``WIJKKOMPAS_GTFS_URL``.
     cache_dir
         On-disk HTTP cache (SQLite, keyed by request). Env ``WIJKKOMPAS_CACHE_DIR``;
         default ``~/.cache/wijkkompas``.
@@ -85,6 +90,7 @@ class SourceSettings:
     overpass_url: str = "https://overpass-api.de/api/interpreter"
     locatieserver_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
     osm_pbf_url: str = ""
+    gtfs_url: str = "http://gtfs.ovapi.nl/nl/gtfs-nl.zip"
     cache_dir: Path = _default_cache_dir()
     cache_days: float = 30.0
     timeout_s: float = 60.0
