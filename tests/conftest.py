@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -104,6 +105,24 @@ def tiny_buurten() -> gpd.GeoDataFrame:
         ],
         crs="EPSG:28992",
     )
+
+
+
+
+@pytest.fixture(autouse=True)
+def _main_is_not_the_app(monkeypatch):
+    """Keep a spawned process from re-running the Streamlit app.
+
+    AppTest runs ``app.py`` as ``__main__`` in the test process and leaves it there; a
+    ``multiprocessing`` spawn child re-runs the main module's file first, crashes outside a
+    Streamlit runtime and the pool waits for it forever.
+    """
+    main = sys.modules.get("__main__")
+    path = str(getattr(main, "__file__", "") or "")
+    if main is not None and getattr(main, "__spec__", None) is None and (
+        path.endswith("app.py") or "app_pages" in path
+    ):
+        monkeypatch.delattr(main, "__file__")
 
 
 from tests.pg_cluster import pg_cluster, pg_url  # noqa: E402, F401  (throwaway PostgreSQL)
