@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from geo.cli import JsonOpt, app, echo_json
+from geo.cli._common import JsonOpt, app, echo_json
 from geo.errors import DataError
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from geo.cli import DataArg, JsonOpt, app, echo_json
+from geo.cli._common import DataArg, JsonOpt, app, echo_json
 
 if TYPE_CHECKING:
     from geo.model.dataset import Dataset

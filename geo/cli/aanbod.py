@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from geo.cli import GemeenteOpt, JsonOpt, app, echo_json
+from geo.cli._common import (
+    GemeenteOpt,
+    JsonOpt,
+    app,
+    echo_json,
+    progress_bar,
+)
 
 aanbod_app = typer.Typer(
     help="Aanbod importeren, bekijken en wijzigingen ongedaan maken.", no_args_is_help=True
@@ -187,7 +193,6 @@ def geocode_command(
     gebruiker: GebruikerOpt = None,
 ) -> None:
     """Zoek de locatie van niet-gelokaliseerd aanbod op bij de PDOK Locatieserver."""
-    from geo.cli_fetch import progress_bar
     from geo.model.dataset import resolve_data_dir
     from geo.sources.geocode import geocode_register
 
