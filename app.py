@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages._common import AGE_LABELS, ICON, PAGES, cached_dataset, folder_stamp
+from app_pages._common import (
+    AGE_LABELS,
+    ICON,
+    PAGES,
+    cached_dataset,
+    folder_stamp,
+    inject_styles,
+)
 from geo.errors import DataError
 from geo.model.dataset import resolve_data_dir
 from geo.settings import GROUP_LABELS, GROUPS
@@ -26,6 +33,8 @@ pages = [
     st.Page(f"{PAGES}/over.py", title="Over de data", icon=":material/info:"),
 ]
 page = st.navigation(pages)
+st.set_page_config(page_title=f"{page.title} · Wijkkompas")  # the browser tab names the page
+inject_styles()
 
 # a shared link (?groep=...&jaar=...&leeftijd=...) sets the sidebar once, for a new session
 params = st.query_params
@@ -35,7 +44,7 @@ if "age" not in st.session_state and params.get("leeftijd") in AGE_LABELS:
     st.session_state["age"] = params["leeftijd"]
 
 with st.sidebar:
-    st.markdown("### Wijkkompas")
+    st.markdown("**Wijkkompas**")
     st.caption("Eenzaamheid, doelgroepen en aanbod per wijk en buurt — Utrecht Omarmt")
     folder = st.text_input(
         "Datamap",

@@ -32,7 +32,7 @@ READ = "aanbod_gelezen"
 
 def edit_rows(register: AanbodRegister, laag: str, editor: Editor, round_: int) -> None:
     """The row editor of one layer: only rows the editor may change can be chosen."""
-    st.markdown(f"#### {md(LAYER_LABELS[laag])} in het register")
+    st.subheader(f"{md(LAYER_LABELS[laag])} in het register", anchor=False)
     conflict = st.session_state.get(CONFLICT)
     if conflict is not None and conflict["laag"] == laag:
         _conflict_panel(register, conflict, editor, round_)

@@ -12,25 +12,48 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from geo.aanbod import Aanbod, load_aanbod
-from geo.analysis.method import folder_network
-from geo.analysis.pipeline import GapResult, analyse
-from geo.analysis.reach import WalkNetworkLike
+from geo.aanbod import Aanbod
 from geo.errors import DataError
-from geo.export import ExportBundle, collect_layers, restrict_to_area
-from geo.model.dataset import Dataset, load_dataset, resolve_data_dir
+from geo.io.cache import load_aanbod_cached, load_dataset_cached
+from geo.model.dataset import Dataset, resolve_data_dir
+from geo.present.basemap import BasemapSettings, tiles_reachable
 from geo.present.safe_text import neutralise_formula
 from geo.settings import GROUP_LABELS, AnalysisSettings
+
+if TYPE_CHECKING:  # imported where used: the first map of a fresh server does not wait for them
+    from geo.analysis.pipeline import GapResult
+    from geo.analysis.reach import WalkNetworkLike
+    from geo.export import ExportBundle
 
 AGE_LABELS = {"18+": "18 jaar en ouder", "65+": "65 jaar en ouder", "18-65": "18 tot 65 jaar"}
 PAGES = "app_pages"
 PROFILE_PAGE = f"{PAGES}/profiel.py"
 MAP_PAGE = f"{PAGES}/kaart.py"
 ICON = Path(__file__).resolve().parents[1] / "static" / "wijkkompas.png"
+STYLESHEET = ICON.with_name("wijkkompas.css")
+PAGE_DESCRIPTIONS = {
+    "Kaart": "Eenzaamheid per wijk en buurt (RIVM Gezondheidsmonitor) met het aanbod en "
+    "andere lagen. Alles op de kaart staat ook in de tabellen en het gebiedsprofiel.",
+    "Hiaten": "Waar wonen veel eenzamen van een doelgroep zonder passend aanbod binnen "
+    "bereik? Een gerangschikte tabel en de kaart eenzamen × aanbod.",
+    "Gebiedsprofiel": "Alles over één buurt, wijk of aandachtsgebied: eenzaamheid, "
+    "doelgroepen, aanbod, hiaatscore en bronnen. Af te drukken op A4.",
+    "Aanbod": "Activiteiten, Lief en Leedstraten, Welzijn op recept en Buurtmobiel: bekijken, "
+    "en na inloggen toevoegen of wijzigen.",
+    "Monitoring": "Indicatoren van het Uitvoeringsplan Eenzaamheid door de jaren heen, met "
+    "metingen en notities uit de wijk.",
+    "Scenario's": "Wat verandert er als er aanbod bijkomt of stopt, en waar helpen nieuwe "
+    "activiteiten de meeste eenzamen? Het aanbodregister zelf verandert niet.",
+    "Export": "De lagen en cijfers als GeoPackage, Excel, CSV of HTML-kaart, met kleine "
+    "aantallen onderdrukt.",
+    "Over de data": "Bronnen, jaren, gebiedsindelingen, methoden, aannames en licenties.",
+}
+"""One sentence under each page's title: what the page is for."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:!])")
 _MARKDOWN_LIST_MARK = re.compile(r"^(\s*)([-+=])")
 _MARKDOWN_NUMBERED = re.compile(r"^(\s*\d+)([.)])")
@@ -48,20 +71,26 @@ def folder_stamp(folder: str) -> str:
 
 @st.cache_resource(show_spinner="Gegevens laden…", max_entries=4)
 def cached_dataset(folder: str, gemeente: str | None, stamp: str) -> Dataset:
-    """The dataset of a folder (shared by all sessions; pages never change it)."""
-    return load_dataset(folder, gemeente=gemeente or None)
+    """The dataset of a folder (shared by all sessions; pages never change it).
+
+    A freshly started server reads the canonical tables from the on-disk table cache
+    (:mod:`geo.io.cache`) when the folder's files are unchanged.
+    """
+    return load_dataset_cached(folder, gemeente=gemeente or None)
 
 
 @st.cache_resource(show_spinner="Aanbod laden…", max_entries=4)
 def cached_aanbod(folder: str, gemeente: str | None, stamp: str) -> Aanbod:
     """The aanbod of a folder: its register, or the partner files read-only."""
     dataset = cached_dataset(folder, gemeente, _files_only(stamp))
-    return load_aanbod(folder, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
+    return load_aanbod_cached(folder, dataset)
 
 
 @st.cache_resource(show_spinner="Loopnetwerk laden…", max_entries=4)
 def cached_network(folder: str, stamp: str) -> WalkNetworkLike | None:
     """The walking network of the folder's ``netwerk/`` (shared; None without one)."""
+    from geo.analysis.method import folder_network
+
     return folder_network(folder)
 
 
@@ -70,6 +99,8 @@ def cached_analysis(
     folder: str, gemeente: str | None, stamp: str, group: str, year: int | None
 ) -> GapResult:
     """The gap analysis of a focus group (cached on folder, its files and the parameters)."""
+    from geo.analysis.pipeline import analyse
+
     dataset = cached_dataset(folder, gemeente, _files_only(stamp))
     aanbod = cached_aanbod(folder, gemeente, stamp)
     return analyse(
@@ -98,6 +129,8 @@ def cached_bundle(
     Choosing layers or a format on the Export page reruns it; the bundle is not rebuilt.
     ``suppress``: small numbers suppressed and rounded (default) or exact (internal use).
     """
+    from geo.export import collect_layers, restrict_to_area
+
     dataset = cached_dataset(folder, gemeente, _files_only(stamp))
     aanbod = cached_aanbod(folder, gemeente, stamp)
     results = [cached_analysis(folder, gemeente, stamp, g, year) for g in groups]
@@ -105,6 +138,29 @@ def cached_bundle(
         dataset, aanbod, results, indicator=indicator, age=age, year=year, suppress=suppress
     )
     return bundle if gebied is None else restrict_to_area(bundle, dataset, gebied)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _tiles_online(settings: BasemapSettings) -> bool:
+    """Whether the background's tiles answer (checked at most every five minutes)."""
+    return tiles_reachable(settings)
+
+
+def background() -> tuple[BasemapSettings, bool]:
+    """The background settings (``WIJKKOMPAS_BASEMAP``, tile URLs) and whether tiles load."""
+    settings = BasemapSettings.from_env()
+    return settings, _tiles_online(settings)
+
+
+def inject_styles() -> None:
+    """Add the app's stylesheet (contrast, focus, phone and print) to the page."""
+    st.html(STYLESHEET)
+
+
+def page_header(title: str) -> None:
+    """The page's title (also in the browser tab) and its one-sentence description."""
+    st.title(title, anchor=False)
+    st.caption(PAGE_DESCRIPTIONS[title])
 
 
 def clear_caches() -> None:

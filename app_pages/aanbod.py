@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages._aanbod_edit import HEADINGS, accounts_panel, edit_rows, undo_button
-from app_pages._common import clear_caches, code, current, demo_banner, md
+from app_pages._common import clear_caches, code, current, demo_banner, md, page_header
 from app_pages._login import login_panel
 from geo.aanbod import import_file, open_register
 from geo.aanbod.accounts import with_organisatie
@@ -25,7 +25,7 @@ UPLOAD_TYPES = ["csv", "xlsx", "geojson", "json", "gpkg", "zip", "txt"]
 dataset, aanbod, choice = current()
 folder = Path(str(choice["folder"]))
 register = open_register(folder)
-st.title("Aanbod")
+page_header("Aanbod")
 demo_banner(dataset)
 if message := st.session_state.pop("aanbod_melding", None):
     st.success(message, icon=":material/check_circle:")
@@ -71,7 +71,7 @@ for notice in aanbod.notices:
 
 
 st.divider()
-st.subheader("Aanbod toevoegen of wijzigen")
+st.header("Aanbod toevoegen of wijzigen", anchor=False)
 editor = login_panel(register)
 if editor is None:
     st.stop()
@@ -82,7 +82,7 @@ if database_url() is None and not writable:
     st.stop()
 limit = st.get_option("server.maxUploadSize")
 
-st.markdown("#### Bestand toevoegen")
+st.subheader("Bestand toevoegen", anchor=False)
 st.caption(
     f"CSV, Excel, GeoJSON, GeoPackage, gezipte Shapefile of GTFS `stops.txt`, tot {limit} MB "
     "per bestand (instelling `server.maxUploadSize` in `.streamlit/config.toml`; grotere "

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import area_options, cached_bundle, current, demo_banner, md
+from app_pages._common import area_options, cached_bundle, current, demo_banner, md, page_header
 from geo.errors import DataError
 from geo.export import FORMATS, export_bytes
 from geo.model.figures import INDICATOR_LABELS, LONELINESS
 from geo.settings import GROUP_LABELS, GROUPS
 
 dataset, aanbod, choice = current()
-st.title("Export")
+page_header("Export")
 demo_banner(dataset)
 st.markdown(
     "Kaartlagen voor QGIS en Excel: gebieden met cijfers, hiaten per doelgroep, hot spots, "

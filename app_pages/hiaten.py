@@ -12,14 +12,17 @@ from streamlit_folium import st_folium
 from app_pages._common import (
     PROFILE_PAGE,
     analysis,
+    background,
     csv_download,
     current,
     demo_banner,
     group_label,
     md,
+    page_header,
 )
 from geo.analysis.populations import no_population_note
 from geo.analysis.uncertainty import certainty_sentence
+from geo.present.basemap import with_background_note
 from geo.present.format import fmt_int, fmt_num, fmt_pct
 from geo.present.maps import (
     base_map,
@@ -51,7 +54,7 @@ COLUMNS = {  # column -> (Dutch heading, formatter for the screen)
 
 dataset, aanbod, choice = current()
 group = str(choice["group"])
-st.title("Hiaten")
+page_header("Hiaten")
 demo_banner(dataset)
 st.markdown(
     f"Waar wonen veel eenzame **{md(group_label(group))}** met weinig passend aanbod binnen "
@@ -103,7 +106,7 @@ st.caption(
     + " ".join(md(n) for n in result.notes if n not in result.offer.get("offer_notes", []))
 )
 
-st.subheader("Kaart: eenzamen × aanbod")
+st.header("Kaart: eenzamen × aanbod", anchor=False)
 show_spots = st.toggle(
     "Hot spots tonen: groepen buurten met veel eenzamen en weinig aanbod (Getis-Ord Gi*, "
     f"FDR {fmt_pct(100 * result.settings.fdr_alpha, 0)})",
@@ -111,7 +114,8 @@ show_spots = st.toggle(
     key="hiaten_hotspots",
 )
 shapes = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-m = base_map(result.buurten)
+tiles, online = background()
+m = base_map(result.buurten, online=online, basemap=tiles)
 layer, legend = bivariate(
     shapes,
     need="lonely",
@@ -119,7 +123,7 @@ layer, legend = bivariate(
     title="Eenzamen × bereikbaar aanbod",
     method=result.method.get("legend"),
 )
-legend = with_offer_notes(legend, result.offer)
+legend = with_background_note(with_offer_notes(legend, result.offer), online, tiles)
 layer.add_to(m)
 clusters = result.clusters
 if show_spots and len(clusters):

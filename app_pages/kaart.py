@@ -6,15 +6,27 @@ import json
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages._common import AGE_LABELS, PROFILE_PAGE, analysis, current, demo_banner, md
+from app_pages._common import (
+    AGE_LABELS,
+    PROFILE_PAGE,
+    analysis,
+    background,
+    current,
+    demo_banner,
+    md,
+    page_header,
+)
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.analysis.completeness import offer_completeness
 from geo.analysis.method import folder_stops
 from geo.analysis.populations import no_population_note
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
+from geo.present.basemap import with_background_note
+from geo.present.format import fmt_num
 from geo.present.maps import (
     aanbod_layers,
     area_values,
@@ -44,7 +56,7 @@ LAYERS = {
 }
 
 dataset, aanbod, choice = current()
-st.title("Kaart")
+page_header("Kaart")
 demo_banner(dataset)
 
 age, year = str(choice["age"]), choice["year"]
@@ -103,7 +115,8 @@ if frame.geometry.isna().all():
         "Geen grenzen van deze gemeente in de kaarten in wijken/ (andere indeling): de kaart "
         "blijft leeg. De gepubliceerde cijfers staan per code in het gebiedsprofiel."
     )
-m = base_map(frame)
+tiles, online = background()
+m = base_map(frame, online=online, basemap=tiles)
 layer, legend = choropleth(
     frame,
     value="value",
@@ -113,7 +126,7 @@ layer, legend = choropleth(
     source=source,
 )
 layer.add_to(m)
-legends = [legend]
+legends = [with_background_note(legend, online and tiles.basemap != "geen", tiles)]
 
 ANALYSED = ("vervoersarmoede", "hotspots", "ov_klasse")
 if any(name in layers for name in ANALYSED) and not dataset.has_population:
@@ -247,8 +260,8 @@ with map_column:
         returned_objects=["last_active_drawing", "last_object_clicked_tooltip"],
     )
     st.caption(
-        f"Klik op een {niveau} om het gebiedsprofiel te openen. Achtergrondkaart © "
-        "OpenStreetMap-bijdragers (niet zichtbaar zonder internet)."
+        f"Klik op een {niveau} om het gebiedsprofiel te openen, of kies het gebied onder de "
+        "kaart (ook met het toetsenbord). De cijfers van de kaart staan in de tabel hieronder."
     )
 with legend_column:
     for shown in legends:
@@ -276,6 +289,28 @@ chosen = st.selectbox(
 )
 if chosen:
     st.switch_page(PROFILE_PAGE, query_params={"gebied": chosen})
+
+# the map's figures as a table: nothing exists only on the map (keyboard, screen readers)
+st.header(f"Cijfers per {niveau}", anchor=False)  # the map as a table
+st.caption(
+    f"Per {niveau} hetzelfde cijfer als op de kaart (jaar {year}, "
+    f"{AGE_LABELS.get(age, age).lower()}). Bron: {source or 'geen gepubliceerde cijfers'}."
+)
+st.dataframe(
+    pd.DataFrame(
+        {
+            niveau.capitalize(): frame["naam"],
+            "Code": frame["code"],
+            INDICATOR_LABELS[indicator]: [
+                fmt_num(v, 1) + " %" if pd.notna(v) else "–" for v in frame["value"]
+            ],
+            "95 %-interval": frame["interval"],
+            "Opmerking": frame["note"],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 if dataset.notices:
     with st.expander("Meldingen bij het inlezen"):
         for notice in dataset.notices:

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import current, demo_banner, md
+from app_pages._common import current, demo_banner, md, page_header
 from app_pages._login import login_panel
 from geo.errors import DataError
 from geo.monitoring.export import monitoring_xlsx
@@ -30,7 +30,7 @@ SYMBOL = dict(zip(STATUSES, ("✔", "▲", "◆", "▼", "✖", "?"), strict=Tru
 
 dataset, _aanbod, choice = current()
 folder = Path(str(choice["folder"]))
-st.title("Monitoring")
+page_header("Monitoring")
 demo_banner(dataset)
 try:
     view = monitoring_overview(dataset, folder)
@@ -64,6 +64,7 @@ def status_badge(status: str) -> str:
 
 
 # -- cards per subgoal ------------------------------------------------------------------------
+st.header("Stand per subdoel", anchor=False)
 for (hoofddoel, subdoel), members in view["groups"].items():
     st.subheader(md(subdoel), anchor=False)
     st.caption(f"Hoofddoel: {md(hoofddoel)}")
@@ -84,7 +85,7 @@ for (hoofddoel, subdoel), members in view["groups"].items():
 
 # -- trend per indicator ----------------------------------------------------------------------
 st.divider()
-st.subheader("Trend per indicator", anchor=False)
+st.header("Trend per indicator", anchor=False)
 with_series = [r["indicator"] for r in rows if r["reeks"]]
 if with_series:
     chosen = st.selectbox(
@@ -110,7 +111,7 @@ per_area = [
 ]
 if per_area:
     st.divider()
-    st.subheader("Per wijk", anchor=False)
+    st.header("Per wijk", anchor=False)
     left, right = st.columns(2)
     measured = left.selectbox(
         "Indicator per wijk", per_area, format_func=lambda i: by_id[i]["naam"], key="mon_wijk"
@@ -126,6 +127,8 @@ if per_area:
     )
     from streamlit_folium import st_folium
 
+    from app_pages._common import background
+    from geo.present.basemap import with_background_note
     from geo.present.maps import base_map, choropleth, legend_html
 
     wijken = dataset.level("wijk")[["code", "naam", "geometry"]].merge(
@@ -136,7 +139,9 @@ if per_area:
         title=f"{by_id[measured]['naam']} per 1.000 eenzamen",
         label="per 1.000 eenzamen", unit="", source=f"{md(by_id[measured]['bron'])}",
     )
-    m = base_map(dataset.level("wijk"))
+    tiles, online = background()
+    m = base_map(dataset.level("wijk"), online=online, basemap=tiles)
+    legend = with_background_note(legend, online, tiles)
     layer.add_to(m)
     map_col, legend_col = st.columns([4, 1])
     with map_col:
@@ -169,7 +174,7 @@ st.download_button(
 
 # -- entry and import (editors) ---------------------------------------------------------------
 st.divider()
-st.subheader("Metingen en notities invoeren", anchor=False)
+st.header("Metingen en notities invoeren", anchor=False)
 signed_in = login_panel(store.register)  # the register's accounts, OpenID or laptop mode
 if signed_in is None:
     st.stop()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import code, current, demo_banner, md
+from app_pages._common import code, current, demo_banner, md, page_header
 from geo.aanbod.schema import LAYER_LABELS
 from geo.present.format import fmt_num, fmt_pct
 from geo.present.maps import SIMPLIFY_M
 from geo.settings import AnalysisSettings
 
 dataset, aanbod, choice = current()
-st.title("Over de data")
+page_header("Over de data")
 demo_banner(dataset)
 if dataset.demo:
     st.markdown(
@@ -22,7 +22,7 @@ if dataset.demo:
         "zijbalk een andere datamap voor echte cijfers."
     )
 
-st.subheader("Bronnen in deze datamap")
+st.header("Bronnen in deze datamap", anchor=False)
 st.caption(f"{md(dataset.titel)} — {code(dataset.path)}")
 sources = dataset.sources.drop(columns=["zonder_vorm"], errors="ignore")
 st.dataframe(
@@ -66,7 +66,7 @@ if len(dataset.unmatched):
 for notice in dataset.notices:
     st.caption(f"Melding: {md(notice)}")
 
-st.subheader("Aanbod")
+st.header("Aanbod", anchor=False)
 counts = pd.DataFrame(
     {
         "Laag": [LAYER_LABELS.get(name, name) for name in aanbod.layers],
@@ -82,7 +82,7 @@ st.caption(
 
 settings = AnalysisSettings()
 steps = " / ".join(fmt_num(w, 2) for _, w in settings.steps)
-st.subheader("Methoden en aannames")
+st.header("Methoden en aannames", anchor=False)
 st.markdown(
     f"""
 - **Eenzaamheid**: RIVM/GGD'en/CBS Gezondheidsmonitor Volwassenen en Ouderen (tabel 50090NED):
@@ -126,7 +126,7 @@ st.markdown(
 """
 )
 
-st.subheader("Licenties en naamsvermelding")
+st.header("Licenties en naamsvermelding", anchor=False)
 st.markdown(
     """
 - Eenzaamheid en gezondheid: **Bron: RIVM, GGD'en, CBS (Gezondheidsmonitor Volwassenen en

@@ -2,31 +2,38 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from app_pages._common import (
     AGE_LABELS,
     analysis,
     area_options,
+    background,
     current,
     demo_banner,
     group_label,
     md,
+    page_header,
 )
 from geo.analysis.profile import area_profile
 from geo.analysis.uncertainty import certainty_text
 from geo.errors import DataError
+from geo.model.figures import PUBLISHED
 from geo.monitoring.notes import area_notes
+from geo.present.basemap import with_background_note
 from geo.present.charts import comparison_chart, count_chart, trend_chart
 from geo.present.format import fmt_int, fmt_num, fmt_pct, fmt_pct_interval
+from geo.present.maps import area_values, base_map, choropleth, fit, legend_html, outline_layer
 from geo.report import build_report, report_bytes
 from geo.settings import AnalysisSettings
 
 KINDS = {"gebied": "aandachtsgebied", "wijk": "wijk", "buurt": "buurt", "gemeente": "gemeente"}
 
 dataset, aanbod, choice = current()
-st.title("Gebiedsprofiel")
+page_header("Gebiedsprofiel")
 demo_banner(dataset)
 
 options, labels = area_options(dataset)
@@ -95,6 +102,49 @@ if gap:
     if gap.get("certainty"):
         four.caption(f"Zekerheid: {md(certainty_text(gap))}")
 
+st.subheader("Kaart van het gebied")
+buurten = dataset.level("buurt")
+members = buurten[buurten["code"].astype(str).isin([str(b) for b in area["buurten"]])]
+members = members[members.geometry.notna() & ~members.geometry.is_empty]
+if len(members):
+    minx, miny, maxx, maxy = members.total_bounds  # the area and 1 km around it, not all
+    nearby = buurten.cx[minx - 1000 : maxx + 1000, miny - 1000 : maxy + 1000]
+    shown = area_values(
+        nearby, dataset.figures, indicator="Eenzaam", group="18+", year=profile["year"]
+    )
+    shown = shown[shown.geometry.notna() & ~shown.geometry.is_empty]
+    tiles, online = background()
+    area_map = base_map(members, online=online, basemap=tiles)
+    published = shown.loc[shown["status"] == PUBLISHED, "source"]
+    layer, map_legend = choropleth(
+        shown,
+        value="value",
+        title=f"Eenzaam (18 jaar en ouder), {profile['year']}",
+        label="Eenzaam",
+        notes=shown["note"],
+        source=f"{published.iloc[0]}, {profile['year']}" if len(published) else "",
+    )
+    layer.add_to(area_map)
+    outline_layer(
+        gpd.GeoDataFrame({"naam": [naam]}, geometry=[members.union_all()], crs=buurten.crs),
+        name="Dit gebied",
+        colour="#0b5cad",
+        weight=4,
+    ).add_to(area_map)
+    fit(area_map, members)
+    map_column, legend_column = st.columns([3, 1])
+    with map_column:
+        st_folium(
+            area_map, key="profiel_kaart", height=380, use_container_width=True, returned_objects=[]
+        )
+    legend_column.html(legend_html(with_background_note(map_legend, online, tiles)))
+    st.caption(
+        f"{md(naam)} (blauwe lijn) met de eenzaamheid per buurt; de cijfers van het gebied staan "
+        "in de tabel hieronder."
+    )
+else:
+    st.caption("Geen grenzen van dit gebied in de gegevens: geen kaart.")
+
 st.subheader("Eenzaamheid tegen gemeente en Nederland")
 if len(figures):
     shown_age = age if age in set(figures["group"]) else "18+"
@@ -128,6 +178,22 @@ trend = pd.DataFrame(profile["trend_65plus"] if age == "65+" else profile["trend
 if len(trend) > 1:
     st.subheader(f"Trend eenzaam ({'65+' if age == '65+' else '18+'})")
     st.vega_lite_chart(trend_chart(trend.to_dict(orient="records"), area=naam), width="stretch")
+    st.dataframe(  # the chart's numbers as a table (text alternative)
+        pd.DataFrame(
+            {
+                "Editie": trend["year"].astype(str),
+                naam: [
+                    fmt_pct_interval(v, lo, hi)
+                    for v, lo, hi in zip(
+                        trend["value"], trend["lower"], trend["upper"], strict=True
+                    )
+                ],
+                "Gemeente": trend["gemeente"].map(fmt_pct),
+                "Nederland": trend["nederland"].map(fmt_pct),
+            }
+        ),
+        hide_index=True,
+    )
     changes = [
         f"{year}: {md(change)}"
         for year, change in zip(trend["year"], trend["change"], strict=True)
@@ -186,6 +252,14 @@ with left:
         st.vega_lite_chart(
             count_chart(counts, title="Bereikbare activiteiten (meeste in één buurt)"),
             width="stretch",
+        )
+    shown_counts = inside if missing else counts
+    if shown_counts:
+        st.dataframe(  # the chart's numbers as a table (text alternative)
+            pd.DataFrame(
+                {"Soort": list(shown_counts), "Activiteiten": list(shown_counts.values())}
+            ),
+            hide_index=True,
         )
     else:
         st.info("Geen passend aanbod binnen bereik van dit gebied.")

@@ -10,7 +10,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages._common import _files_only as files_only
-from app_pages._common import cached_dataset, cached_network, current, demo_banner, group_label, md
+from app_pages._common import (
+    background,
+    cached_dataset,
+    cached_network,
+    current,
+    demo_banner,
+    group_label,
+    md,
+    page_header,
+)
 from geo.aanbod.schema import GROUP_SOORTEN, SOORTEN
 from geo.analysis.advies import recommend
 from geo.analysis.scenario import NewActivity, Scenario
@@ -35,7 +44,7 @@ def cached_whatif(folder: str, gemeente: str | None, stamp: str, group: str) -> 
     )
 
 
-st.title("Scenario's")
+page_header("Scenario's")
 dataset, aanbod, choice = current()
 demo_banner(dataset)
 folder, group = str(choice["folder"]), str(choice["group"])
@@ -155,7 +164,8 @@ advice = st.session_state.get("scenario_advies")
 view = st.radio("Kaart", ["na", "voor"], horizontal=True, key="scenario_kaart_stand")
 result = outcome.result if view == "na" else whatif.base
 buurten = result.buurten
-m = base_map(buurten)
+tiles, online = background()
+m = base_map(buurten, online=online, basemap=tiles)
 layer, legend = choropleth(
     buurten,
     value="gap_score",
@@ -203,7 +213,7 @@ if clicked and st.session_state.get("scenario_klik") != signature:
     _add(float(clicked["lng"]), float(clicked["lat"]))
     st.rerun()
 
-st.subheader("Wat verandert er")
+st.header("Wat verandert er", anchor=False)
 niveau = st.radio("Niveau", ["wijk", "gebied", "buurt"], horizontal=True, key="scenario_niveau")
 rows = found.areas[found.areas["niveau"] == niveau].sort_values("newly_covered", ascending=False)
 table = pd.DataFrame(
@@ -232,7 +242,7 @@ if save_cols[1].button("Scenario opslaan", key="scenario_opslaan", type="primary
     st.session_state[ACTIVE] = saved
     st.success(f"Scenario '{md(saved.naam)}' opgeslagen (versie {saved.versie}).")
 
-st.subheader("Advies: waar helpt nieuw aanbod het meest?")
+st.header("Advies: waar helpt nieuw aanbod het meest?", anchor=False)
 ask = st.columns(3)
 k = ask[0].number_input("Aantal nieuwe activiteiten", 1, 10, 3, key="advies_k")
 kandidaten = ask[1].selectbox(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,6 +22,13 @@ NL = SHARED / "nl"
 # from the environment) meets a closed local port unless a test points it at its own server.
 # Set at import, so the app servers the browser tests start inherit it too.
 os.environ.setdefault("WIJKKOMPAS_PDOK_URL", "http://127.0.0.1:9")
+# The table cache (geo/io/cache.py) of a test run lives in a temporary folder of its own,
+# never in the user's cache; app servers started by browser tests inherit it.
+os.environ.setdefault("WIJKKOMPAS_TABLE_CACHE", tempfile.mkdtemp(prefix="wijkkompas-tabellen-"))
+# The same for the background map's tiles: the app's reachability check fails at once and the
+# maps in the browser tests use the offline fallback (a test serves its own tiles to go online).
+for _name, _path in (("BRT", "brt/{layer}"), ("OSM", "osm"), ("LUCHTFOTO", "luchtfoto")):
+    os.environ.setdefault(f"WIJKKOMPAS_{_name}_URL", f"http://127.0.0.1:9/{_path}/{{z}}/{{x}}/{{y}}.png")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

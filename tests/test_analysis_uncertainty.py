@@ -140,9 +140,10 @@ def test_zero_width_intervals_reproduce_the_point_ranking(demo_dataset):
 
 
 def test_deterministic_for_a_seed_and_ranks_within_bounds(demo_dataset):
-    dataset = with_intervals(demo_dataset, 4.0)
+    dataset = with_intervals(demo_dataset, 8.0)
     aanbod = load_aanbod(DEMO, areas=dataset.areas)
-    # top 2 of the buurten: Eendenkooi (gap 433) and Reigerhof (408) are within the noise
+    # top 2 of the buurten: Eendenkooi (gap 427) and Reigerhof (384; transport poverty on the
+    # fixed scale) are within the noise of ±8 points
     settings = AnalysisSettings(certainty_top=(("buurt", 2), ("wijk", 3), ("gebied", 3)))
     one = analyse(dataset, aanbod.layers, group="ouderen", hotspots=False, settings=settings)
     two = analyse(dataset, aanbod.layers, group="ouderen", hotspots=False, settings=settings)

@@ -39,8 +39,8 @@ def test_view_without_login(demo_copy: Path, monkeypatch: pytest.MonkeyPatch):
     assert "**Lezingen over eenzaamheid**" in text and "### 3 aantal" in text
     assert ":red-badge[✖ achteruitgang]" in text  # Demostad 47,9 % vs 47,0 % landelijk
     assert "### 47,9 %" in text
-    subheaders = [s.value for s in at.subheader]
-    assert "Trend per indicator" in subheaders and "Per wijk" in subheaders
+    headers = [s.value for s in at.header]  # h2 under the page's h1 (heading order)
+    assert "Trend per indicator" in headers and "Per wijk" in headers
     assert any("DEMO" in c.value for c in at.caption)
     # no entry form without login, only the password box
     labels = [t.label for t in at.text_input]

@@ -101,15 +101,18 @@ class _NoAanbod:
 
 
 def load(data: Path | None, gemeente: str | None) -> tuple[Any, Any]:
-    from geo.model.dataset import load_dataset, resolve_data_dir
+    from geo.io.cache import load_dataset_cached
+    from geo.model.dataset import resolve_data_dir
 
     folder = resolve_data_dir(data)
-    dataset = load_dataset(folder, gemeente=gemeente)
+    dataset = load_dataset_cached(folder, gemeente=gemeente)
     try:
-        from geo.aanbod import load_aanbod
+        import geo.aanbod  # noqa: F401
     except ImportError:
         return dataset, _NoAanbod()
-    return dataset, load_aanbod(folder, areas=dataset.areas, gemeente_code=dataset.gemeente_code)
+    from geo.io.cache import load_aanbod_cached
+
+    return dataset, load_aanbod_cached(folder, dataset)
 
 
 @contextmanager

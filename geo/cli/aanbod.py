@@ -58,10 +58,11 @@ def import_command(
     from geo.aanbod import import_file, open_register
     from geo.aanbod.partners import adopt_partner_files
     from geo.aanbod.read import load_aanbod
-    from geo.model.dataset import load_dataset, resolve_data_dir
+    from geo.io.cache import load_dataset_cached
+    from geo.model.dataset import resolve_data_dir
 
     folder = resolve_data_dir(data)
-    dataset = load_dataset(folder, gemeente=gemeente)
+    dataset = load_dataset_cached(folder, gemeente=gemeente)
     register = open_register(folder)
     sheet: str | int | None = int(blad) if blad is not None and blad.isdigit() else blad
     probe = import_file(file, laag=laag, areas=dataset.areas, sheet=sheet)
@@ -130,10 +131,11 @@ def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = 
     """Toon het aanbod per laag."""
     from geo.aanbod import laag_name, load_aanbod
     from geo.aanbod.schema import LAYERS
-    from geo.model.dataset import load_dataset, resolve_data_dir
+    from geo.io.cache import load_dataset_cached
+    from geo.model.dataset import resolve_data_dir
 
     folder = resolve_data_dir(data)
-    dataset = load_dataset(folder)
+    dataset = load_dataset_cached(folder)
     aanbod = load_aanbod(folder, areas=dataset.areas)
     names = [laag_name(laag)] if laag else list(LAYERS)
     if as_json:

@@ -20,10 +20,10 @@ def info(
     ] = False,
 ) -> None:
     """Wat staat er in een datamap: gebieden, cijfers, aandachtsgebieden, niet-gekoppelde codes."""
-    from geo.model.dataset import load_dataset
+    from geo.io.cache import load_dataset_cached
     from geo.model.summary import summarise
 
-    dataset = load_dataset(data, gemeente=gemeente)
+    dataset = load_dataset_cached(data, gemeente=gemeente)
     summary = summarise(dataset, all_indicators=as_json or alle)
     if as_json:
         echo_json(summary)

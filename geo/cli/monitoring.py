@@ -280,12 +280,13 @@ def _catalogue(data: Path | None) -> Catalogue:
 
 
 def _context(data: Path | None) -> tuple[Dataset, Catalogue, MonitoringStore]:
-    from geo.model.dataset import load_dataset, resolve_data_dir
+    from geo.io.cache import load_dataset_cached
+    from geo.model.dataset import resolve_data_dir
     from geo.monitoring.catalogue import catalogue_for
     from geo.monitoring.store import open_monitoring
 
     folder = resolve_data_dir(data)
-    dataset = load_dataset(folder)
+    dataset = load_dataset_cached(folder)
     return dataset, catalogue_for(folder), open_monitoring(folder, areas=dataset.areas)
 
 

@@ -189,11 +189,11 @@ def load_dataset(
         areas = areas_without_shapes(figures, digits, names, notices)
     areas = _name_areas(areas, populations, names)
     areas = _complete_levels(areas, populations, names, notices)
-    meta = _read_meta(folder)
+    meta = read_meta(folder)
     if meta.get("demo"):
         figures, populations = _label_demo(figures, populations)
     gemeente_code = f"GM{digits}" if digits else None
-    gebieden = _read_gebieden(folder, wijken, areas, gemeente_code)
+    gebieden = read_gebieden(folder, areas, gemeente_code)
     shapeless = {
         code: str(src["bestand"])
         for src in sources
@@ -214,7 +214,7 @@ def load_dataset(
         unmatched=unmatched,
         sources=pd.DataFrame(sources),
         notices=list(notices),
-        titel=str(meta.get("titel", folder.resolve().name)),
+        titel=dataset_title(folder, meta),
         demo=bool(meta.get("demo", False)),
     )
     logger.info(
@@ -497,7 +497,13 @@ def _label_demo(
     return figures, labelled
 
 
-def _read_meta(folder: Path) -> dict[str, object]:
+def dataset_title(folder: Path, meta: dict[str, object]) -> str:
+    """The title of a dataset: ``titel`` in ``dataset.toml``, else the folder's name."""
+    return str(meta.get("titel", folder.resolve().name))
+
+
+def read_meta(folder: Path) -> dict[str, object]:
+    """The folder's ``dataset.toml`` (title, demo flag); empty when there is none."""
     path = folder / "dataset.toml"
     if not path.exists():
         return {}
@@ -507,10 +513,11 @@ def _read_meta(folder: Path) -> dict[str, object]:
         raise DataError(f"dataset.toml is geen geldige TOML ({exc}).", file=path) from exc
 
 
-def _read_gebieden(
-    folder: Path, wijken: Path, areas: gpd.GeoDataFrame, gemeente_code: str | None
+def read_gebieden(
+    folder: Path, areas: gpd.GeoDataFrame, gemeente_code: str | None
 ) -> dict[str, Gebied]:
-    for candidate in (folder / GEBIEDEN_FILE, wijken / GEBIEDEN_FILE):
+    """The focus areas: ``gebieden.toml`` of the folder (or of ``wijken/``), else built in."""
+    for candidate in (folder / GEBIEDEN_FILE, folder / "wijken" / GEBIEDEN_FILE):
         if candidate.exists():
             return gebieden_from_file(candidate, areas=areas)
     return built_in_gebieden(gemeente_code)

@@ -22,6 +22,8 @@ DUTCH_LOCALE = {
         "currency": ["€ ", ""],
     }
 }
+FIT = {"type": "fit-x", "contains": "padding"}
+"""Axis labels and legend inside the chart's width: no chart sticks out on a phone."""
 AREA_COLOUR = "#c8102e"
 GEMEENTE_COLOUR = "#1f4e79"
 NEDERLAND_COLOUR = "#9bb7d4"
@@ -73,6 +75,7 @@ def comparison_chart(
     domain = [name for name, _ in series]
     return {
         "config": {"locale": DUTCH_LOCALE},
+        "autosize": FIT,
         "data": {"values": values},
         "mark": {"type": "bar", "cornerRadiusEnd": 2},
         "encoding": {
@@ -98,7 +101,7 @@ def comparison_chart(
                     "domain": domain,
                     "range": [AREA_COLOUR, GEMEENTE_COLOUR, NEDERLAND_COLOUR],
                 },
-                "legend": {"orient": "bottom"},
+                "legend": {"orient": "bottom", "direction": "vertical"},  # fits a phone
             },
             "tooltip": [
                 {"field": "reeks", "title": "Gebied"},
@@ -151,6 +154,7 @@ def trend_chart(
     domain = [name for name, _ in series]
     return {
         "config": {"locale": DUTCH_LOCALE},
+        "autosize": FIT,
         "data": {"values": values},
         "mark": {"type": "line", "point": {"size": 60}},
         "encoding": {
@@ -170,7 +174,7 @@ def trend_chart(
                     "domain": domain,
                     "range": [AREA_COLOUR, GEMEENTE_COLOUR, NEDERLAND_COLOUR],
                 },
-                "legend": {"orient": "bottom"},
+                "legend": {"orient": "bottom", "direction": "vertical"},  # fits a phone
             },
             "tooltip": [
                 {"field": "reeks", "title": "Gebied"},
@@ -196,6 +200,7 @@ def count_chart(counts: Mapping[str, float], *, title: str) -> dict[str, object]
     ]
     return {
         "config": {"locale": DUTCH_LOCALE},
+        "autosize": FIT,
         "data": {"values": values},
         "mark": {"type": "bar", "color": GEMEENTE_COLOUR, "cornerRadiusEnd": 2},
         "encoding": {

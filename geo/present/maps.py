@@ -3,9 +3,11 @@
 * **Offline**: Leaflet, Leaflet.markercluster and jQuery are served by the app itself
   (``static/map/``, URL ``/app/static/map/...``) instead of a CDN, and no branca colour map
   (which pulls d3 from a CDN) is used: legends are returned as data (:class:`Legend`) and
-  drawn by the caller. Base tiles (OpenStreetMap) may fail offline; the layers still show.
-* **Small**: geometry is simplified in RD (a few metres, topology-preserving) and coordinates
-  are rounded to 6 decimals (about 10 cm).
+  drawn by the caller. The background (PDOK BRT-Achtergrondkaart by default, OSM and the
+  luchtfoto as alternatives) and its offline fallback come from :mod:`geo.present.basemap`.
+* **Small**: geometry is simplified in RD (topology-preserving) and coordinates are rounded:
+  a few metres and 6 decimals (about 10 cm) for a city, more for the whole country, and a
+  large layer sends its shared tooltip lines once (:mod:`geo.present.payload`).
 * **Deterministic**: the same inputs give byte-identical map scripts (no random class breaks,
   no random ids), so ``st_folium`` keeps its state and does not reload the map on a rerun.
 * **Safe**: every text from a file or a user passes :func:`js_text` before it reaches a
@@ -17,13 +19,11 @@ from __future__ import annotations
 
 import json
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -33,7 +33,12 @@ from folium.utilities import JsCode
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN, split_keys
 from geo.io.crs import to_display
 from geo.model.figures import NOT_PUBLISHED, PUBLISHED
+from geo.present._breaks import fisher_jenks_bins, quantile_bins
+from geo.present.basemap import OSM_ATTRIBUTION as OSM_ATTRIBUTION  # public name, kept
+from geo.present.basemap import BasemapSettings, add_basemap
+from geo.present.contrast import contrast_ratio
 from geo.present.format import fmt_num
+from geo.present.payload import slim_for_display, tooltip_options
 from geo.present.safe_text import html_text
 
 STATIC = "/app/static/map"
@@ -48,11 +53,10 @@ CLUSTER_CSS = [
     ("markercluster_css", f"{STATIC}/MarkerCluster.css"),
     ("markercluster_default_css", f"{STATIC}/MarkerCluster.Default.css"),
 ]
-OSM_ATTRIBUTION = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers'
-)
-PALETTE = ("#fff5d6", "#fdcf8b", "#f9955a", "#e0523a", "#a51c30")
-"""Sequential classes, light to dark (ColorBrewer-like orange-red, colour-blind safe)."""
+PALETTE = ("#fef0d9", "#fdcc8a", "#fc8d59", "#e34a33", "#b30000")
+"""Sequential classes, light to dark: ColorBrewer OrRd, 5 classes (colour-blind safe, print
+friendly); lightness falls monotonically, also for red-green colour blindness
+(``tests/test_contrast.py``)."""
 MISSING = "#c8c8c8"
 SOORT_COLOURS = {
     "ontmoeting": "#1f77b4",
@@ -66,10 +70,15 @@ SOORT_COLOURS = {
     "overig": "#bcbd22",
 }
 BIVARIATE = (  # rows: need low..high; columns: offer low..high
-    ("#e8e8e8", "#b5c0da", "#6c83b5"),
-    ("#dfb0d6", "#a5add3", "#5a7fb0"),
-    ("#be64ac", "#8c62aa", "#3b4994"),
+    ("#cabed0", "#89a1c8", "#4885c1"),
+    ("#bc7c8f", "#806a8a", "#435786"),
+    ("#ae3a4e", "#77324c", "#3f2949"),
 )
+"""3 × 3 need × offer ("DkViolet", biscale): every pair of cells differs by ΔE ≥ 12 also for
+protanopia, deuteranopia and tritanopia (``tests/test_contrast.py``); many lonely residents
+with little offer (the gap) is the red corner."""
+LEGEND_BORDER = "#595959"
+"""Border of legend swatches: 7:1 against the white legend, so light classes stay visible."""
 SIMPLIFY_M = 3.0
 """Display tolerance in metres (RD): invisible at city zoom, halves the payload."""
 EXACT_BREAKS_MAX = 300
@@ -137,13 +146,31 @@ NETHERLANDS = [52.2, 5.3]
 """Map centre (lat, lon) when nothing has a shape."""
 
 
-def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
-    """An offline-ready map fitted to a frame (EPSG:28992), OpenStreetMap as background.
+def base_map(
+    frame: gpd.GeoDataFrame,
+    *,
+    tiles: bool = True,
+    online: bool = True,
+    basemap: BasemapSettings | None = None,
+) -> folium.Map:
+    """An offline-ready map fitted to a frame (EPSG:28992), with its background.
+
+    Parameters
+    ----------
+    frame
+        The areas shown: the map is fitted to them.
+    tiles
+        False: no background at all.
+    online
+        False: no tiles but the light offline fallback (the outline of ``frame``).
+    basemap
+        Which background and where its tiles are (default ``BasemapSettings.from_env()``).
 
     Examples
     --------
     >>> m = base_map(dataset.level("buurt"))  # doctest: +SKIP
     """
+    settings = basemap or BasemapSettings.from_env()
     minx, miny, maxx, maxy = to_display(frame[["geometry"]]).total_bounds
     shaped = bool(np.isfinite([minx, miny, maxx, maxy]).all())
     m = offline(
@@ -157,13 +184,11 @@ def base_map(frame: gpd.GeoDataFrame, *, tiles: bool = True) -> folium.Map:
             zoom_snap=0.25,  # fit the area snugly, not at the next lower whole zoom level
         )
     )
+    # folium gives max_zoom only to its own tiles; Leaflet needs it on the map when there are
+    # none (offline), or marker clusters fail with "Map has no maxZoom specified"
+    m.options["max_zoom"] = settings.max_zoom
     if tiles:
-        folium.TileLayer(
-            "OpenStreetMap",
-            name="Achtergrond (OpenStreetMap)",
-            attr=OSM_ATTRIBUTION,
-            control=False,
-        ).add_to(m)
+        add_basemap(m, frame, settings=settings, online=online)
     fit(m, frame)
     return m
 
@@ -262,7 +287,7 @@ def area_values(
 def classify(values: pd.Series, *, k: int = 5) -> tuple[np.ndarray, list[float]]:
     """Class index per value (−1 for missing) and the class upper bounds.
 
-    Fisher-Jenks natural breaks (mapclassify, exact and deterministic) up to
+    Fisher-Jenks natural breaks (as mapclassify computes them, exact and deterministic) up to
     :data:`EXACT_BREAKS_MAX` values, quantiles above that; fewer classes when there are
     fewer distinct values.
 
@@ -282,11 +307,9 @@ def classify(values: pd.Series, *, k: int = 5) -> tuple[np.ndarray, list[float]]
     if k == 1:
         bins = [float(present.max())]
     elif len(present) <= EXACT_BREAKS_MAX:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "numba not installed": fine at this size
-            bins = mapclassify.FisherJenks(present, k=k).bins.tolist()
+        bins = fisher_jenks_bins(present, k)
     else:
-        bins = sorted(set(mapclassify.Quantiles(present, k=k).bins.tolist()))
+        bins = quantile_bins(present, k)
     classes[mask] = np.searchsorted(bins, present, side="left")
     return np.clip(classes, -1, len(bins) - 1), [float(b) for b in bins]
 
@@ -343,7 +366,7 @@ def choropleth(
     >>> layer, legend = choropleth(frame, value="value", title="Eenzaam 18+ 2020",
     ...                            label="Eenzaam", notes=frame["note"])  # doctest: +SKIP
     """
-    shown = for_display(areas[["code", "naam", "geometry"]].copy())
+    shown = slim_for_display(areas[["code", "naam", "geometry"]], minimum_m=SIMPLIFY_M)
     values = pd.to_numeric(areas[value], errors="coerce")
     classes, bins = classify(values, k=k)
     palette = PALETTE if len(bins) == len(PALETTE) else _spread(len(bins))
@@ -360,21 +383,23 @@ def choropleth(
         if "interval" in areas
         else pd.Series("", index=areas.index)
     )
-    shown = shown[["code", "geometry"]].assign(
-        kleur=[palette[c] if c >= 0 else MISSING for c in classes],
-        tip=[
+    tips, tooltip = tooltip_options(  # a large layer sends its shared lines once
+        [
             _tip(n, c, label, v, unit, decimals, r, source, g, i)
             for n, c, v, r, g, i in zip(
                 areas["naam"], areas["code"], values, remarks, vintages, intervals, strict=True
             )
-        ],
+        ]
+    )
+    shown = shown[["code", "geometry"]].assign(
+        kleur=[palette[c] if c >= 0 else MISSING for c in classes], tip=tips
     )
     layer = folium.GeoJson(
         _features(shown),
         name=js_text(name or title),
         style_function=_fill_style,
         highlight_function=_highlight,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        **tooltip,  # type: ignore[arg-type]
     )
     entries: list[tuple[str, str]] = []
     lower: float | None = None
@@ -666,7 +691,7 @@ def legend_html(legend: Legend) -> str:
     """The legend as small, escaped HTML (next to the map, in a report)."""
     rows = "".join(
         f'<div style="margin:2px 0"><span style="display:inline-block;width:14px;'
-        f"height:14px;background:{c};border:1px solid #888;margin-right:6px;"
+        f"height:14px;background:{c};border:1px solid {LEGEND_BORDER};margin-right:6px;"
         f'vertical-align:-2px"></span>{html_text(t)}</div>'
         for c, t in legend.entries
     )
@@ -698,8 +723,9 @@ def bivariate_legend_html(legend: Legend) -> str:
         "<tr>"
         + f'<td style="font-size:11px;padding-right:4px">{names[n]}</td>'
         + "".join(
-            f'<td style="width:22px;height:22px;background:'
-            f'{colours[f"eenzamen {names[n]}, aanbod {names[o]}"]}"></td>'
+            f'<td style="width:22px;height:22px;border:1px solid {LEGEND_BORDER};background:'
+            f'{colours[f"eenzamen {names[n]}, aanbod {names[o]}"]}"'
+            f' title="eenzamen {names[n]}, aanbod {names[o]}"></td>'
             for o in (0, 1, 2)
         )
         + "</tr>"
@@ -712,7 +738,10 @@ def bivariate_legend_html(legend: Legend) -> str:
     return (
         f'<div style="font-size:14px"><b>{html_text(legend.title)}</b>'
         '<div style="font-size:11px;margin-top:4px">↑ eenzamen</div>'
-        f'<table style="border-collapse:separate;border-spacing:2px">{cells}{footer}</table>'
+        '<table role="img" aria-label="9 kleuren: eenzamen laag, midden of hoog (rijen) '
+        'tegen bereikbaar aanbod laag, midden of hoog (kolommen); rood is veel eenzamen en '
+        'weinig aanbod, blauw weinig eenzamen en veel aanbod" '
+        f'style="border-collapse:separate;border-spacing:2px">{cells}{footer}</table>'
         '<div style="font-size:11px">→ bereikbaar aanbod</div>'
         + "".join(
             f'<div style="font-size:11px;color:#555;margin-top:4px">{html_text(n)}</div>'
@@ -822,11 +851,12 @@ def _cluster_icon(colour: str) -> str:
     """JavaScript for a cluster bubble in the layer's colour (colour is ours, not user text)."""
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
         raise ValueError(f"kleur moet #rrggbb zijn, niet {colour!r}")
+    text = "#fff" if contrast_ratio("#ffffff", colour) >= 4.5 else "#000"  # WCAG AA count
     return (
         "function(cluster) {"
         " var n = cluster.getChildCount();"
         " var size = n < 10 ? 30 : n < 100 ? 36 : 42;"
-        " return L.divIcon({html: '<div style=\"background:" + colour + ";color:#fff;"
+        " return L.divIcon({html: '<div style=\"background:" + colour + ";color:" + text + ";"
         "border:2px solid #fff;border-radius:50%;width:' + size + 'px;height:' + size + 'px;"
         "line-height:' + (size - 4) + 'px;text-align:center;font-weight:bold;"
         "box-shadow:0 0 3px rgba(0,0,0,.5)\">' + n + '</div>',"
