@@ -102,7 +102,7 @@ class _NoAanbod:
 
 def load(data: Path | None, gemeente: str | None) -> tuple[Any, Any]:
     from geo.io.cache import load_dataset_cached
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     folder = resolve_data_dir(data)
     dataset = load_dataset_cached(folder, gemeente=gemeente)

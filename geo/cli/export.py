@@ -169,7 +169,7 @@ def _stored_scenario(data: Path | None, dataset: Any, naam: str | None) -> Any:
     if not naam:
         return None
     from geo.analysis.scenario_store import open_scenarios
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     return open_scenarios(resolve_data_dir(data), areas=dataset.areas).get(naam)
 

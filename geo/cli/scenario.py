@@ -130,7 +130,7 @@ def scenario(
     from geo.analysis.scenario import Scenario
     from geo.analysis.scenario_store import open_scenarios
     from geo.analysis.whatif import compare
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     folder = resolve_data_dir(data)
     if lijst or verwijder:
