@@ -13,7 +13,7 @@ from app_pages._common import (
     inject_styles,
 )
 from geo.errors import DataError
-from geo.model.dataset import resolve_data_dir
+from geo.io.folder import resolve_data_dir
 from geo.settings import GROUP_LABELS, GROUPS
 
 st.set_page_config(

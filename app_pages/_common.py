@@ -20,7 +20,8 @@ import streamlit as st
 from geo.aanbod import Aanbod
 from geo.errors import DataError
 from geo.io.cache import load_aanbod_cached, load_dataset_cached
-from geo.model.dataset import Dataset, resolve_data_dir
+from geo.io.folder import resolve_data_dir
+from geo.model.dataset import Dataset
 from geo.present.basemap import BasemapSettings, tiles_reachable
 from geo.present.safe_text import neutralise_formula
 from geo.settings import GROUP_LABELS, AnalysisSettings

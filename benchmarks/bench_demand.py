@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO))
 from geo.aanbod import load_aanbod  # noqa: E402
 from geo.analysis.demand import demand_points_from  # noqa: E402
 from geo.analysis.pipeline import analyse  # noqa: E402
+from geo.io.folder import load_dataset  # noqa: E402
 from geo.io.vierkanten import squares_from_file  # noqa: E402
-from geo.model.dataset import load_dataset  # noqa: E402
 from tests.population_files import grid_cells, write_squares  # noqa: E402
 
 DEFAULT = Path(os.environ.get("WIJKKOMPAS_SHARED", REPO.parent / "shared" / "data")) / "utrecht"

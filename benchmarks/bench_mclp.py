@@ -36,8 +36,8 @@ from geo.analysis.advies import recommend  # noqa: E402
 from geo.analysis.demand import demand_points_from  # noqa: E402
 from geo.analysis.scenario import NewActivity, Scenario  # noqa: E402
 from geo.analysis.whatif import compare, prepare_whatif  # noqa: E402
+from geo.io.folder import load_dataset  # noqa: E402
 from geo.io.vierkanten import squares_from_file  # noqa: E402
-from geo.model.dataset import load_dataset  # noqa: E402
 from tests.population_files import grid_cells, write_squares  # noqa: E402
 
 DEFAULT = Path(os.environ.get("WIJKKOMPAS_SHARED", REPO.parent / "shared" / "data")) / "utrecht"

@@ -42,7 +42,7 @@ from bench_e2sfca import (  # noqa: E402
 from geo.aanbod.schema import SOORTEN  # noqa: E402
 from geo.analysis.pipeline import analyse  # noqa: E402
 from geo.analysis.reach import demand_points, suitable_activities  # noqa: E402
-from geo.model.dataset import load_dataset  # noqa: E402
+from geo.io.folder import load_dataset  # noqa: E402
 from geo.settings import AnalysisSettings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]

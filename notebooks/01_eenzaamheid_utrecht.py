@@ -49,7 +49,7 @@ from geo.aanbod import load_aanbod
 from geo.analysis.context import context_table, target_2026, trend
 from geo.analysis.pipeline import analyse
 from geo.analysis.profile import area_profile
-from geo.model.dataset import load_dataset
+from geo.io.folder import load_dataset
 from geo.model.summary import summarise
 from geo.present.format import fmt_num, fmt_pct
 from geo.present.maps import area_values

@@ -48,7 +48,7 @@ from geo.aanbod import load_aanbod
 from geo.analysis.pipeline import analyse
 from geo.analysis.reach import suitable_activities
 from geo.analysis.scenario import add_buurtmobiel, compare_gaps
-from geo.model.dataset import load_dataset
+from geo.io.folder import load_dataset
 from geo.present.format import fmt_int, fmt_num
 from geo.settings import GROUP_LABELS
 

@@ -45,7 +45,7 @@ from geo.aanbod import load_aanbod
 from geo.analysis.pipeline import analyse
 from geo.analysis.profile import area_profile, resolve_area
 from geo.export import collect_layers, file_name, restrict_to_area, write_export
-from geo.model.dataset import load_dataset
+from geo.io.folder import load_dataset
 from geo.present.format import fmt_int, fmt_num, fmt_pct
 from geo.report import build_report, reachable_aanbod, report_file_name, write_report
 from geo.report.charts import area_map

@@ -29,7 +29,9 @@ os.environ.setdefault("WIJKKOMPAS_TABLE_CACHE", tempfile.mkdtemp(prefix="wijkkom
 # The same for the background map's tiles: the app's reachability check fails at once and the
 # maps in the browser tests use the offline fallback (a test serves its own tiles to go online).
 for _name, _path in (("BRT", "brt/{layer}"), ("OSM", "osm"), ("LUCHTFOTO", "luchtfoto")):
-    os.environ.setdefault(f"WIJKKOMPAS_{_name}_URL", f"http://127.0.0.1:9/{_path}/{{z}}/{{x}}/{{y}}.png")
+    os.environ.setdefault(
+        f"WIJKKOMPAS_{_name}_URL", f"http://127.0.0.1:9/{_path}/{{z}}/{{x}}/{{y}}.png"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -75,14 +77,14 @@ def utrecht_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_dataset():
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
 
     return load_dataset(DEMO)
 
 
 @pytest.fixture(scope="session")
 def utrecht_dataset():
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
 
     if not UTRECHT.exists():
         pytest.skip(f"echte data niet gevonden in {SHARED}")

@@ -12,7 +12,7 @@ import pytest
 
 from geo.aanbod import load_aanbod, open_register
 from geo.analysis.pipeline import analyse, summarise_result
-from geo.model.dataset import load_dataset
+from geo.io.folder import load_dataset
 
 
 def wijkkompas(*args: str) -> subprocess.CompletedProcess[str]:

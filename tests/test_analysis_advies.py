@@ -298,7 +298,7 @@ def test_report_with_a_scenario(demo_copy, demo_dataset, suffix):
 
 def test_network_whatif_and_advies(folder_with_network, tmp_path_factory, monkeypatch):  # noqa: F811
     """With a walking network (and CBS squares) the what-if, advies and scenario agree too."""
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
 
     folder = folder_with_network
     monkeypatch.setenv("WIJKKOMPAS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

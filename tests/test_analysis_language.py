@@ -264,7 +264,7 @@ def test_report_and_profile_say_which_languages_are_in_reach():
     from geo.aanbod import load_aanbod
     from geo.analysis.pipeline import analyse
     from geo.analysis.profile import area_profile
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
     from geo.report import build_report, report_html
 
     dataset = load_dataset(DEMO)

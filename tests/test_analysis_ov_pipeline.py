@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from geo.cli import app
-from geo.model.dataset import load_dataset
+from geo.io.folder import load_dataset
 from tests.gtfs_feed import SMALL
 
 runner = CliRunner()

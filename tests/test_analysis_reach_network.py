@@ -187,7 +187,7 @@ def folder_with_network(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo folder plus ``netwerk/`` (a street grid) and ``bevolking/`` (CBS squares)."""
     folder = tmp_path_factory.mktemp("met_netwerk") / "demo"
     shutil.copytree(DEMO, folder)
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
 
     bounds = tuple(load_dataset(folder).level("buurt").total_bounds)
     (folder / "netwerk").mkdir()
@@ -253,7 +253,7 @@ def test_report_and_legend_state_the_network_method(
 ):
     from geo.aanbod import load_aanbod
     from geo.analysis.pipeline import analyse
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
     from geo.present.maps import bivariate, bivariate_legend_html
     from geo.report import build_report, reachable_aanbod
     from geo.report.document import Paragraph
@@ -311,7 +311,7 @@ def test_points_beyond_max_snap_get_no_network_reach_and_are_counted(town):
 def test_bag_addresses_make_the_demand_points_without_squares(tmp_path: Path):
     from geo.aanbod import load_aanbod
     from geo.analysis.pipeline import analyse
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
     from tests.population_files import ORIGIN, write_addresses
 
     folder = tmp_path / "demo"

@@ -10,10 +10,10 @@ import pytest
 
 from geo.errors import DataError
 from geo.io.boundaries import areas_from_file
+from geo.io.gebieden import gebieden_from_file
 from geo.io.kwb import population_from_kwb
 from geo.io.recognise import recognise
 from geo.io.rivm import figures_from_rivm
-from geo.model.gebieden import gebieden_from_file
 
 CORPUS = Path(__file__).parent / "bad_input"
 

@@ -16,6 +16,7 @@ from geo.present.contrast import (
     relative_luminance,
     simulate,
 )
+from geo.present.maps.points import _cluster_icon
 
 LEGEND_BACKGROUND = "#ffffff"  # legends are drawn next to the map on the page's white
 VISIONS = [None, *CVD_MATRICES]
@@ -126,7 +127,7 @@ def test_soort_marker_colours_differ_for_normal_vision():
 @pytest.mark.parametrize("soort", list(maps.SOORT_COLOURS))
 def test_cluster_counts_are_readable_on_their_soort_colour(soort):
     colour = maps.SOORT_COLOURS[soort]
-    script = maps._cluster_icon(colour)
+    script = _cluster_icon(colour)
     text = re.search(r"background:" + colour + r";color:(#[0-9a-f]{3});", script)
     assert text is not None
     full = "#" + "".join(ch * 2 for ch in text.group(1)[1:])

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from geo.errors import DataError
-from geo.model.dataset import load_dataset
-from geo.model.gebieden import Gebied, gebieden_from_file, save_gebied
+from geo.io.folder import load_dataset
+from geo.io.gebieden import gebieden_from_file
+from geo.model.gebieden import Gebied, save_gebied
 from geo.model.summary import summarise
 from tests.conftest import NL, UTRECHT
 

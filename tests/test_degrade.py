@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from geo.analysis.profile import area_profile
 from geo.cli import app
-from geo.model.dataset import load_dataset
+from geo.io.folder import load_dataset
 from tests.conftest import NL, REPO
 
 pytestmark = pytest.mark.shared

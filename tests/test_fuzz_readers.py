@@ -25,11 +25,11 @@ from geo.aanbod.importer import import_file
 from geo.analysis.language import read_origins
 from geo.errors import DataError
 from geo.io.boundaries import areas_from_file
+from geo.io.folder import load_dataset
 from geo.io.kwb import figures_from_nabijheid, population_from_kwb
 from geo.io.pdok import read_pdok
 from geo.io.recognise import recognise
 from geo.io.rivm import figures_from_rivm
-from geo.model.dataset import load_dataset
 from tests.conftest import REPO, UTRECHT
 from tests.fuzz_damage import DAMAGES
 from tests.test_io_pdok import pdok_buurten, write_gpkg

@@ -22,7 +22,8 @@ from geo.io.cache import (
     load_aanbod_cached,
     load_dataset_cached,
 )
-from geo.model.dataset import Dataset, load_dataset
+from geo.io.folder import load_dataset
+from geo.model.dataset import Dataset
 
 REPO = Path(__file__).resolve().parents[1]
 RIVM_2020 = "rivm_50090NED_2020_18plus.csv"

@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 from geo.analysis.populations import estimate_populations
 from geo.cli import app
 from geo.errors import DataError
+from geo.io.folder import load_dataset
 from geo.io.pdok import population_from_pdok, read_pdok
-from geo.model.dataset import load_dataset
 from tests.conftest import UTRECHT
 
 pytestmark = pytest.mark.shared

@@ -129,7 +129,7 @@ def interval_folder(tmp_path: Path) -> Path:
 
 def test_trend_calls_a_change_only_when_intervals_do_not_overlap(interval_folder: Path):
     from geo.analysis.context import NO_CLEAR_CHANGE, RISE, compare, trend
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
 
     dataset = load_dataset(interval_folder)
     rows = trend(dataset, ["WK034403"])
@@ -149,7 +149,7 @@ def test_profile_text_map_tooltip_and_export_show_the_interval(interval_folder: 
 
     from geo.cli import app
     from geo.export.layers import area_layer
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
     from geo.present.maps import area_values, choropleth
 
     dataset = load_dataset(interval_folder)
@@ -206,7 +206,7 @@ def test_later_edition_with_the_same_scheme_gets_its_own_vintage(tmp_path: Path)
 
 
 def test_report_shows_intervals_and_the_trend_verdict(interval_folder: Path):
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
     from geo.report import build_report
     from geo.report.document import Table
     from tests.conftest import UTRECHT

@@ -16,6 +16,7 @@ import pytest
 import streamlit_folium
 from shapely.geometry import Point, box
 
+from geo.io.crs import to_display
 from geo.present import maps
 from geo.present.charts import DUTCH_LOCALE, comparison_chart, count_chart, trend_chart
 from geo.present.maps import (
@@ -266,7 +267,7 @@ def test_utrecht_buurt_map_payload_is_small(utrecht_dataset):
     size = len(leaflet_script(m).encode())
     assert size < 2_000_000
     unsimplified = len(
-        str(maps.to_display(utrecht_dataset.level("buurt")[["geometry"]]).to_json()).encode()
+        str(to_display(utrecht_dataset.level("buurt")[["geometry"]]).to_json()).encode()
     )
     assert size < unsimplified  # simplification and rounding pay for the tooltips
 

@@ -12,6 +12,7 @@ import pytest
 from shapely.geometry import box
 
 from geo.present import maps, payload
+from geo.present.maps import areas as area_maps
 from geo.present.payload import (
     LARGE_LAYER,
     display_decimals,
@@ -136,9 +137,11 @@ def test_the_slim_payload_is_smaller_than_the_reference(monkeypatch):
 
     slim = size()
     # the reference: the map as built before payload.py (3 m, six decimals, whole tooltips)
-    monkeypatch.setattr(maps, "slim_for_display", lambda f, *, minimum_m: maps.for_display(f))
     monkeypatch.setattr(
-        maps,
+        area_maps, "slim_for_display", lambda f, *, minimum_m: maps.for_display(f)
+    )
+    monkeypatch.setattr(
+        area_maps,
         "tooltip_options",
         lambda tips: (list(tips), {"tooltip": folium.GeoJsonTooltip(fields=["tip"])}),
     )

@@ -10,7 +10,7 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
 from geo.cli import app
-from geo.model.dataset import load_dataset
+from geo.io.folder import load_dataset
 from geo.sources import SourceError
 from geo.sources._http import HttpClient
 from geo.sources.fetch import fetch_gemeente

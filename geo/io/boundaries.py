@@ -19,23 +19,11 @@ import shapely
 from geo.errors import DataError, Notices
 from geo.io._tabular import sniff_kind, suffix_of
 from geo.io.crs import to_rd
-from geo.model.codes import niveau_of, parent_codes
+from geo.model.codes import AREA_COLUMNS, niveau_of, parent_codes
 
 logger = logging.getLogger(__name__)
 
 SPATIAL_SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".shp", ".zip", ".shp.zip", ".fgb")
-AREA_COLUMNS = [
-    "code",
-    "naam",
-    "niveau",
-    "gemeente_code",
-    "wijk_code",
-    "naam_bron",
-    "bron",
-    "indeling",
-    "geometry",
-]
-"""Columns of the canonical areas table (geometry in EPSG:28992)."""
 
 # (code column, name column) pairs in order of preference, lower-case.
 _CODE_NAME = [

@@ -44,14 +44,8 @@ import numpy as np
 import pandas as pd
 
 import geo
-from geo.model.dataset import (
-    Dataset,
-    dataset_title,
-    load_dataset,
-    read_gebieden,
-    read_meta,
-    resolve_data_dir,
-)
+from geo.io.folder import dataset_title, load_dataset, read_gebieden, read_meta, resolve_data_dir
+from geo.model.dataset import Dataset
 
 if TYPE_CHECKING:  # the aanbod package is imported when its tables are asked for
     from geo.aanbod.read import Aanbod
@@ -132,12 +126,12 @@ def load_dataset_cached(
     settings: TableCacheSettings | None = None,
     info: CacheInfo | None = None,
 ) -> Dataset:
-    """:func:`~geo.model.dataset.load_dataset`, served from the table cache when it can be.
+    """:func:`~geo.io.folder.load_dataset`, served from the table cache when it can be.
 
     Parameters
     ----------
     path, gemeente, progress
-        As for :func:`~geo.model.dataset.load_dataset`.
+        As for :func:`~geo.io.folder.load_dataset`.
     settings
         Cache folder and switch; default :meth:`TableCacheSettings.from_env`.
     info
@@ -146,12 +140,12 @@ def load_dataset_cached(
     Returns
     -------
     Dataset
-        Equal, table for table, to what :func:`~geo.model.dataset.load_dataset` returns.
+        Equal, table for table, to what :func:`~geo.io.folder.load_dataset` returns.
 
     Raises
     ------
     DataError
-        As :func:`~geo.model.dataset.load_dataset` (a cache problem never raises).
+        As :func:`~geo.io.folder.load_dataset` (a cache problem never raises).
 
     Examples
     --------

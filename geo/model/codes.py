@@ -17,6 +17,19 @@ _PATTERNS = {
 }
 _PREFIX = {"gemeente": "GM", "wijk": "WK", "buurt": "BU"}
 
+AREA_COLUMNS = [
+    "code",
+    "naam",
+    "niveau",
+    "gemeente_code",
+    "wijk_code",
+    "naam_bron",
+    "bron",
+    "indeling",
+    "geometry",
+]
+"""Columns of the canonical areas table (geometry in EPSG:28992)."""
+
 
 def normalise_code(code: object) -> str:
     """Strip padding and upper-case a code (``' gm0344  '`` -> ``'GM0344'``)."""

@@ -12,15 +12,8 @@ import pandas as pd
 
 from geo.analysis.ov_klassen import CLASSES, DAGDEEL_LABELS, NONE
 from geo.present.format import fmt_pct
-from geo.present.maps import (
-    MISSING,
-    Legend,
-    _features,
-    _fill_style,
-    _highlight,
-    for_display,
-    js_text,
-)
+from geo.present.maps._base import MISSING, Legend, _features, for_display, js_text
+from geo.present.maps.areas import _fill_style, _highlight
 
 CLASS_COLOURS = {
     "A": "#1a9850",

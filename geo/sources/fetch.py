@@ -371,7 +371,7 @@ def _outline(buurten: dict[str, Any]) -> shapely.Geometry:
 def _import_aanbod(staging: Path, result: FetchResult) -> dict[str, int]:
     """Load the staged folder as a dataset (a check) and import the OSM files into a register."""
     from geo.aanbod import import_file, open_register
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
 
     dataset = load_dataset(staging, gemeente=result.gemeente.code)
     result.gemeente.naam = result.gemeente.naam or dataset.gemeente_naam

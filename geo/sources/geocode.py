@@ -141,7 +141,7 @@ def _changes(match: Match, opmerking: str, buurten: gpd.GeoDataFrame | None) -> 
 
 
 def _buurten(data_dir: str | Path) -> gpd.GeoDataFrame | None:
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
 
     try:
         dataset = load_dataset(data_dir)

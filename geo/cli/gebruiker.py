@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from geo.cli import JsonOpt, app, echo_json
+from geo.cli._common import JsonOpt, app, echo_json
 from geo.errors import DataError
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def add_command(
     """Maak een account aan; het wachtwoord wordt alleen als gezouten scrypt-hash bewaard."""
     from geo.aanbod import open_register
     from geo.aanbod.accounts import validate_account
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     validate_account(naam, rol=rol, organisatie=organisatie, email=email)  # before the prompt
     if zonder_wachtwoord and email is None:
@@ -81,7 +81,7 @@ def list_command(data: DataOpt = None, as_json: JsonOpt = False) -> None:
     from dataclasses import asdict
 
     from geo.aanbod import open_register
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     accounts = open_register(resolve_data_dir(data)).accounts()
     if as_json:
@@ -102,7 +102,7 @@ def remove_command(
 ) -> None:
     """Verwijder een account; de naam blijft in de geschiedenis staan."""
     from geo.aanbod import open_register
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     open_register(resolve_data_dir(data)).remove_account(naam)
     typer.echo(f"Account {naam} verwijderd.")
@@ -116,7 +116,7 @@ def password_command(
 ) -> None:
     """Stel een nieuw wachtwoord in (heft ook een blokkade na mislukte pogingen op)."""
     from geo.aanbod import open_register
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     register = open_register(resolve_data_dir(data))
     if register.account(naam) is None:
@@ -127,7 +127,7 @@ def password_command(
 
 def _adopt(folder: Path, register: AanbodRegister) -> None:
     from geo.aanbod.partners import adopt_partner_files
-    from geo.model.dataset import load_dataset
+    from geo.io.folder import load_dataset
 
     try:
         areas = load_dataset(folder).areas

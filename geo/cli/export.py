@@ -7,7 +7,12 @@ from typing import Annotated, Any
 
 import typer
 
-from geo.cli import DataArg, GemeenteOpt, app
+from geo.cli._common import (
+    DataArg,
+    GemeenteOpt,
+    app,
+    load,
+)
 from geo.settings import GROUPS
 
 FORMATS_HELP = "gpkg, geojson, csv, xlsx of html"
@@ -79,7 +84,7 @@ def export(
     if out is None and not toon_lagen:
         raise DataError("geef een doel met --out.", hint="bijvoorbeeld --out wijkkompas.gpkg.")
     groups = _groups(groep)
-    dataset, aanbod = _load(data, gemeente)
+    dataset, aanbod = load(data, gemeente)
     if gebied:
         resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
     results = [] if zonder_hiaten else _analyses(dataset, aanbod, groups, jaar)
@@ -142,7 +147,7 @@ def rapport(
             value=str(out) if out is not None else None,
             hint="bijvoorbeeld --out overvecht.pdf.",
         )
-    dataset, aanbod = _load(data, gemeente)
+    dataset, aanbod = load(data, gemeente)
     resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
     report = build_report(
         dataset,
@@ -164,7 +169,7 @@ def _stored_scenario(data: Path | None, dataset: Any, naam: str | None) -> Any:
     if not naam:
         return None
     from geo.analysis.scenario_store import open_scenarios
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     return open_scenarios(resolve_data_dir(data), areas=dataset.areas).get(naam)
 
@@ -174,12 +179,6 @@ def _local_notes(dataset: Any) -> Any:
     from geo.monitoring.store import open_monitoring
 
     return open_monitoring(dataset.path).notes()
-
-
-def _load(data: Path | None, gemeente: str | None) -> tuple[Any, Any]:
-    from geo.cli_analysis import _load as load
-
-    return load(data, gemeente)
 
 
 def _analyses(dataset: Any, aanbod: Any, groups: list[str], jaar: int | None) -> list[Any]:

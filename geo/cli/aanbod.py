@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from geo.cli import GemeenteOpt, JsonOpt, app, echo_json
+from geo.cli._common import (
+    GemeenteOpt,
+    JsonOpt,
+    app,
+    echo_json,
+    progress_bar,
+)
 
 aanbod_app = typer.Typer(
     help="Aanbod importeren, bekijken en wijzigingen ongedaan maken.", no_args_is_help=True
@@ -53,7 +59,7 @@ def import_command(
     from geo.aanbod.partners import adopt_partner_files
     from geo.aanbod.read import load_aanbod
     from geo.io.cache import load_dataset_cached
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     folder = resolve_data_dir(data)
     dataset = load_dataset_cached(folder, gemeente=gemeente)
@@ -126,7 +132,7 @@ def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = 
     from geo.aanbod import laag_name, load_aanbod
     from geo.aanbod.schema import LAYERS
     from geo.io.cache import load_dataset_cached
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     folder = resolve_data_dir(data)
     dataset = load_dataset_cached(folder)
@@ -162,7 +168,7 @@ def list_command(laag: LaagOpt = None, data: DataOpt = None, as_json: JsonOpt = 
 def undo_command(data: DataOpt = None, gebruiker: GebruikerOpt = None) -> None:
     """Maak de laatste wijziging (of import) ongedaan."""
     from geo.aanbod import open_register
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     register = open_register(resolve_data_dir(data))
     typer.echo(register.undo(user=actor(gebruiker)))
@@ -172,7 +178,7 @@ def undo_command(data: DataOpt = None, gebruiker: GebruikerOpt = None) -> None:
 def history_command(data: DataOpt = None, as_json: JsonOpt = False) -> None:
     """Toon de geschiedenis van wijzigingen."""
     from geo.aanbod import open_register
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     history = open_register(resolve_data_dir(data)).history()
     if as_json:
@@ -189,8 +195,7 @@ def geocode_command(
     gebruiker: GebruikerOpt = None,
 ) -> None:
     """Zoek de locatie van niet-gelokaliseerd aanbod op bij de PDOK Locatieserver."""
-    from geo.cli_fetch import progress_bar
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
     from geo.sources.geocode import geocode_register
 
     with progress_bar("Geocoderen") as progress:
@@ -232,7 +237,7 @@ def kopieer_command(
     from geo.aanbod.backends import DATABASE_URL_ENV, register_path
     from geo.aanbod.copy import copy_register, is_database_url
     from geo.errors import DataError
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     if is_database_url(naar):
         source = van or str(register_path(resolve_data_dir(data)))

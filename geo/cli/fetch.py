@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from geo.cli import JsonOpt, app, echo_json
+from geo.cli._common import (
+    JsonOpt,
+    app,
+    echo_json,
+    progress_bar,
+)
 
 DEFAULT_ROOT = Path("~/wijkkompas-data")
 """Parent of the default data folder: ``~/wijkkompas-data/<gemeente>``."""
@@ -94,27 +96,3 @@ def fetch(
         typer.echo(f"  de vorige gegevens staan in {result.backup}")
     typer.echo(f"Bronnen en licenties: {result.folder / 'bronnen.json'}")
     typer.echo(f"Verder: wijkkompas info {result.folder}")
-
-
-@contextmanager
-def progress_bar(title: str) -> Iterator[Callable[[str, float], None]]:
-    """A ``progress(step, fraction)`` callback: a rich progress bar on a terminal, else nothing."""
-    if not sys.stderr.isatty():
-        yield lambda _step, _fraction: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(title, total=1.0)
-
-        def update(step: str, fraction: float) -> None:
-            bar.update(task, completed=fraction, description=step[:60])
-
-        yield update

@@ -7,8 +7,17 @@ from typing import Annotated, Any
 
 import typer
 
-from geo.cli import DataArg, GemeenteOpt, JsonOpt, app, echo_json
-from geo.cli_analysis import GroepOpt, HemelsbreedOpt, RollatorOpt, _load
+from geo.cli._common import (
+    DataArg,
+    GemeenteOpt,
+    GroepOpt,
+    HemelsbreedOpt,
+    JsonOpt,
+    RollatorOpt,
+    app,
+    echo_json,
+    load,
+)
 from geo.errors import DataError
 from geo.settings import GROUPS
 
@@ -25,7 +34,7 @@ def _whatif(
 
     if groep not in GROUPS:
         raise DataError("onbekende doelgroep.", value=groep, hint=f"kies uit: {', '.join(GROUPS)}.")
-    dataset, aanbod = _load(data, gemeente)
+    dataset, aanbod = load(data, gemeente)
     if not dataset.has_population:
         from geo.analysis.populations import no_population_error
 
@@ -121,7 +130,7 @@ def scenario(
     from geo.analysis.scenario import Scenario
     from geo.analysis.scenario_store import open_scenarios
     from geo.analysis.whatif import compare
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
 
     folder = resolve_data_dir(data)
     if lijst or verwijder:

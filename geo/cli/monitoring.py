@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from geo.cli import DataArg, JsonOpt, app, echo_json
+from geo.cli._common import DataArg, JsonOpt, app, echo_json
 
 if TYPE_CHECKING:
     from geo.model.dataset import Dataset
@@ -195,7 +195,7 @@ def template_command(
 @monitoring_app.command("ongedaan")
 def undo_command(data: DataOpt = None, gebruiker: GebruikerOpt = None) -> None:
     """Maak de laatste wijziging in metingen of notities ongedaan."""
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
     from geo.monitoring.store import open_monitoring
 
     typer.echo(open_monitoring(resolve_data_dir(data)).undo(user=_actor(gebruiker)))
@@ -209,7 +209,7 @@ def copy_command(
     ] = None,
 ) -> None:
     """Kopieer metingen en notities (met geschiedenis) naar een lege opslag, na 'aanbod kopieer'."""
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
     from geo.monitoring.copy import copy_monitoring
     from geo.monitoring.store import open_monitoring
 
@@ -261,7 +261,7 @@ def note_list_command(
     as_json: JsonOpt = False,
 ) -> None:
     """Toon de notities (nieuwste eerst)."""
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
     from geo.monitoring.store import open_monitoring
 
     notes = open_monitoring(resolve_data_dir(data)).notes(gebied=gebied)
@@ -273,7 +273,7 @@ def note_list_command(
 
 
 def _catalogue(data: Path | None) -> Catalogue:
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
     from geo.monitoring.catalogue import catalogue_for
 
     return catalogue_for(resolve_data_dir(data))
@@ -281,7 +281,7 @@ def _catalogue(data: Path | None) -> Catalogue:
 
 def _context(data: Path | None) -> tuple[Dataset, Catalogue, MonitoringStore]:
     from geo.io.cache import load_dataset_cached
-    from geo.model.dataset import resolve_data_dir
+    from geo.io.folder import resolve_data_dir
     from geo.monitoring.catalogue import catalogue_for
     from geo.monitoring.store import open_monitoring
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from geo.cli import app
+from geo.cli._common import app
 from geo.errors import DataError
 
 database_app = typer.Typer(

@@ -1,55 +1,13 @@
-"""The ``wijkkompas`` command.
-
-Every command takes a data folder (default ``data/`` or ``$WIJKKOMPAS_DATA``) and
-``--gemeente``. Errors in the data are printed in Dutch, without a traceback, with exit code 2.
-"""
+"""``wijkkompas info``: what a data folder holds."""
 
 from __future__ import annotations
 
-import json
-import logging
-import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from geo.errors import DataError
+from geo.cli._common import DataArg, GemeenteOpt, JsonOpt, app, echo_json
 from geo.model.figures import label
-
-app = typer.Typer(
-    name="wijkkompas",
-    help="Wijkkompas: eenzaamheid, doelgroepen en aanbod per wijk en buurt.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
-def _root(
-    verbose: Annotated[
-        bool, typer.Option("--verbose", "-v", help="Toon voortgang en details.")
-    ] = False,
-) -> None:
-    """Wijkkompas: eenzaamheid, doelgroepen en aanbod per wijk en buurt."""
-    if verbose:
-        logging.getLogger("geo").setLevel(logging.INFO)
-
-
-DataArg = Annotated[
-    Path | None,
-    typer.Argument(help="Datamap met wijken/ en aanbod/ (standaard: data/ of $WIJKKOMPAS_DATA)."),
-]
-GemeenteOpt = Annotated[
-    str | None, typer.Option("--gemeente", "-g", help="Naam of CBS-code van de gemeente.")
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Uitvoer als één JSON-object.")]
-
-
-def echo_json(payload: Any) -> None:
-    """Print one JSON object (UTF-8, no ASCII escaping)."""
-    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
 
 
 @app.command()
@@ -116,32 +74,3 @@ def _print_info(summary: dict[str, Any]) -> None:
         typer.echo("\nMeldingen:")
         for notice in summary["notices"]:
             typer.echo(f"  - {notice}")
-
-
-from geo import (  # noqa: E402,F401  (registers the subcommands)
-    cli_aanbod,
-    cli_analysis,
-    cli_database,
-    cli_export,
-    cli_fetch,
-    cli_gebruiker,
-    cli_monitoring,
-    cli_scenario,
-)
-
-
-def main() -> None:
-    """Entry point of the console script: run the CLI, turning DataError into a Dutch message."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        app()
-    except DataError as exc:
-        typer.echo(f"Fout: {exc}", err=True)
-        sys.exit(2)
-
-
-if __name__ == "__main__":
-    # Run through the imported module so that subcommands registered on geo.cli.app count.
-    from geo.cli import main as _main
-
-    _main()

@@ -2,73 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from geo.cli import DataArg, GemeenteOpt, JsonOpt, app, echo_json
+from geo.cli._common import (
+    AantallenOpt,
+    DataArg,
+    GemeenteOpt,
+    GroepOpt,
+    HemelsbreedOpt,
+    JaarOpt,
+    JsonOpt,
+    RelatiefOpt,
+    RollatorOpt,
+    app,
+    echo_json,
+    load,
+)
 from geo.settings import GROUPS
-
-GroepOpt = Annotated[str, typer.Option("--groep", help=f"Doelgroep: {', '.join(GROUPS)}.")]
-AantallenOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--aantallen",
-        help="CSV met betere aantallen (kolommen code;groep;aantal); vervangt de schattingen.",
-    ),
-]
-JaarOpt = Annotated[int | None, typer.Option("--jaar", help="RIVM-jaar (standaard het laatste).")]
-RollatorOpt = Annotated[
-    bool,
-    typer.Option(
-        "--rollator", help="Ouderen lopen langzamer (rollator, 2,5 km/u): kleinere reikwijdte."
-    ),
-]
-HemelsbreedOpt = Annotated[
-    bool,
-    typer.Option(
-        "--hemelsbreed",
-        help="Negeer het loopnetwerk in netwerk/: afstand hemelsbreed × omrijfactor.",
-    ),
-]
-RelatiefOpt = Annotated[
-    bool,
-    typer.Option(
-        "--relatief",
-        help="Vervoersarmoede op de oude relatieve schaal (min-max binnen de dataset); "
-        "alleen ter vergelijking, standaard de vaste schaal.",
-    ),
-]
-
-
-@dataclass
-class _NoAanbod:
-    """Stand-in when the aanbod module cannot be imported: empty layers, said out loud."""
-
-    layers: dict[str, Any] = field(default_factory=dict)
-    notices: list[str] = field(
-        default_factory=lambda: [
-            "Aanbod niet geladen (de aanbodmodule ontbreekt): alle lagen zijn leeg, dus "
-            "nergens telt passend aanbod."
-        ]
-    )
-
-
-def _load(data: Path | None, gemeente: str | None) -> tuple[Any, Any]:
-    from geo.io.cache import load_dataset_cached
-    from geo.model.dataset import resolve_data_dir
-
-    folder = resolve_data_dir(data)
-    dataset = load_dataset_cached(folder, gemeente=gemeente)
-    try:
-        import geo.aanbod  # noqa: F401
-    except ImportError:
-        return dataset, _NoAanbod()
-    from geo.io.cache import load_aanbod_cached
-
-    return dataset, load_aanbod_cached(folder, dataset)
 
 
 @app.command()
@@ -104,7 +57,7 @@ def hiaten(
         raise DataError("onbekende doelgroep.", value=groep, hint=f"kies uit: {', '.join(GROUPS)}.")
     if niveau not in ("buurt", "wijk", "gebied"):
         raise DataError("onbekend niveau.", value=niveau, hint="kies buurt, wijk of gebied.")
-    dataset, aanbod = _load(data, gemeente)
+    dataset, aanbod = load(data, gemeente)
     if not dataset.has_population and aantallen is None:
         from geo.analysis.populations import no_population_error
 
@@ -250,7 +203,7 @@ def profiel(
 
     if not gebied:
         raise DataError("geef een gebied met --gebied.", hint="bijvoorbeeld --gebied Overvecht.")
-    dataset, aanbod = _load(data, gemeente)
+    dataset, aanbod = load(data, gemeente)
     resolve_area(dataset, gebied)  # an unknown area fails before the analysis runs
     settings = AnalysisSettings(year=jaar, rollator=rollator, transport_relative=relatief)
     result = (

@@ -1,0 +1,5 @@
+"""``python -m geo.cli``: the ``wijkkompas`` command."""
+
+from geo.cli import main
+
+main()
