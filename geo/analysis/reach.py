@@ -442,7 +442,7 @@ def reachable_offer(
     demand_table = need[(need["group"] == group) & (need["niveau"] == "buurt")].set_index("code")
     totals = demand_table["lonely"].reindex(buurten["code"]).fillna(0).to_numpy(dtype=float)
     supply_frame = serving_activities(activities, group)
-    supply_xy = _xy(supply_frame)
+    supply_xy = point_xy(supply_frame)
     points = points if points is not None else demand_points_from(buurten)
     method = "hemelsbreed" if network is None and graph is None else "netwerk"
     demand = points.spread(totals, group, settings)
@@ -585,7 +585,9 @@ def offer_from_pairs(
     anchor = anchor_points(points, share)
     out["catchment_m"] = catchment[anchor]
     out["buurtmobiel"] = served_by[anchor]
-    out["nearest_m"] = per_buurt_mean(points, share, _nearest(points.xy, _xy(supply), settings))
+    out["nearest_m"] = per_buurt_mean(
+        points, share, _nearest(points.xy, point_xy(supply), settings)
+    )
     if covered is None:
         covered = (np.bincount(kept.demand, minlength=len(points.xy)) > 0).astype(float)
     return Offer(
@@ -600,7 +602,7 @@ def offer_from_pairs(
     )
 
 
-def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+def point_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
     """Coordinates (RD) of a point layer, ``(n, 2)``."""
     if len(frame) == 0:
         return np.empty((0, 2))

@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
+from geo.aanbod.side_tables import GeoPackageSideTables, PostgisSideTables
 from geo.analysis.scenario import Scenario
 from geo.errors import DataError
 
@@ -139,103 +140,27 @@ def _scenario(row: tuple[Any, ...]) -> Scenario:
     )
 
 
-class _SqliteCursor:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-
-    def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.connection.execute(sql.replace("%s", "?"), tuple(params)).fetchall()
-
-
-class GeoPackageScenarioStore(ScenarioStore):
+class GeoPackageScenarioStore(GeoPackageSideTables, ScenarioStore):
     """Scenarios in the data folder's GeoPackage register (table ``scenarios``)."""
 
-    def __init__(self, register: Any, *, data_dir: str | Path, areas: Any = None) -> None:
-        self.register = register
-        self.path = Path(register.location)
-        self.location = str(self.path)
-        self.data_dir = Path(data_dir)
-        self.areas = areas
+    marker_table = TABLE
+    creator = "wijkkompas scenario"
 
-    @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[_SqliteCursor | None]:
-        from geo.aanbod import _gpkg
-
-        if not self.path.exists():
-            if not write:
-                yield None
-                return
-            self._create_register()
-        connection = _gpkg.connect(self.path)
-        try:
-            if not write and not _gpkg.columns_of(connection, TABLE):
-                yield None
-                return
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            if write and not _gpkg.columns_of(connection, TABLE):
-                for statement in _statements():
-                    connection.execute(statement)
-                connection.execute(
-                    "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
-                    "srs_id) VALUES (?, 'attributes', ?, 0)",
-                    (TABLE, TABLE),
-                )
-            yield _SqliteCursor(connection)
-            connection.execute("COMMIT")
-        except BaseException as exc:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError):
-                raise self.register._unreadable(exc) from exc
-            raise
-        finally:
-            connection.close()
-
-    def _create_register(self) -> None:
-        from geo.aanbod import _gpkg
-        from geo.aanbod.partners import adopt_partner_files
-
-        adopt_partner_files(
-            self.data_dir, self.register, areas=self.areas, user="wijkkompas scenario"
+    def _ensure_tables(self, connection: sqlite3.Connection) -> None:
+        for statement in _statements():
+            connection.execute(statement)
+        connection.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
+            "srs_id) VALUES (?, 'attributes', ?, 0)",
+            (TABLE, TABLE),
         )
-        if not self.path.exists():
-            _gpkg.create(self.path)
 
 
-class _PgCursor:
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-
-    def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        cursor = self.conn.execute(sql.encode(), tuple(params))
-        return list(cursor.fetchall()) if cursor.description is not None else []
-
-
-class PostgisScenarioStore(ScenarioStore):
+class PostgisScenarioStore(PostgisSideTables, ScenarioStore):
     """Scenarios in the server register's database (migration ``0004_scenarios.sql``)."""
 
-    def __init__(self, register: Any) -> None:
-        self.register = register
-        self.url: str = register.url
-        self.location = register.location
-
-    @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[_PgCursor | None]:
-        from geo.aanbod.migrate import check_version, connect, migrate, schema_version
-
-        with connect(self.url, autocommit=True) as conn:
-            found = schema_version(conn)
-            if write and found < 4:
-                migrate(self.url)
-                found = schema_version(conn)
-            if found < 4:
-                yield None
-                return
-            check_version(found, self.url)
-            with conn.transaction():
-                if write:
-                    conn.execute(f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE".encode())
-                yield _PgCursor(conn)
+    needs_version = 4
+    lock_table = TABLE
 
 
 def open_scenarios(

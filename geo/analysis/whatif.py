@@ -40,6 +40,7 @@ from geo.analysis.pipeline import GapResult, analyse, empty_layer, origins_for, 
 from geo.analysis.reach import (
     WalkNetworkLike,
     offer_from_pairs,
+    point_xy,
     service_at,
     serving_activities,
     straight_pairs,
@@ -176,7 +177,7 @@ class WhatIf:
         if len(changed):
             keep &= ~np.isin(demand_idx, changed)
         parts = [(demand_idx[keep], remap[supply_idx[keep]], distance[keep])]
-        xy_after = _xy(after)
+        xy_after = point_xy(after)
         if len(new_labels):
             unchanged = np.setdiff1d(np.arange(len(self.points.xy)), changed)
             d, s, m = self.pairs_to(
@@ -377,7 +378,7 @@ def prepare_whatif(
         covered=np.zeros(len(points.xy), dtype=bool),
         origins=origins_for(dataset, buurten, group, "auto", base.population_year, settings),
     )
-    whatif.pairs = whatif.pairs_to(_xy(supply))
+    whatif.pairs = whatif.pairs_to(point_xy(supply))
     _, whatif.covered = whatif._result(
         given, supply, whatif.pairs, catchment, served_by, services_changed=False
     )
@@ -415,24 +416,6 @@ def _population_year(dataset: Dataset, settings: AnalysisSettings) -> int | None
     from geo.analysis.need import latest_year, population_year
 
     return population_year(dataset, settings, latest_year(dataset, settings))
-
-
-def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
-    if len(frame) == 0:
-        return np.empty((0, 2))
-    return np.column_stack([frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()])
-
-
-def _nearest(
-    demand_xy: np.ndarray, supply_xy: np.ndarray, settings: AnalysisSettings
-) -> np.ndarray:
-    out = np.full(len(demand_xy), np.nan)
-    located = np.isfinite(demand_xy).all(axis=1)
-    if len(supply_xy) == 0 or not located.any():
-        return out
-    distance, _ = cKDTree(supply_xy).query(demand_xy[located])
-    out[located] = np.asarray(distance) * settings.detour_factor
-    return out
 
 
 @dataclass

@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from importlib import resources
-from pathlib import Path
-from typing import Any
 
 from geo.aanbod import _gpkg
 from geo.aanbod.register_gpkg import GeoPackageRegister
+from geo.aanbod.side_tables import GeoPackageSideTables
 from geo.monitoring.store import (
     COUNTERS,
     HISTORY,
@@ -33,62 +30,15 @@ from geo.monitoring.store import (
 logger = logging.getLogger(__name__)
 
 
-class _SqliteCursor:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-
-    def run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        return self.connection.execute(sql.replace("%s", "?"), tuple(params)).fetchall()
-
-
-class GeoPackageMonitoringStore(MonitoringStore):
+class GeoPackageMonitoringStore(GeoPackageSideTables, MonitoringStore):
     """Monitoring tables in the data folder's GeoPackage register."""
 
     register: GeoPackageRegister
+    marker_table = MEASUREMENTS
+    creator = "wijkkompas monitoring"
 
-    def __init__(
-        self, register: GeoPackageRegister, *, data_dir: str | Path, areas: Any = None
-    ) -> None:
-        self.register = register
-        self.path = Path(register.location)
-        self.location = str(self.path)
-        self.data_dir = Path(data_dir)
-        self.areas = areas
-
-    @contextmanager
-    def _transaction(self, *, write: bool) -> Iterator[_SqliteCursor | None]:
-        if not self.path.exists():
-            if not write:
-                yield None
-                return
-            self._create_register()
-        connection = _gpkg.connect(self.path)
-        try:
-            if not write and not _gpkg.columns_of(connection, MEASUREMENTS):
-                yield None
-                return
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            if write:
-                _ensure_tables(connection)
-            yield _SqliteCursor(connection)
-            connection.execute("COMMIT")
-        except BaseException as exc:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError):  # locked too long, damaged file
-                raise self.register._unreadable(exc) from exc
-            raise
-        finally:
-            connection.close()
-
-    def _create_register(self) -> None:
-        from geo.aanbod.partners import adopt_partner_files
-
-        adopt_partner_files(
-            self.data_dir, self.register, areas=self.areas, user="wijkkompas monitoring"
-        )
-        if not self.path.exists():
-            _gpkg.create(self.path)
+    def _ensure_tables(self, connection: sqlite3.Connection) -> None:
+        _ensure_tables(connection)
 
 
 MIGRATION = "0003_monitoring.sql"
@@ -100,9 +50,7 @@ def _ensure_tables(connection: sqlite3.Connection) -> None:
         return
     # the same tables as the PostGIS migration (one schema, two backends)
     sql = (
-        resources.files("geo.aanbod")
-        .joinpath("migrations", MIGRATION)
-        .read_text(encoding="utf-8")
+        resources.files("geo.aanbod").joinpath("migrations", MIGRATION).read_text(encoding="utf-8")
     )
     for statement in _iter_statements(sql):
         connection.execute(statement.replace("double precision", "REAL"))
