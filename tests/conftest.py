@@ -127,5 +127,20 @@ def _main_is_not_the_app(monkeypatch):
         monkeypatch.delattr(main, "__file__")
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """A headless Chromium (Playwright) for the browser tests of one module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
 from tests.pg_cluster import pg_cluster, pg_url  # noqa: E402, F401  (throwaway PostgreSQL)
 from tests.register_backends import register  # noqa: E402, F401  (the backend fixture)

@@ -17,7 +17,6 @@ import pytest
 from tests.conftest import DEMO, UTRECHT
 from tests.test_browser import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     MAP,
     free_port,
     start_app,
@@ -66,18 +65,6 @@ def server(
     process = start_app(data, port, WIJKKOMPAS_DATABASE_URL="")
     yield f"http://127.0.0.1:{port}"
     stop_app(process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
 
 
 def settle(page) -> None:  # noqa: ANN001

@@ -18,7 +18,6 @@ from pytest_httpserver import HTTPServer
 from tests.conftest import DEMO, REPO
 from tests.test_browser import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     MAP,
     free_port,
     map_frame,
@@ -48,18 +47,6 @@ def wmts() -> Iterator[HTTPServer]:
     server.clear()
     if server.is_running():
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
 
 
 def serve(tmp_path_factory: pytest.TempPathFactory, name: str, **env: str):  # noqa: ANN201

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import DEMO
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, MAP, free_port, start_app, stop_app
+from tests.test_browser import CHROMIUM, MAP, free_port, start_app, stop_app
 
 pytestmark = [
     pytest.mark.browser,
@@ -58,18 +58,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = start_app(data, port, WIJKKOMPAS_DATABASE_URL="")
     yield f"http://127.0.0.1:{port}"
     stop_app(process)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield instance
-        instance.close()
 
 
 def wait_for_map(page) -> None:  # noqa: ANN001
