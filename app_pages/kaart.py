@@ -41,7 +41,7 @@ from geo.present.maps import (
     with_offer_notes,
 )
 from geo.present.ov_map import ov_klasse_layer
-from geo.settings import AnalysisSettings
+from geo.settings import TRANSPORT_INDEX_CLASSES, AnalysisSettings
 
 LAYERS = {
     "aanbod": "Aanbod (activiteiten)",
@@ -152,6 +152,8 @@ elif any(name in layers for name in ANALYSED):
             label="Vervoersarmoede-index",
             unit="",
             decimals=2,
+            # the fixed scale means the same in every gemeente and year: fixed classes too
+            breaks=None if result.transport_scale == "relatief" else TRANSPORT_INDEX_CLASSES,
             source="Wijkkompas, uit CBS-autobezit, OV-haltes, RIVM en Buurtmobiel; "
             + ("relatieve" if result.transport_scale == "relatief" else "vaste")
             + " schaal",

@@ -41,6 +41,10 @@ def _is_date(text: str) -> bool:
     return True
 
 
+TRANSPORT_INDEX_CLASSES = (0.2, 0.4, 0.6, 0.8, 1.0)
+"""Class upper bounds of the transport-poverty index on the fixed scale (maps)."""
+
+
 @dataclass(frozen=True)
 class TransportScales:
     """Fixed, absolute scales of the transport-poverty components (0 = best, 1 = worst).

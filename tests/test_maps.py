@@ -156,6 +156,21 @@ def test_classify_is_deterministic_for_many_values():
     assert counts.min() >= 380 and counts.max() <= 420
 
 
+def test_fixed_breaks_do_not_depend_on_the_data():
+    """A fixed-scale index gets the same classes whatever the other areas' values are."""
+    breaks = (0.2, 0.4, 0.6, 0.8, 1.0)
+    low = classify(pd.Series([0.1, 0.3, 0.5]), breaks=breaks)
+    wide = classify(pd.Series([0.1, 0.3, 0.5, 0.95, np.nan]), breaks=breaks)
+    assert low[0].tolist() == [0, 1, 2] and wide[0].tolist() == [0, 1, 2, 4, -1]
+    assert low[1] == wide[1] == list(breaks)
+    frame = tiny_areas().assign(index=[0.1, 0.3, np.nan, 0.9])
+    _, legend = choropleth(
+        frame, value="index", title="t", label="x", unit="", breaks=breaks, decimals=1
+    )
+    assert [label for _, label in legend.entries][:2] == ["t/m 0,2", "0,2 – 0,4"]
+    assert len(legend.entries) == 6  # five fixed classes and "geen cijfer"
+
+
 def test_legend_has_dutch_classes_and_a_grey_class_for_missing():
     layer, legend = choropleth(tiny_areas(), value="waarde", title="Eenzaam", label="Eenzaam", k=3)
     assert [label for _, label in legend.entries] == [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -9,7 +11,6 @@ import pandas as pd
 
 from geo.model.figures import NOT_PUBLISHED, PUBLISHED
 from geo.present._breaks import fisher_jenks_bins, quantile_bins
-from geo.present.basemap import OSM_ATTRIBUTION as OSM_ATTRIBUTION  # public name, kept
 from geo.present.format import fmt_num
 from geo.present.maps._base import (
     BIVARIATE,
@@ -107,23 +108,32 @@ def area_values(
     return out
 
 
-def classify(values: pd.Series, *, k: int = 5) -> tuple[np.ndarray, list[float]]:
+def classify(
+    values: pd.Series, *, k: int = 5, breaks: Sequence[float] | None = None
+) -> tuple[np.ndarray, list[float]]:
     """Class index per value (−1 for missing) and the class upper bounds.
 
     Fisher-Jenks natural breaks (as mapclassify computes them, exact and deterministic) up to
     :data:`EXACT_BREAKS_MAX` values, quantiles above that; fewer classes when there are
-    fewer distinct values.
+    fewer distinct values. ``breaks`` gives fixed upper bounds instead (a value above the
+    last falls in the last class), so a map on a fixed scale means the same everywhere.
 
     Examples
     --------
     >>> classes, bins = classify(pd.Series([1.0, 2.0, None, 9.0, 10.0]), k=2)
     >>> classes.tolist(), bins
     ([0, 0, -1, 1, 1], [2.0, 10.0])
+    >>> classify(pd.Series([0.1, 0.5, 1.0]), breaks=(0.25, 0.5, 0.75, 1.0))[0].tolist()
+    [0, 1, 3]
     """
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
     mask = np.isfinite(numbers)
     present = numbers[mask]
     classes = np.full(len(numbers), -1)
+    if breaks is not None:
+        fixed = [float(b) for b in breaks]
+        classes[mask] = np.clip(np.searchsorted(fixed, present, side="left"), 0, len(fixed) - 1)
+        return classes, fixed
     if len(present) == 0:
         return classes, []
     k = max(1, min(k, len(np.unique(present))))
@@ -147,6 +157,7 @@ def choropleth(
     notes: pd.Series | None = None,
     source: str = "",
     k: int = 5,
+    breaks: Sequence[float] | None = None,
     decimals: int = 1,
     name: str | None = None,
 ) -> tuple[folium.GeoJson, Legend]:
@@ -171,6 +182,9 @@ def choropleth(
         Source and year, shown in every tooltip.
     k
         Number of classes.
+    breaks
+        Fixed class upper bounds (e.g. a 0-1 index on a fixed scale) instead of breaks
+        computed from the data (:func:`classify`).
     decimals
         Decimals shown.
     name
@@ -191,7 +205,7 @@ def choropleth(
     """
     shown = slim_for_display(areas[["code", "naam", "geometry"]], minimum_m=SIMPLIFY_M)
     values = pd.to_numeric(areas[value], errors="coerce")
-    classes, bins = classify(values, k=k)
+    classes, bins = classify(values, k=k, breaks=breaks)
     palette = PALETTE if len(bins) == len(PALETTE) else _spread(len(bins))
     remarks = (
         notes.reindex(areas.index).fillna("").astype(str)

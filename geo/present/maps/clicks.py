@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from geo.present.basemap import OSM_ATTRIBUTION as OSM_ATTRIBUTION  # public name, kept
-
 CODE_PATTERN = re.compile(r"\b(?:BU|WK|GM)\d{4,8}\b")
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from geo.aanbod.schema import SOORTEN
-from geo.present.basemap import OSM_ATTRIBUTION as OSM_ATTRIBUTION  # public name, kept
 from geo.present.maps._base import LEGEND_BORDER, SOORT_COLOURS, Legend
 from geo.present.safe_text import html_text
 

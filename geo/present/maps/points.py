@@ -12,7 +12,6 @@ from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
 from geo.aanbod.schema import SOORTEN, split_keys
-from geo.present.basemap import OSM_ATTRIBUTION as OSM_ATTRIBUTION  # public name, kept
 from geo.present.contrast import contrast_ratio
 from geo.present.maps._base import (
     CLUSTER_CSS,
