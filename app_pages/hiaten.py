@@ -33,6 +33,13 @@ from geo.present.maps import (
     with_offer_notes,
 )
 
+
+def gap_download(dataset, result, niveau: str, *, suppress: bool):  # noqa: ANN001, ANN201
+    from geo.export.gap_layers import gap_table  # imported when used: a fast first page
+
+    return gap_table(dataset, result, niveau, suppress=suppress)
+
+
 LEVELS = {"buurt": "Buurt", "wijk": "Wijk", "gebied": "Aandachtsgebied"}
 COLUMNS = {  # column -> (Dutch heading, formatter for the screen)
     "rank": ("Rang", None),
@@ -87,13 +94,27 @@ st.dataframe(
     width="stretch",
     column_config={"Toelichting": st.column_config.TextColumn(width="large")},
 )
-download = table[present].rename(columns={c: COLUMNS[c][0] for c in present})
+exact = st.toggle(
+    "Exacte aantallen in de download (alleen voor intern gebruik)",
+    value=False,
+    help="Standaard zijn kleine aantallen beschermd, zoals in elke export: minder dan 50 "
+    "inwoners van de doelgroep onderdrukt, andere aantallen afgerond op 5.",
+)
+download = gap_download(dataset, result, niveau, suppress=not exact)
 st.download_button(
     "Tabel downloaden (CSV voor Excel)",
     csv_download(download),
-    file_name=f"hiaten_{group}_{niveau}_{result.year}.csv",
+    file_name=f"hiaten_{group}_{niveau}_{result.year}{'_exact' if exact else ''}.csv",
     mime="text/csv",
     icon=":material/download:",
+)
+st.caption(
+    "Download: "
+    + (
+        "**exacte aantallen, niet voor verspreiding buiten de organisatie**."
+        if exact
+        else md(str(download.attrs.get("suppression", "")))
+    )
 )
 st.caption(
     f"RIVM {result.year} × CBS-bevolking {result.population_year}. Hiaatscore: eenzamen "

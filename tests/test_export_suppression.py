@@ -18,8 +18,10 @@ from geo.cli import app
 from geo.export import ExportBundle, LayerMeta, export_bytes, write_export
 from geo.export.gpkg import read_metadata
 from geo.export.suppression import (
+    COLUMN,
     EXACT_TEXT,
     SUPPRESSED_TEXT,
+    THRESHOLD,
     exact_numbers,
     suppress_small_numbers,
 )
@@ -162,3 +164,26 @@ def test_cli_export_suppresses_by_default(tmp_path, exact):
     assert ("Onderdrukt of afgerond" in areas) is not exact
     sources = (out / "DEMO_bronnen.csv").read_text(encoding="utf-8-sig")
     assert (EXACT_TEXT if exact else SUPPRESSED_TEXT) in sources
+
+
+def test_hiaten_download_follows_the_export_rules(demo_dataset):
+    """The Hiaten page's CSV: the export's headings, small numbers suppressed unless asked."""
+    from geo.aanbod import load_aanbod
+    from geo.analysis.pipeline import analyse
+    from geo.export.gap_layers import gap_table
+    from geo.export.labels import COLUMN_LABELS
+
+    aanbod = load_aanbod(DEMO, areas=demo_dataset.areas)
+    result = analyse(demo_dataset, aanbod.layers, group="ouderen", hotspots=False)
+    for niveau in ("buurt", "wijk"):
+        safe = gap_table(demo_dataset, result, niveau)
+        exact = gap_table(demo_dataset, result, niveau, suppress=False)
+        assert len(safe) == len(exact) == len(result.level(niveau))
+        lonely = COLUMN_LABELS["eenzamen"]
+        assert COLUMN_LABELS[COLUMN] in safe.columns and COLUMN_LABELS[COLUMN] not in exact
+        values = safe[lonely].dropna().to_numpy(dtype=float)
+        assert len(values) and np.allclose(values % 5, 0)  # rounded to 5 (or suppressed)
+        assert not np.allclose(exact[lonely].dropna().to_numpy(dtype=float) % 5, 0)
+        group = exact[COLUMN_LABELS["inwoners_doelgroep"]].to_numpy(dtype=float)
+        small = group < THRESHOLD
+        assert safe.loc[small, lonely].isna().all()

@@ -12,6 +12,7 @@ from geo.export._frames import rename, rivm_source, rivm_vintage, tidy, vintages
 from geo.export.bundle import LayerMeta
 from geo.export.labels import COLUMN_LABELS, HIATEN_COLUMNS, UNIT_COLUMNS
 from geo.export.styles import categorized, graduated
+from geo.export.suppression import SUPPRESSED_TEXT, suppress_layer
 from geo.model.dataset import Dataset
 from geo.present.format import fmt_num
 from geo.settings import GROUP_LABELS
@@ -122,6 +123,35 @@ def gap_layers(dataset: Dataset, result: Any) -> dict[str, tuple[gpd.GeoDataFram
                 sheet=f"Hot spots {short}",
             ),
         )
+    return out
+
+
+LEVEL_SUFFIX = {"buurt": "", "wijk": "_wijken", "gebied": "_gebieden"}
+
+
+def gap_table(dataset: Dataset, result: Any, niveau: str, *, suppress: bool = True) -> pd.DataFrame:
+    """The gaps of one level as the export's table: Dutch headings, small numbers suppressed.
+
+    The Hiaten page's download: the same columns and rules as ``wijkkompas export``
+    (:mod:`geo.export.suppression`: fewer than 50 residents of the group suppressed, other
+    counts rounded to 5, and a column saying so). ``suppress=False`` gives the exact numbers,
+    for internal use only.
+
+    Examples
+    --------
+    >>> gap_table(dataset, result, "wijk").columns[:2].tolist()  # doctest: +SKIP
+    ['Code', 'Naam']
+    """
+    name = f"hiaten_{str(result.group).replace('-', '_')}{LEVEL_SUFFIX[niveau]}"
+    layers = gap_layers(dataset, result)
+    if name not in layers:
+        return pd.DataFrame()
+    frame, meta = layers[name]
+    if suppress:
+        frame = suppress_layer(frame)
+    out = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    out.columns = [meta.labels.get(c) or COLUMN_LABELS.get(c, c) for c in out.columns]
+    out.attrs["suppression"] = SUPPRESSED_TEXT if suppress else "exacte aantallen"
     return out
 
 
