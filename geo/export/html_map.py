@@ -9,8 +9,10 @@ sources and attribution.
 The dashboard serves Leaflet itself (``/app/static/map``); a standalone file cannot, so the
 vendored scripts and styles are copied into the HTML (about 300 kB). Without the vendored
 files (an installation without the repository's ``static/``) the map loads Leaflet from a
-CDN instead, and says so in the log. Background tiles come from OpenStreetMap and need
-internet; the layers show without them.
+CDN instead, and says so in the log. The background is the dashboard's (PDOK
+BRT-Achtergrondkaart by default, OSM and the luchtfoto in the layer control,
+:mod:`geo.present.basemap`); its tiles need internet when the file is opened, the layers show
+without them.
 """
 
 from __future__ import annotations
