@@ -122,6 +122,40 @@ def test_network_distance_is_used_when_present():
     assert found.attrs["distance_method"] == "netwerk"
 
 
+def test_transport_distance_to_a_halte_walks_the_network():
+    """afstand_ov_m is walked over the network when there is one (straight line × 1.3 else)."""
+    from geo.analysis.transport import transport_poverty
+    from geo.model.figures import empty_figures
+
+    network = network_from_edges(
+        np.array([[0.0, 0.0], [0.0, 200.0], [300.0, 200.0], [300.0, 0.0]]),
+        [0, 1, 2],
+        [1, 2, 3],
+        [200.0, 300.0, 200.0],
+    )
+    buurt = gpd.GeoDataFrame(
+        {"code": ["BU1"], "naam": ["Een"]}, geometry=[box(299.0, -1.0, 301.0, 1.0)], crs=28992
+    )
+    population = pd.DataFrame(
+        {"autos_per_huishouden": [0.5], "leeftijd_65_plus": [100.0], "inwoners": [1000.0]},
+        index=pd.Index(["BU1"], name="code"),
+    )
+    args = (buurt, population, empty_figures())
+    straight = transport_poverty(*args, stops=_stops())
+    walked = transport_poverty(*args, stops=_stops(), network=network)
+    assert straight["afstand_ov_m"].item() == pytest.approx(300.0 * 1.3, abs=2)
+    assert walked["afstand_ov_m"].item() == pytest.approx(700.0, abs=2)
+    # no halte within the last band over the network: at least that band, never shorter
+    far = network_from_edges(
+        np.array([[0.0, 0.0], [0.0, 900.0], [300.0, 900.0], [300.0, 0.0]]),
+        [0, 1, 2],
+        [1, 2, 3],
+        [900.0, 300.0, 900.0],
+    )
+    beyond = transport_poverty(*args, stops=_stops(), network=far)
+    assert beyond["afstand_ov_m"].item() == pytest.approx(1000.0)
+
+
 def test_without_departures_the_class_is_unknown():
     stops = _stops().drop(columns=["vertrekken_per_uur", "vertrekken_avond"])
     found = ov_klassen(_buurten(), stops)

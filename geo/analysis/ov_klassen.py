@@ -191,7 +191,7 @@ def ov_klassen(
         for other in other_dagdelen:
             out[f"ov_klasse_{other}"] = None
         return out
-    pairs = _pairs(xy, usable, network, settings)
+    pairs = stop_pairs(xy, usable, network, settings)
     for name in (dagdeel, *other_dagdelen):
         if name != dagdeel and DEPARTURE_COLUMNS[name] not in usable:
             continue
@@ -230,12 +230,17 @@ def _resident_weights(points: DemandPoints) -> np.ndarray:
     return np.ones(len(points.xy))
 
 
-def _pairs(
+def stop_pairs(
     xy: np.ndarray,
     stops: gpd.GeoDataFrame,
     network: WalkNetworkLike | None,
     settings: AnalysisSettings,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of points and stops within the last distance band, with their walking distance.
+
+    Over the walking network when given, else straight line × the detour factor; the same
+    distances serve the OV-klasse and the transport-poverty distance to a halte.
+    """
     stop_xy = np.column_stack([stops.geometry.x, stops.geometry.y])
     located = np.isfinite(xy).all(axis=1)
     limit = BANDS_M[-1]

@@ -3,7 +3,9 @@
 Components (each kept and shown; higher = more transport-poor):
 
 * ``weinig_autos``: cars per household (kwb ``g_pau_hh``), reversed;
-* ``afstand_ov``: walking distance to the nearest OV-halte (m);
+* ``afstand_ov``: walking distance to the nearest OV-halte (m): over the walking network when
+  the folder has one (up to the last OV-klasse band; further counts as at least that band),
+  else straight line × the detour factor;
 * ``ov_klasse``: the OV-klasse (ARE ÖV-Güteklassen, :mod:`geo.analysis.ov_klassen`) of the
   buurt's residents, from the timetable (fixed scale only);
 * ``weinig_vertrekken``: departures per hour at stops within 500 m, reversed (relative
@@ -36,7 +38,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from geo.analysis.demand import DemandPoints
-from geo.analysis.ov_klassen import CLASSES, NONE, ov_klassen
+from geo.analysis.ov_klassen import BANDS_M, CLASSES, NONE, ov_klassen, stop_pairs
 from geo.analysis.reach import WalkNetworkLike, buurtmobiel_coverage, demand_points, has_shape
 from geo.model.figures import PUBLISHED
 from geo.settings import AnalysisSettings
@@ -116,8 +118,14 @@ def transport_poverty(
         stop_xy = np.column_stack([stops.geometry.x, stops.geometry.y])
         tree = cKDTree(stop_xy)
         distance = np.full(len(xy), np.nan)
-        distance[located] = tree.query(xy[located])[0]
-        raw["afstand_ov_m"] = distance * settings.detour_factor
+        distance[located] = tree.query(xy[located])[0] * settings.detour_factor
+        if network is not None:  # walked where a halte is within the last OV-klasse band
+            d, _s, walked = stop_pairs(xy, stops, network, settings)
+            nearest = np.full(len(xy), np.inf)
+            np.minimum.at(nearest, d, walked)
+            beyond = max(BANDS_M)  # further than the scale's worst end: never shorter
+            distance = np.where(np.isfinite(nearest), nearest, np.maximum(distance, beyond))
+        raw["afstand_ov_m"] = distance
         freq = pd.to_numeric(stops["vertrekken_per_uur"], errors="coerce").to_numpy(dtype=float)
         if np.isfinite(freq).any():
             near = tree.query_ball_point(xy[located], r=STOP_RADIUS_M / settings.detour_factor)

@@ -298,6 +298,8 @@ class WhatIf:
             services=layers["buurtmobiel"],
             year=year,
             settings=self.settings,
+            network=self.network,
+            points=self.points,
         ).rename(columns={"index": "transport_index"})
         frame = frame.drop(columns=[c for c in TRANSPORT_COLUMNS if c in frame])
         return frame.merge(transport[["code", *TRANSPORT_COLUMNS]], on="code", how="left")
