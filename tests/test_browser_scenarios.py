@@ -15,7 +15,6 @@ from tests.conftest import DEMO
 from tests.test_browser import (
     CHROMIUM,
     MAP,
-    browser,  # noqa: F401  (the fixture)
     free_port,
     map_frame,
     shot,
