@@ -43,6 +43,10 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_pipeline.py
 	$(BIN)/python benchmarks/bench_register.py
+	$(BIN)/python benchmarks/bench_cache.py
+	$(BIN)/python benchmarks/bench_mclp.py
+	$(BIN)/python benchmarks/bench_gtfs.py
+	$(BIN)/python benchmarks/bench_dashboard.py
 
 ## Regenerate the bundled demo dataset (deterministic).
 demo-data: install
