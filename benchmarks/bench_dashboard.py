@@ -47,6 +47,7 @@ def map_payload(folder: str, *, before: bool = False) -> tuple[int, int]:
     import folium
 
     from geo.io.cache import load_dataset_cached
+    from geo.model.figures import PUBLISHED
     from geo.present import maps
     from geo.present.payload import payload_bytes
 
@@ -58,7 +59,7 @@ def map_payload(folder: str, *, before: bool = False) -> tuple[int, int]:
         group="18+",
         year=dataset.years[-1],
     )
-    published = frame.loc[frame["status"] == maps.PUBLISHED, "source"]
+    published = frame.loc[frame["status"] == PUBLISHED, "source"]
     source = f"{published.iloc[0]}, {dataset.years[-1]}" if len(published) else ""
     with _reference_payload() if before else contextlib.nullcontext():
         m = maps.base_map(frame)
@@ -80,7 +81,7 @@ def _reference_payload() -> Iterator[None]:
     """The map as built before geo/present/payload.py: 3 m, 6 decimals, whole tooltips."""
     import folium
 
-    from geo.present import maps
+    from geo.present.maps import areas as maps  # where choropleth looks these up
 
     def old_tooltips(tips: list[str]) -> tuple[list[str], dict[str, object]]:
         return list(tips), {
