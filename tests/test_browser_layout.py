@@ -167,6 +167,15 @@ def test_toolbar_has_no_deploy_button_and_focus_is_visible(server: str, browser)
         assert page.get_by_role("button", name="Deploy").count() == 0
         assert page.locator('[data-testid="stAppDeployButton"]').count() == 0
         assert page.title() == "Over de data · Wijkkompas"
+        # the app's stylesheet arrives with the page script (st.html): wait for its focus rule
+        page.wait_for_function(
+            """() => [...document.styleSheets].some(sheet => {
+                   try { return [...sheet.cssRules].some(rule =>
+                           rule.cssText.includes(':focus-visible')
+                           && rule.cssText.includes('rgb(11, 92, 173)')); }
+                   catch (e) { return false; } })""",
+            timeout=60_000,
+        )
         # keyboard focus is visible: a 3 px outline on whatever Tab reaches
         outlines = []
         for _ in range(6):

@@ -119,6 +119,8 @@ TREND_ROWS = [
 def interval_folder(tmp_path: Path) -> Path:
     from tests.conftest import UTRECHT
 
+    if not UTRECHT.exists():
+        pytest.skip(f"echte data niet gevonden in {UTRECHT}")
     wijken = tmp_path / "data" / "wijken"
     wijken.mkdir(parents=True)
     for name in ("gemeente-utrecht_buurten_2013.geojson", "gemeente-utrecht_wijken_2013.geojson"):
