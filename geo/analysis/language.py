@@ -31,7 +31,7 @@ import pandas as pd
 
 from geo.aanbod.schema import split_keys
 from geo.errors import DataError
-from geo.io._tabular import line_number, parse_numbers, read_table
+from geo.io._tabular import line_number, parse_numbers, read_table, require_columns
 from geo.model.codes import niveau_of, normalise_code
 from geo.settings import AnalysisSettings
 
@@ -169,14 +169,12 @@ def read_origins(path: str | Path) -> pd.DataFrame:
     >>> read_origins("herkomst/herkomst_65plus.csv").head()  # doctest: +SKIP
     """
     table = read_table(path)
-    lower = {str(c).strip().lower(): c for c in table.frame.columns}
-    missing = [c for c in LANGUAGE_COLUMNS if c not in lower]
-    if missing:
-        raise DataError(
-            f"kolom(men) {', '.join(missing)} ontbreken in de herkomsttabel.",
-            file=path,
-            hint="gebruik de kolommen code;herkomst;aantal (aantal 65-plussers per herkomst).",
-        )
+    lower = require_columns(
+        table,
+        LANGUAGE_COLUMNS,
+        where=" in de herkomsttabel",
+        hint="gebruik de kolommen code;herkomst;aantal (aantal 65-plussers per herkomst).",
+    )
     values, _ = parse_numbers(table, lower["aantal"], required=True)
     rows = []
     for position, (code, origin) in enumerate(

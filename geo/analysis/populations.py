@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import DataError
-from geo.io._tabular import line_number, parse_numbers, read_table
+from geo.io._tabular import line_number, parse_numbers, read_table, require_columns
 from geo.model.codes import niveau_of, normalise_code
 from geo.settings import GROUPS, AnalysisSettings
 
@@ -230,14 +230,9 @@ def read_overrides(path: str | Path) -> pd.DataFrame:
         Unknown code, group or a count that is not a number, naming the row.
     """
     table = read_table(path)
-    lower = {c.lower(): c for c in table.frame.columns}
-    missing = [c for c in ("code", "groep", "aantal") if c not in lower]
-    if missing:
-        raise DataError(
-            f"kolom(men) {', '.join(missing)} ontbreken.",
-            file=path,
-            hint="gebruik de kolommen code;groep;aantal.",
-        )
+    lower = require_columns(
+        table, ("code", "groep", "aantal"), hint="gebruik de kolommen code;groep;aantal."
+    )
     values, _ = parse_numbers(table, lower["aantal"], required=True)
     rows = []
     for position, (code, group) in enumerate(

@@ -10,6 +10,7 @@ import csv
 import io
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -395,6 +396,22 @@ def _excel_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def require_columns(
+    table: Table, names: Sequence[str], *, hint: str, where: str = ""
+) -> dict[str, str]:
+    """The table's columns by lower-case name; a Dutch DataError naming those that are missing.
+
+    ``where`` ends the message (e.g. ``" in de herkomsttabel"``), ``hint`` says how to fix it.
+    """
+    lower = {str(c).strip().lower(): str(c) for c in table.frame.columns}
+    missing = [c for c in names if c not in lower]
+    if missing:
+        raise DataError(
+            f"kolom(men) {', '.join(missing)} ontbreken{where}.", file=table.path, hint=hint
+        )
+    return lower
 
 
 def line_number(table: Table, position: int | np.integer) -> int:
