@@ -18,7 +18,7 @@ install: $(VENV)/.installed
 
 ## Start the dashboard on the bundled demo data (data/), or on $$WIJKKOMPAS_DATA.
 run: install
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/python serve.py --server.port $(PORT) --server.headless true
 
 ## Debian packages the tests need (Chromium for the browser tests, poppler for PDF checks,
 ## PostgreSQL 15 + PostGIS 3 for the server register: the tests start a throwaway cluster).

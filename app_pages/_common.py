@@ -202,6 +202,29 @@ def current() -> tuple[Dataset, Aanbod, dict[str, object]]:
     return dataset, aanbod, choice
 
 
+def warm_caches(folder: str | None = None) -> str:
+    """Load a folder's dataset and aanbod into the shared caches as a first visitor would.
+
+    The keys are those :func:`current` uses for a new session (folder as in the sidebar, no
+    gemeente), so that session finds them. Returns a short Dutch summary.
+    """
+    folder = folder or str(resolve_data_dir(None))
+    try:
+        stamp = folder_stamp(folder) + _server_stamp()
+        dataset = cached_dataset(folder, None, _files_only(stamp))
+        cached_aanbod(folder, None, stamp)
+    except DataError as exc:
+        return f"gegevens niet vooraf geladen ({exc})"
+    # the connection checks a first page makes (each remembered for five minutes)
+    _tiles_online(BasemapSettings.from_env())
+    if dataset.demo:
+        from app_pages._fetch import online
+        from geo.sources import SourceSettings
+
+        online(SourceSettings.from_env().pdok_url)
+    return f"{dataset.gemeente_naam or folder} vooraf geladen"
+
+
 def _server_stamp() -> str:
     """With a server register other people's changes do not touch the folder: reread every 30 s."""
     from geo.aanbod.backends import database_url

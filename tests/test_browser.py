@@ -51,14 +51,11 @@ def free_port() -> int:
 
 
 def start_app(data: Path, port: int, **env: str) -> subprocess.Popen[bytes]:
-    """``streamlit run app.py`` on a port, with the data folder; returns once it listens."""
+    """``python serve.py`` (as ``make run``) on a port with the data folder; back once up."""
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(REPO / "app.py"),
+            str(REPO / "serve.py"),
             "--server.port",
             str(port),
             "--server.headless",
@@ -319,3 +316,43 @@ def test_export_download_is_a_real_geopackage(
     assert {"buurten", "hiaten_ouderen", "activiteiten", "layer_styles"} <= layers
     assert len(pyogrio.read_dataframe(path, layer="buurten")) == 30
     page.close()
+
+
+def test_served_app_is_warmed_and_its_map_component_still_works(
+    tmp_path: Path,
+    browser,  # noqa: ANN001
+) -> None:
+    """serve.py logs its warming (modules, the data folder) and the first page draws the map.
+
+    The map is a Streamlit component: importing it during the warming would leave it
+    unregistered (404 in the iframe), so the first map drawn is the proof it was left alone.
+    """
+    data = tmp_path / "demo"
+    shutil.copytree(DEMO, data)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "serve.py"), "--server.port", str(port)],
+        cwd=REPO,
+        env={**os.environ, "WIJKKOMPAS_DATA": str(data)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            line = process.stdout.readline()
+            lines.append(line)
+            if line.startswith("Wijkkompas voorbereid"):
+                break
+        ready = lines[-1]
+        assert ready.startswith("Wijkkompas voorbereid"), lines
+        assert "modules geladen" in ready and "Demostad vooraf geladen" in ready
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}")
+        map_frame(page)
+        page.close()
+    finally:
+        stop_app(process)  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ import pytest
 import streamlit_folium
 from shapely.geometry import Point, box
 
-from geo.io.crs import to_display
+from geo.io.crs import display_bounds, to_display
 from geo.present import maps
 from geo.present.charts import DUTCH_LOCALE, comparison_chart, count_chart, trend_chart
 from geo.present.maps import (
@@ -460,3 +460,14 @@ def test_count_chart_sorted_largest_first():
         "Samen eten",
         "Cultuur",
     ]
+
+
+def test_display_bounds_equal_the_reprojected_frame(demo_dataset):
+    """The map is fitted from the hull's vertices alone: the same box as reprojecting all."""
+    for level in ("wijk", "buurt"):
+        areas = demo_dataset.level(level)
+        expected = to_display(areas[["geometry"]]).total_bounds
+        assert np.allclose(display_bounds(areas), expected, rtol=0, atol=1e-9)
+    point = gpd.GeoSeries([Point(136_000, 455_000)], crs="EPSG:28992")
+    assert np.allclose(display_bounds(point), to_display(point.to_frame()).total_bounds)
+    assert np.isnan(display_bounds(gpd.GeoSeries([None], crs="EPSG:28992"))).all()

@@ -12,7 +12,7 @@ import pandas as pd
 import shapely
 
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN, split_keys
-from geo.io.crs import to_display
+from geo.io.crs import display_bounds, to_display
 from geo.present.basemap import OSM_ATTRIBUTION as OSM_ATTRIBUTION  # public name, kept
 from geo.present.basemap import BasemapSettings, add_basemap
 from geo.present.format import fmt_num
@@ -163,7 +163,7 @@ def base_map(
     >>> m = base_map(dataset.level("buurt"))  # doctest: +SKIP
     """
     settings = basemap or BasemapSettings.from_env()
-    minx, miny, maxx, maxy = to_display(frame[["geometry"]]).total_bounds
+    minx, miny, maxx, maxy = display_bounds(frame)
     shaped = bool(np.isfinite([minx, miny, maxx, maxy]).all())
     m = offline(
         folium.Map(
@@ -188,11 +188,9 @@ def base_map(
 def fit(m: folium.Map, frame: gpd.GeoDataFrame | shapely.Geometry) -> folium.Map:
     """Zoom the map to a frame or geometry in EPSG:28992."""
     shapes = (
-        gpd.GeoDataFrame(geometry=[frame], crs="EPSG:28992")
-        if isinstance(frame, shapely.Geometry)
-        else frame[["geometry"]]
+        gpd.GeoSeries([frame], crs="EPSG:28992") if isinstance(frame, shapely.Geometry) else frame
     )
-    minx, miny, maxx, maxy = (round(float(v), 6) for v in to_display(shapes).total_bounds)
+    minx, miny, maxx, maxy = (round(v, 6) for v in display_bounds(shapes))
     if np.isfinite([minx, miny, maxx, maxy]).all():
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m

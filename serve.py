@@ -1,0 +1,49 @@
+"""Start the dashboard on a warm server: ``python serve.py [streamlit options]``.
+
+``streamlit run app.py`` imports the pages' libraries and reads the data folder only when the
+first visitor opens a page, so the first map waits several seconds for them. This launcher
+starts that work as soon as Streamlit's runtime exists, alongside the server: it imports
+every module the pages import and loads the default data folder (the demo, or
+``WIJKKOMPAS_DATA``) into the shared caches the pages use; the log says when it is done.
+A visitor who comes earlier waits only for what is left. Otherwise it is
+``streamlit run app.py`` with the same options.
+
+The work cannot come before the runtime: a component imported earlier (``streamlit_folium``)
+is registered nowhere, and Streamlit's config would be read before the command line's.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().with_name("app.py")
+
+
+def main(argv: list[str]) -> int:
+    """Streamlit's own command line, with the warming started beside it."""
+    sys.path.insert(0, str(APP.parent))
+    threading.Thread(target=_warm_when_running, name="wijkkompas-warm", daemon=True).start()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *argv]
+    return int(cli.main() or 0)
+
+
+def _warm_when_running() -> None:
+    """Wait until Streamlit's runtime exists, then warm the process (see the module text)."""
+    start = time.perf_counter()
+    from streamlit.runtime import Runtime
+
+    while not Runtime.exists():
+        time.sleep(0.05)
+    from app_pages._warm import warm_up
+
+    done = warm_up()
+    print(f"Wijkkompas voorbereid in {time.perf_counter() - start:.1f} s: {done}", flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
