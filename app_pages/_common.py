@@ -187,9 +187,7 @@ def current() -> tuple[Dataset, Aanbod, dict[str, object]]:
     choice = state()
     folder = str(choice["folder"])
     try:
-        stamp = folder_stamp(folder) + _server_stamp()
-        dataset = cached_dataset(folder, choice["gemeente"], _files_only(stamp))
-        aanbod = cached_aanbod(folder, choice["gemeente"], stamp)
+        dataset, aanbod, stamp = _load(folder, choice["gemeente"])
     except DataError as exc:
         st.error(f"De gegevens konden niet worden geladen. {exc}")
         st.stop()
@@ -202,17 +200,22 @@ def current() -> tuple[Dataset, Aanbod, dict[str, object]]:
     return dataset, aanbod, choice
 
 
+def _load(folder: str, gemeente: str | None) -> tuple[Dataset, Aanbod, str]:
+    """A folder's shared dataset and aanbod, and the stamp their cache keys use."""
+    stamp = folder_stamp(folder) + _server_stamp()
+    dataset = cached_dataset(folder, gemeente, _files_only(stamp))
+    return dataset, cached_aanbod(folder, gemeente, stamp), stamp
+
+
 def warm_caches(folder: str | None = None) -> str:
     """Load a folder's dataset and aanbod into the shared caches as a first visitor would.
 
-    The keys are those :func:`current` uses for a new session (folder as in the sidebar, no
-    gemeente), so that session finds them. Returns a short Dutch summary.
+    Loaded as :func:`current` loads them, with a new session's choices (folder as in the
+    sidebar, no gemeente), so that session finds them. Returns a short Dutch summary.
     """
     folder = folder or str(resolve_data_dir(None))
     try:
-        stamp = folder_stamp(folder) + _server_stamp()
-        dataset = cached_dataset(folder, None, _files_only(stamp))
-        cached_aanbod(folder, None, stamp)
+        dataset, _aanbod, _stamp = _load(folder, None)
     except DataError as exc:
         return f"gegevens niet vooraf geladen ({exc})"
     # the connection checks a first page makes (each remembered for five minutes)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import importlib
-import logging
 from pathlib import Path
 
 PAGES_DIR = Path(__file__).resolve().parent
@@ -54,10 +53,6 @@ def warm_up(folder: str | None = None) -> str:
             imported += 1
         except ImportError:  # an optional extra: the page says what is missing
             continue
-    # outside a script run Streamlit's caches log that there is no session: expected here
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(
-        logging.ERROR
-    )
     from app_pages._common import warm_caches
 
     loaded = warm_caches(folder)

@@ -6,6 +6,8 @@ import ast
 import shutil
 from pathlib import Path
 
+import pytest
+
 from app_pages import _common
 from app_pages._warm import COMPONENTS, page_imports, warm_up
 from tests.conftest import DEMO, REPO
@@ -21,9 +23,10 @@ def test_page_imports_are_every_top_level_import_of_the_pages():
     assert len(names) == len(set(names))
 
 
-def test_warm_up_fills_the_cache_the_first_session_reads(tmp_path: Path):
+def test_warm_up_fills_the_cache_the_first_session_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     folder = tmp_path / "demo"
-
     shutil.copytree(DEMO, folder)
     _common.cached_dataset.clear()
     _common.cached_aanbod.clear()
@@ -33,11 +36,10 @@ def test_warm_up_fills_the_cache_the_first_session_reads(tmp_path: Path):
     stamp = _common.folder_stamp(str(folder))
     calls = []
     original = _common.load_dataset_cached
-    _common.load_dataset_cached = lambda *a, **k: calls.append(a) or original(*a, **k)
-    try:
-        dataset = _common.cached_dataset(str(folder), None, stamp)
-    finally:
-        _common.load_dataset_cached = original
+    monkeypatch.setattr(
+        _common, "load_dataset_cached", lambda *a, **k: calls.append(a) or original(*a, **k)
+    )
+    dataset = _common.cached_dataset(str(folder), None, stamp)
     assert calls == [] and dataset.demo
 
 
