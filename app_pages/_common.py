@@ -23,6 +23,7 @@ from geo.io.cache import load_aanbod_cached, load_dataset_cached
 from geo.io.folder import resolve_data_dir
 from geo.model.dataset import Dataset
 from geo.present.basemap import BasemapSettings, tiles_reachable
+from geo.present.maps import prepare_drawing
 from geo.present.safe_text import neutralise_formula
 from geo.settings import GROUP_LABELS, AnalysisSettings
 
@@ -218,6 +219,8 @@ def warm_caches(folder: str | None = None) -> str:
         dataset, _aanbod, _stamp = _load(folder, None)
     except DataError as exc:
         return f"gegevens niet vooraf geladen ({exc})"
+    for niveau in ("buurt", "wijk"):  # the shapes the Kaart draws, whatever its choices
+        prepare_drawing(dataset.level(niveau))
     # the connection checks a first page makes (each remembered for five minutes)
     _tiles_online(BasemapSettings.from_env())
     if dataset.demo:

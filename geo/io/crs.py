@@ -13,6 +13,7 @@ import pyproj
 import shapely
 
 from geo.errors import DataError, Notices
+from geo.io.memo import by_shapes
 
 RD = "EPSG:28992"
 WGS84 = "EPSG:4326"
@@ -109,6 +110,7 @@ def to_display(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame.to_crs(WGS84)
 
 
+@by_shapes  # the same shapes are fitted again on every page and choice
 def display_bounds(geometries: gpd.GeoSeries | gpd.GeoDataFrame) -> tuple[float, ...]:
     """(min lon, min lat, max lon, max lat) of shapes in EPSG:28992, NaN when none has a shape.
 

@@ -67,10 +67,11 @@ def display_tolerance(frame: gpd.GeoDataFrame, *, minimum_m: float) -> float:
     """
     if minimum_m <= 0:
         return 0.0
-    shaped = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
-    if shaped.empty:
+    shapes = frame.geometry.to_numpy()
+    shaped = shapes[~(shapely.is_missing(shapes) | shapely.is_empty(shapes))]
+    if len(shaped) == 0:
         return float(minimum_m)
-    minx, miny, maxx, maxy = shaped.total_bounds
+    minx, miny, maxx, maxy = shapely.total_bounds(shaped)
     return float(max(minimum_m, max(maxx - minx, maxy - miny) / VIEW_STEPS))
 
 

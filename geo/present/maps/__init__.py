@@ -2,6 +2,7 @@
 
 * :mod:`~geo.present.maps.areas`: choropleth with class breaks, outlines, the bivariate map;
 * :mod:`~geo.present.maps.points`: the aanbod and other point layers;
+* :mod:`~geo.present.maps.canvas`: a large area layer (the country's buurten) on a canvas;
 * :mod:`~geo.present.maps.legends`: legends as HTML;
 * :mod:`~geo.present.maps.clicks`: which area was clicked;
 * :mod:`~geo.present.maps._base`: what they share (assets, colours, safe text, base map).
@@ -54,6 +55,7 @@ from geo.present.maps.areas import (
     classify,
     outline_layer,
 )
+from geo.present.maps.canvas import CANVAS_FROM, CanvasAreas, prepare_drawing
 from geo.present.maps.clicks import CODE_PATTERN, clicked_area
 from geo.present.maps.legends import (
     bivariate_legend_html,
@@ -66,8 +68,10 @@ from geo.present.maps.points import BIND_POINT_TEXTS, aanbod_layers, filter_acti
 __all__ = [
     "BIND_POINT_TEXTS",
     "BIVARIATE",
+    "CANVAS_FROM",
     "CLUSTER_CSS",
     "CODE_PATTERN",
+    "CanvasAreas",
     "EXACT_BREAKS_MAX",
     "LEGEND_BORDER",
     "Legend",
@@ -96,6 +100,7 @@ __all__ = [
     "offline",
     "outline_layer",
     "points_layer",
+    "prepare_drawing",
     "render_html",
     "soort_legend",
     "with_offer_notes",

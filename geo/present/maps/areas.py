@@ -24,6 +24,7 @@ from geo.present.maps._base import (
     for_display,
     js_text,
 )
+from geo.present.maps.canvas import CANVAS_FROM, CanvasAreas
 from geo.present.payload import slim_for_display, tooltip_options
 
 EXACT_BREAKS_MAX = 300
@@ -203,7 +204,6 @@ def choropleth(
     >>> layer, legend = choropleth(frame, value="value", title="Eenzaam 18+ 2020",
     ...                            label="Eenzaam", notes=frame["note"])  # doctest: +SKIP
     """
-    shown = slim_for_display(areas[["code", "naam", "geometry"]], minimum_m=SIMPLIFY_M)
     values = pd.to_numeric(areas[value], errors="coerce")
     classes, bins = classify(values, k=k, breaks=breaks)
     palette = PALETTE if len(bins) == len(PALETTE) else _spread(len(bins))
@@ -220,24 +220,14 @@ def choropleth(
         if "interval" in areas
         else pd.Series("", index=areas.index)
     )
-    tips, tooltip = tooltip_options(  # a large layer sends its shared lines once
-        [
-            _tip(n, c, label, v, unit, decimals, r, source, g, i)
-            for n, c, v, r, g, i in zip(
-                areas["naam"], areas["code"], values, remarks, vintages, intervals, strict=True
-            )
-        ]
-    )
-    shown = shown[["code", "geometry"]].assign(
-        kleur=[palette[c] if c >= 0 else MISSING for c in classes], tip=tips
-    )
-    layer = folium.GeoJson(
-        _features(shown),
-        name=js_text(name or title),
-        style_function=_fill_style,
-        highlight_function=_highlight,
-        **tooltip,  # type: ignore[arg-type]
-    )
+    tips = [
+        _tip(n, c, label, v, unit, decimals, r, source, g, i)
+        for n, c, v, r, g, i in zip(
+            areas["naam"], areas["code"], values, remarks, vintages, intervals, strict=True
+        )
+    ]
+    colours = [palette[c] if c >= 0 else MISSING for c in classes]
+    layer = _area_layer(areas, colours=colours, tips=tips, name=js_text(name or title))
     entries: list[tuple[str, str]] = []
     lower: float | None = None
     for colour, upper in zip(palette, bins, strict=False):
@@ -318,29 +308,28 @@ def bivariate(
         How reach was measured (``GapResult.method["legend"]``: ``afstand: netwerk …;
         vraag: vierkanten …``), shown as a legend note.
     """
-    shown = for_display(areas[["code", "naam", "geometry"]].copy())
     need_class = _tertile(areas[need])
     offer_class = _tertile(areas[offer])
-    shown = shown[["code", "geometry"]].assign(
-        kleur=[
-            BIVARIATE[n][o] if n >= 0 and o >= 0 else MISSING
-            for n, o in zip(need_class, offer_class, strict=True)
-        ],
-        tip=[
-            f"<b>{js_text(n)}</b> ({js_text(c)})<br>Eenzamen: {fmt_num(v, 0)}<br>"
-            f"Aanbod per 1.000 eenzamen: {fmt_num(o, 0)}"
-            for n, c, v, o in zip(
-                areas["naam"], areas["code"], areas[need], areas[offer], strict=True
-            )
-        ],
-    )
-    layer = folium.GeoJson(
-        _features(shown),
-        name=js_text(title),
-        style_function=_fill_style,
-        highlight_function=_highlight,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-    )
+    colours = [
+        BIVARIATE[n][o] if n >= 0 and o >= 0 else MISSING
+        for n, o in zip(need_class, offer_class, strict=True)
+    ]
+    tips = [
+        f"<b>{js_text(n)}</b> ({js_text(c)})<br>Eenzamen: {fmt_num(v, 0)}<br>"
+        f"Aanbod per 1.000 eenzamen: {fmt_num(o, 0)}"
+        for n, c, v, o in zip(areas["naam"], areas["code"], areas[need], areas[offer], strict=True)
+    ]
+    if len(areas) >= CANVAS_FROM:
+        layer = _area_layer(areas, colours=colours, tips=tips, name=js_text(title))
+    else:  # as before: every vertex to 3 m, one whole tooltip per area
+        shown = for_display(areas[["code", "geometry"]].copy()).assign(kleur=colours, tip=tips)
+        layer = folium.GeoJson(
+            _features(shown),
+            name=js_text(title),
+            style_function=_fill_style,
+            highlight_function=_highlight,
+            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
+        )
     names = ("laag", "midden", "hoog")
     entries = tuple(
         (BIVARIATE[n][o], f"eenzamen {names[n]}, aanbod {names[o]}")
@@ -351,17 +340,48 @@ def bivariate(
     return layer, Legend(title=title, entries=entries, notes=notes)
 
 
+FILL = {"color": "#555555", "weight": 0.6, "fillOpacity": 0.75}
+"""Outline and opacity of every area (its ``fillColor`` is its class)."""
+
+HIGHLIGHT = {"weight": 2.5, "color": "#000000"}
+"""The area under the mouse."""
+
+
+def _area_layer(
+    areas: gpd.GeoDataFrame, *, colours: list[str], tips: list[str], name: str
+) -> folium.GeoJson:
+    """The layer of classed areas, simplified for the view.
+
+    On a canvas from a compact script when large (the country's buurten), else a
+    ``folium.GeoJson``.
+    """
+    if len(areas) >= CANVAS_FROM:
+        return CanvasAreas(
+            areas,
+            colours=colours,
+            tips=tips,
+            name=name,
+            fill=FILL,
+            highlight=HIGHLIGHT,
+            minimum_m=SIMPLIFY_M,
+        )
+    shown = slim_for_display(areas[["code", "geometry"]], minimum_m=SIMPLIFY_M)
+    sent, tooltip = tooltip_options(tips)
+    return folium.GeoJson(
+        _features(shown.assign(kleur=colours, tip=sent)),
+        name=name,
+        style_function=_fill_style,
+        highlight_function=_highlight,
+        **tooltip,  # type: ignore[arg-type]
+    )
+
+
 def _fill_style(feature: dict) -> dict[str, object]:
-    return {
-        "fillColor": feature["properties"]["kleur"],
-        "color": "#555555",
-        "weight": 0.6,
-        "fillOpacity": 0.75,
-    }
+    return {"fillColor": feature["properties"]["kleur"], **FILL}
 
 
 def _highlight(_feature: dict) -> dict[str, object]:
-    return {"weight": 2.5, "color": "#000000"}
+    return dict(HIGHLIGHT)
 
 
 def _tertile(values: pd.Series) -> np.ndarray:
