@@ -273,14 +273,16 @@ def fallback_layer(areas: gpd.GeoDataFrame, *, pane: str | None = None) -> foliu
         "fillOpacity": 1.0,
         "interactive": False,
     }
-    return folium.GeoJson(
+    layer = folium.GeoJson(
         shown.__geo_interface__,
         name="Achtergrond: gemeentegrens (geen verbinding)",
         style_function=lambda _feature: style,
         control=False,
         interactive=False,
-        **({"pane": pane} if pane else {}),
     )
+    if pane:
+        layer.options["pane"] = pane  # Leaflet's pane option of L.geoJson
+    return layer
 
 
 def background_note(used_tiles: bool, settings: BasemapSettings) -> str:
