@@ -159,6 +159,7 @@ left, right = st.columns([4, 1])
 with left:
     returned = st_folium(
         m,
+        render=False,  # one render of the map, not two (st_folium renders it for its script)
         key=f"hiaten_{niveau}",
         height=540,
         use_container_width=True,

@@ -255,6 +255,7 @@ map_column, legend_column = st.columns([4, 1])
 with map_column:
     returned = st_folium(
         m,
+        render=False,  # one render of the map, not two (st_folium renders it for its script)
         key=f"kaart_{niveau}",
         height=620,
         use_container_width=True,

@@ -145,7 +145,14 @@ if per_area:
     layer.add_to(m)
     map_col, legend_col = st.columns([4, 1])
     with map_col:
-        st_folium(m, key="mon_kaart", height=420, use_container_width=True, returned_objects=[])
+        st_folium(
+            m,
+            key="mon_kaart",
+            height=420,
+            use_container_width=True,
+            returned_objects=[],
+            render=False,  # one render of the map, not two
+        )
     legend_col.html(legend_html(legend))
     st.dataframe(
         pd.DataFrame({

@@ -135,7 +135,12 @@ if len(members):
     map_column, legend_column = st.columns([3, 1])
     with map_column:
         st_folium(
-            area_map, key="profiel_kaart", height=380, use_container_width=True, returned_objects=[]
+            area_map,
+            key="profiel_kaart",
+            height=380,
+            use_container_width=True,
+            returned_objects=[],
+            render=False,
         )
     legend_column.html(legend_html(with_background_note(map_legend, online, tiles)))
     st.caption(

@@ -198,6 +198,7 @@ map_col, legend_col = st.columns([4, 1])
 with map_col:
     returned = st_folium(
         m,
+        render=False,  # one render of the map, not two (st_folium renders it for its script)
         key="scenario_map",
         height=520,
         width="stretch",

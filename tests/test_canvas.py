@@ -12,6 +12,7 @@ import shapely
 from geo.io import memo
 from geo.io.crs import display_bounds
 from geo.present import maps
+from geo.present.maps import areas as area_maps
 from geo.present.maps import canvas
 from geo.present.payload import LARGE_LAYER
 from tests.test_payload import SOURCE, grid
@@ -61,7 +62,8 @@ def test_a_large_choropleth_is_drawn_on_a_canvas_with_each_value_once():
 def test_a_small_layer_keeps_folium_geojson_and_svg():
     areas = grid(10, 250)
     layer, html = large_map(areas)
-    assert type(layer) is folium.GeoJson and "L.canvas(" not in html
+    assert isinstance(layer, folium.GeoJson) and not isinstance(layer, maps.CanvasAreas)
+    assert "L.canvas(" not in html and "switch(" in html  # folium's style map, SVG paths
 
 
 def test_the_canvas_script_is_the_same_for_the_same_inputs():
@@ -149,3 +151,20 @@ def test_prepare_drawing_fills_what_the_first_map_needs(monkeypatch):
     monkeypatch.setattr(canvas, "slim_for_display", lambda *a, **k: 1 / 0)  # not called again
     layer, _ = large_map(areas)
     assert isinstance(layer, maps.CanvasAreas)
+
+
+def test_the_script_reaches_the_figure_as_the_text_folium_renders(monkeypatch):
+    """ScriptAsText skips only the compiling: the map's HTML is what folium.GeoJson gives."""
+    areas = grid(10, 250)
+    ours = large_map(areas)[1]
+    monkeypatch.setattr(area_maps, "ScriptAsText", folium.GeoJson)
+    theirs = large_map(areas)[1]
+    assert re.sub(r"_[0-9a-f]{32}", "", ours) == re.sub(r"_[0-9a-f]{32}", "", theirs)
+
+
+def test_shapes_of_one_dataset_are_found_by_identity_without_hashing(monkeypatch):
+    areas = grid(5, 250)
+    canvas.shapes_json.cache_clear()  # type: ignore[attr-defined]
+    first = canvas.shapes_json(areas.geometry, 3.0)
+    monkeypatch.setattr(memo, "shapes_key", lambda *a: 1 / 0)  # not hashed again
+    assert canvas.shapes_json(areas[["geometry"]].copy().geometry, 3.0) is first

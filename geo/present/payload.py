@@ -29,7 +29,8 @@ import numpy as np
 import shapely
 from folium.utilities import JsCode
 
-from geo.io.crs import to_display
+from geo.io.crs import WGS84, to_display
+from geo.io.memo import by_shapes
 
 LARGE_LAYER = 1500
 """From this many areas a layer sends its shared tooltip lines once."""
@@ -44,7 +45,7 @@ METRES_PER_DEGREE = 111_320.0
 SEPARATOR = "<br>"
 
 
-def display_tolerance(frame: gpd.GeoDataFrame, *, minimum_m: float) -> float:
+def display_tolerance(frame: gpd.GeoDataFrame | gpd.GeoSeries, *, minimum_m: float) -> float:
     """Simplification tolerance in metres for drawing ``frame`` (EPSG:28992).
 
     Parameters
@@ -92,6 +93,9 @@ def display_decimals(tolerance_m: float) -> int:
 def slim_for_display(frame: gpd.GeoDataFrame, *, minimum_m: float) -> gpd.GeoDataFrame:
     """Simplify in RD (topology-preserving) for the view and quantise in WGS84.
 
+    The shapes are remembered per set of shapes (:func:`~geo.io.memo.by_shapes`): the next
+    indicator, year or page on the same areas reuses them.
+
     Parameters
     ----------
     frame
@@ -104,14 +108,23 @@ def slim_for_display(frame: gpd.GeoDataFrame, *, minimum_m: float) -> gpd.GeoDat
     geopandas.GeoDataFrame
         A copy in EPSG:4326, coordinates rounded to :func:`display_decimals`.
     """
-    tolerance = display_tolerance(frame, minimum_m=minimum_m)
     out = frame.copy()
+    shapes = _slim_shapes(frame.geometry, minimum_m)
+    out[out.geometry.name] = gpd.GeoSeries(shapes.copy(), index=out.index, crs=WGS84)
+    return out.set_crs(WGS84, allow_override=True)
+
+
+@by_shapes
+def _slim_shapes(shapes: gpd.GeoSeries, minimum_m: float) -> np.ndarray:
+    """The simplified, reprojected and rounded shapes (read-only: they are shared)."""
+    tolerance = display_tolerance(shapes, minimum_m=minimum_m)
     if tolerance > 0:
-        out["geometry"] = out.geometry.simplify(tolerance, preserve_topology=True)
-    out = to_display(out)
+        shapes = shapes.simplify(tolerance, preserve_topology=True)
+    shown = to_display(gpd.GeoDataFrame(geometry=shapes))
     decimals = display_decimals(tolerance)
-    out["geometry"] = shapely.transform(out.geometry.to_numpy(), lambda xy: np.round(xy, decimals))
-    return out
+    rounded = shapely.transform(shown.geometry.to_numpy(), lambda xy: np.round(xy, decimals))
+    rounded.flags.writeable = False
+    return rounded
 
 
 def split_shared_lines(tips: Sequence[str]) -> tuple[list[str], str]:

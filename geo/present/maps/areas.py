@@ -24,7 +24,7 @@ from geo.present.maps._base import (
     for_display,
     js_text,
 )
-from geo.present.maps.canvas import CANVAS_FROM, CanvasAreas
+from geo.present.maps.canvas import CANVAS_FROM, CanvasAreas, ScriptAsText
 from geo.present.payload import slim_for_display, tooltip_options
 
 EXACT_BREAKS_MAX = 300
@@ -367,7 +367,7 @@ def _area_layer(
         )
     shown = slim_for_display(areas[["code", "geometry"]], minimum_m=SIMPLIFY_M)
     sent, tooltip = tooltip_options(tips)
-    return folium.GeoJson(
+    return ScriptAsText(
         _features(shown.assign(kleur=colours, tip=sent)),
         name=name,
         style_function=_fill_style,
