@@ -9,7 +9,9 @@ Measures, in one run:
   their canvas). With the table cache already filled (a restart: the usual cold start),
   with an empty table cache (the very first start on a machine), and once with the page
   opened as soon as the health check answers (the warming still going on).
-* **Utrecht, warm**: a second page on the same server (Streamlit's in-memory caches warm).
+* **Utrecht, warm**: the next pages on the same server (Streamlit's in-memory caches warm), as
+  new visitors (a new browser context each) and as a returning visitor (one context, its
+  browser cache holding Streamlit's and the map's static files).
 * **National buurt map, cold**: the same on ``../shared/data/nl`` (about 10,500 buurten).
 * **Payload**: bytes of the map script + HTML that ``st_folium`` sends, for the Utrecht and the
   national buurt map; with ``--before`` the same for the map as built before the slim payload
@@ -180,9 +182,17 @@ CANVAS_PAINTED = """() => {
 }"""
 
 
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
 def first_map_seconds(browser: object, url: str) -> float:
-    """Seconds from opening the page until the choropleth's first area is drawn in the map."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    """Seconds from opening the page until the choropleth's first area is drawn in the map.
+
+    ``browser``: a Playwright browser (every page a new visitor, nothing cached) or a
+    browser context (a returning visitor: Streamlit's and the map's static files cached).
+    """
+    opener = browser.new_page  # type: ignore[attr-defined]
+    page = opener() if hasattr(browser, "browser") else opener(viewport=VIEWPORT)
     try:
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
@@ -198,8 +208,9 @@ def first_map_seconds(browser: object, url: str) -> float:
 
 def measure(
     folder: str, cache_dir: Path, *, warm_pages: int = 1, wait_warm: bool = True
-) -> tuple[float, list[float]]:
-    """(cold seconds on a fresh server, warm seconds of the next pages on the same server)."""
+) -> tuple[float, list[float], list[float]]:
+    """Seconds on a fresh server: (first page, next pages as new visitors, next pages as a
+    returning visitor whose browser has Streamlit's static files cached)."""
     from playwright.sync_api import sync_playwright
 
     with server(folder, cache_dir, wait_warm=wait_warm) as url, sync_playwright() as playwright:
@@ -211,9 +222,15 @@ def measure(
         try:
             cold = first_map_seconds(browser, url)
             warm = [first_map_seconds(browser, url) for _ in range(warm_pages)]
+            returning: list[float] = []
+            if warm_pages:
+                visitor = browser.new_context(viewport=VIEWPORT)
+                first_map_seconds(visitor, url)  # the first visit fills the browser's cache
+                returning = [first_map_seconds(visitor, url) for _ in range(warm_pages)]
+                visitor.close()
         finally:
             browser.close()
-    return cold, warm
+    return cold, warm, returning
 
 
 def indicator_change_seconds(folder: str) -> tuple[float, float]:
@@ -259,23 +276,24 @@ def main() -> None:
     cache_dir = Path(tempfile.mkdtemp(prefix="wijkkompas-bench-tabellen-"))
     try:
         for label, folder in folders:
-            empty_cold, _ = measure(folder, cache_dir, warm_pages=0)  # fills the table cache
+            empty_cold, _, _ = measure(folder, cache_dir, warm_pages=0)  # fills the table cache
             print(
                 f"{label}: eerste kaart, koude server en lege tabelcache: {empty_cold:.2f} s "
                 f"({_load()})",
                 flush=True,
             )
-            direct, _ = measure(folder, cache_dir, warm_pages=0, wait_warm=False)
+            direct, _, _ = measure(folder, cache_dir, warm_pages=0, wait_warm=False)
             print(
                 f"{label}: eerste kaart, pagina geopend zodra de server antwoordt (opwarmen "
                 f"nog bezig): {direct:.2f} s ({_load()})",
                 flush=True,
             )
-            colds, warms = [], []
+            colds, warms, returns = [], [], []
             for _ in range(args.runs):
-                cold, warm = measure(folder, cache_dir, warm_pages=2)
+                cold, warm, returning = measure(folder, cache_dir, warm_pages=2)
                 colds.append(cold)
                 warms.extend(warm)
+                returns.extend(returning)
             target_cold = 3.0 if label == "Utrecht" else 5.0
             print(
                 f"{label}: eerste kaart, vers gestarte en opgewarmde server (tabelcache gevuld): "
@@ -283,7 +301,9 @@ def main() -> None:
                 f"{statistics.median(colds):.2f} s, {min(colds):.2f}–{max(colds):.2f} s over "
                 f"{len(colds)} servers (doel < {target_cold:g} s); warme server: mediaan "
                 f"{statistics.median(warms):.2f} s, {min(warms):.2f}–{max(warms):.2f} s "
-                f"(doel Utrecht < 1,5 s) ({_load()})",
+                f"(doel Utrecht < 1,5 s); terugkerende bezoeker (browsercache): mediaan "
+                f"{statistics.median(returns):.2f} s, {min(returns):.2f}–{max(returns):.2f} s "
+                f"({_load()})",
                 flush=True,
             )
     finally:
