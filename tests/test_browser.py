@@ -10,6 +10,7 @@ Screenshots go to ``test-artifacts/``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -350,6 +351,8 @@ def test_served_app_is_warmed_and_its_map_component_still_works(
         ready = lines[-1]
         assert ready.startswith("Wijkkompas voorbereid"), lines
         assert "modules geladen" in ready and "Demostad vooraf geladen" in ready
+        frozen = re.search(r"; (\d+) objecten buiten de garbage collector", ready)
+        assert frozen is not None and int(frozen.group(1)) > 100_000  # gc.freeze() after warming
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{port}")
         map_frame(page)
