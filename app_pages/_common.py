@@ -25,6 +25,7 @@ from geo.model.dataset import Dataset
 from geo.present.basemap import BasemapSettings, tiles_reachable
 from geo.present.maps import prepare_drawing
 from geo.present.safe_text import neutralise_formula
+from geo.present.tables import HTML_ROWS_MAX, html_table
 from geo.settings import GROUP_LABELS, AnalysisSettings
 
 if TYPE_CHECKING:  # imported where used: the first map of a fresh server does not wait for them
@@ -163,6 +164,26 @@ def page_header(title: str) -> None:
     """The page's title (also in the browser tab) and its one-sentence description."""
     st.title(title, anchor=False)
     st.caption(PAGE_DESCRIPTIONS[title])
+
+
+def show_table(
+    frame: pd.DataFrame,
+    caption: str,
+    *,
+    numeric: tuple[str, ...] = (),
+    row_header: str | None = None,
+) -> None:
+    """A table with its caption: HTML (a real ``<table>``) when small, else Streamlit's grid.
+
+    Up to ``HTML_ROWS_MAX`` rows (a city's buurten) the table is accessible HTML
+    (:func:`geo.present.tables.html_table`); a larger one (the country's buurten) is the
+    scrolling grid of ``st.dataframe`` with the caption above it.
+    """
+    if len(frame) <= HTML_ROWS_MAX:
+        st.html(html_table(frame, caption=caption, numeric=numeric, row_header=row_header))
+    else:
+        st.caption(caption)
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def clear_caches() -> None:

@@ -19,6 +19,7 @@ from app_pages._common import (
     demo_banner,
     md,
     page_header,
+    show_table,
 )
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.analysis.completeness import offer_completeness
@@ -295,11 +296,7 @@ if chosen:
 
 # the map's figures as a table: nothing exists only on the map (keyboard, screen readers)
 st.header(f"Cijfers per {niveau}", anchor=False)  # the map as a table
-st.caption(
-    f"Per {niveau} hetzelfde cijfer als op de kaart (jaar {year}, "
-    f"{AGE_LABELS.get(age, age).lower()}). Bron: {source or 'geen gepubliceerde cijfers'}."
-)
-st.dataframe(
+show_table(
     pd.DataFrame(
         {
             niveau.capitalize(): frame["naam"],
@@ -311,8 +308,11 @@ st.dataframe(
             "Opmerking": frame["note"],
         }
     ),
-    hide_index=True,
-    width="stretch",
+    f"{INDICATOR_LABELS[indicator]} per {niveau}: hetzelfde cijfer als op de kaart (jaar "
+    f"{year}, {AGE_LABELS.get(age, age).lower()}). Bron: "
+    f"{source or 'geen gepubliceerde cijfers'}.",
+    numeric=(INDICATOR_LABELS[indicator], "95 %-interval"),
+    row_header=niveau.capitalize(),
 )
 if dataset.notices:
     with st.expander("Meldingen bij het inlezen"):

@@ -179,6 +179,28 @@ def test_kaart_widgets_change_the_map():
     assert "Gekozen aandachtsgebied" in str(folium_args(at)["script"])
 
 
+def test_kaart_figures_are_a_real_table_with_a_caption():
+    """A city's buurten: an HTML table (caption, header cells), no Streamlit grid."""
+    at = app()
+    body = html(at)
+    assert "<caption>Eenzaam per buurt: hetzelfde cijfer als op de kaart (jaar 2020" in body
+    assert 'role="region" aria-label="Eenzaam per buurt' in body and 'tabindex="0"' in body
+    assert body.count('<th scope="row">') == 30  # the 30 demo buurten
+    assert '<th scope="row">Reigerhof</th><td>BU99990203</td>' in body
+    assert not at.dataframe  # no grid on the Kaart, so no grid JavaScript before the map
+    at.radio(key="kaart_niveau").set_value("wijk").run()
+    assert "<caption>Eenzaam per wijk:" in html(at)
+
+
+@pytest.mark.shared
+def test_kaart_figures_of_the_whole_country_stay_a_grid(nl_dir):  # noqa: ANN001
+    """10,575 buurten are too many for HTML: the scrolling grid, with the caption above it."""
+    at = app(str(nl_dir))
+    no_errors(at)
+    assert len(at.dataframe[0].value) > 10_000
+    assert any(c.value.startswith("Eenzaam per buurt: hetzelfde cijfer") for c in at.caption)
+
+
 def test_kaart_aanbod_filter_by_soort():
     at = app()
     before = str(folium_args(at)["script"]).count('"type": "Point"')

@@ -149,3 +149,25 @@ def test_axe_finds_a_planted_violation(browser) -> None:  # noqa: ANN001
         assert {"image-alt", "color-contrast"} <= ids
     finally:
         page.close()
+
+
+def test_kaart_table_is_a_captioned_table_scrolled_with_the_keyboard(server: str, browser) -> None:  # noqa: ANN001
+    """The map's figures as a table: a <table> with <caption> and header cells, in a region
+    that takes the focus and scrolls with the arrow keys (nothing only on the map)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(server, wait_until="domcontentloaded")
+        region = page.get_by_role("region", name="Eenzaam per buurt", exact=False).first
+        region.wait_for(timeout=120_000)
+        table = page.get_by_role("table", name="Eenzaam per buurt", exact=False).first
+        assert table.locator("caption").inner_text().startswith("Eenzaam per buurt:")
+        assert table.get_by_role("columnheader", name="Code").count() == 1
+        assert table.get_by_role("rowheader").count() >= 30
+        region.focus()
+        assert page.evaluate("() => document.activeElement.classList.contains('wk-tabel')")
+        for _ in range(5):
+            page.keyboard.press("ArrowDown")
+        page.wait_for_timeout(300)
+        assert region.evaluate("(el) => el.scrollTop") > 0
+    finally:
+        page.close()
