@@ -12,8 +12,8 @@ import pandas as pd
 
 from geo.analysis.ov_klassen import CLASSES, DAGDEEL_LABELS, NONE
 from geo.present.format import fmt_pct
-from geo.present.maps._base import MISSING, Legend, _features, for_display, js_text
-from geo.present.maps.areas import _fill_style, _highlight
+from geo.present.maps._base import MISSING, Legend, js_text
+from geo.present.maps.areas import area_layer
 
 CLASS_COLOURS = {
     "A": "#1a9850",
@@ -50,7 +50,6 @@ def ov_klasse_layer(
     --------
     >>> layer, legend = ov_klasse_layer(result.buurten, source="GTFS, ARE")  # doctest: +SKIP
     """
-    shown = for_display(buurten[["code", "naam", "geometry"]].copy())
     klasse = buurten.get("ov_klasse", pd.Series(None, index=buurten.index))
     tips = []
     for position, (naam, code, value) in enumerate(
@@ -75,14 +74,7 @@ def ov_klasse_layer(
     colours = [
         CLASS_COLOURS.get(str(v), MISSING) if isinstance(v, str) else MISSING for v in klasse
     ]
-    shown = shown[["code", "geometry"]].assign(kleur=colours, tip=tips)
-    layer = folium.GeoJson(
-        _features(shown),
-        name=js_text(name),
-        style_function=_fill_style,
-        highlight_function=_highlight,
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-    )
+    layer = area_layer(buurten, colours=colours, tips=tips, name=js_text(name))
     entries = [(CLASS_COLOURS[k], f"klasse {k}") for k in CLASSES] + [
         (CLASS_COLOURS[NONE], "geen klasse (geen halte binnen 1.000 m)")
     ]

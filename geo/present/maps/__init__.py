@@ -49,6 +49,7 @@ from geo.present.maps._base import (
 )
 from geo.present.maps.areas import (
     EXACT_BREAKS_MAX,
+    area_layer,
     area_values,
     bivariate,
     choropleth,
@@ -85,6 +86,7 @@ __all__ = [
     "SOORT_COLOURS",
     "STATIC",
     "aanbod_layers",
+    "area_layer",
     "area_values",
     "base_map",
     "bivariate",

@@ -227,7 +227,7 @@ def choropleth(
         )
     ]
     colours = [palette[c] if c >= 0 else MISSING for c in classes]
-    layer = _area_layer(areas, colours=colours, tips=tips, name=js_text(name or title))
+    layer = area_layer(areas, colours=colours, tips=tips, name=js_text(name or title))
     entries: list[tuple[str, str]] = []
     lower: float | None = None
     for colour, upper in zip(palette, bins, strict=False):
@@ -319,17 +319,7 @@ def bivariate(
         f"Aanbod per 1.000 eenzamen: {fmt_num(o, 0)}"
         for n, c, v, o in zip(areas["naam"], areas["code"], areas[need], areas[offer], strict=True)
     ]
-    if len(areas) >= CANVAS_FROM:
-        layer = _area_layer(areas, colours=colours, tips=tips, name=js_text(title))
-    else:  # as before: every vertex to 3 m, one whole tooltip per area
-        shown = for_display(areas[["code", "geometry"]].copy()).assign(kleur=colours, tip=tips)
-        layer = folium.GeoJson(
-            _features(shown),
-            name=js_text(title),
-            style_function=_fill_style,
-            highlight_function=_highlight,
-            tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True),
-        )
+    layer = area_layer(areas, colours=colours, tips=tips, name=js_text(title))
     names = ("laag", "midden", "hoog")
     entries = tuple(
         (BIVARIATE[n][o], f"eenzamen {names[n]}, aanbod {names[o]}")
@@ -347,13 +337,14 @@ HIGHLIGHT = {"weight": 2.5, "color": "#000000"}
 """The area under the mouse."""
 
 
-def _area_layer(
+def area_layer(
     areas: gpd.GeoDataFrame, *, colours: list[str], tips: list[str], name: str
 ) -> folium.GeoJson:
-    """The layer of classed areas, simplified for the view.
+    """The layer of classed areas (EPSG:28992, with ``code``), simplified for the view.
 
-    On a canvas from a compact script when large (the country's buurten), else a
-    ``folium.GeoJson``.
+    ``colours`` and ``tips`` (escaped tooltip HTML) per area. On a canvas from a compact
+    script when large (the country's buurten, :class:`CanvasAreas`), else a ``folium.GeoJson``
+    whose features carry ``code``, ``kleur`` and ``tip``.
     """
     if len(areas) >= CANVAS_FROM:
         return CanvasAreas(
