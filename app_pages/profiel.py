@@ -17,6 +17,7 @@ from app_pages._common import (
     group_label,
     md,
     page_header,
+    show_table,
 )
 from geo.analysis.profile import area_profile
 from geo.analysis.uncertainty import certainty_text
@@ -170,7 +171,13 @@ if len(figures):
             "Status": part["status"],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(
+        table,
+        f"Eenzaamheid in {naam} tegen gemeente en Nederland, "
+        f"{AGE_LABELS.get(shown_age, shown_age).lower()}, {profile['year']}",
+        numeric=(naam, "Gemeente", "Nederland"),
+        row_header="Indicator",
+    )
     st.caption(
         f"{AGE_LABELS.get(shown_age, shown_age)} · Bron: {md(part['source'].iloc[0])}, "
         f"{profile['year']}, {md(part['vintage'].iloc[0])}. Tussen haakjes het 95 %-interval "
@@ -183,7 +190,7 @@ trend = pd.DataFrame(profile["trend_65plus"] if age == "65+" else profile["trend
 if len(trend) > 1:
     st.subheader(f"Trend eenzaam ({'65+' if age == '65+' else '18+'})")
     st.vega_lite_chart(trend_chart(trend.to_dict(orient="records"), area=naam), width="stretch")
-    st.dataframe(  # the chart's numbers as a table (text alternative)
+    show_table(  # the chart's numbers as a table (text alternative)
         pd.DataFrame(
             {
                 "Editie": trend["year"].astype(str),
@@ -197,7 +204,10 @@ if len(trend) > 1:
                 "Nederland": trend["nederland"].map(fmt_pct),
             }
         ),
-        hide_index=True,
+        f"Trend eenzaam ({'65+' if age == '65+' else '18+'}) in {naam}, gemeente en Nederland "
+        "per editie (de cijfers van de grafiek)",
+        numeric=(naam, "Gemeente", "Nederland"),
+        row_header="Editie",
     )
     changes = [
         f"{year}: {md(change)}"
@@ -216,7 +226,7 @@ st.subheader("Doelgroepen")
 populations = pd.DataFrame(profile["populations"])
 if len(need):
     merged = need.merge(populations[["group", "method", "estimated"]], on="group", how="left")
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 "Doelgroep": merged["label"],
@@ -228,9 +238,9 @@ if len(need):
                 "Hoe bepaald": merged["method"],
             }
         ),
-        hide_index=True,
-        width="stretch",
-        column_config={"Hoe bepaald": st.column_config.TextColumn(width="large")},
+        f"Doelgroepen in {naam}: inwoners en eenzamen",
+        numeric=("Inwoners", "Eenzaam", "Ernstig eenzaam", "Percentage eenzaam"),
+        row_header="Doelgroep",
     )
     st.caption(
         "‘telling’ komt rechtstreeks uit CBS Kerncijfers; ‘schatting’ is afgeleid (zie de "
@@ -260,11 +270,15 @@ with left:
         )
     shown_counts = inside if missing else counts
     if shown_counts:
-        st.dataframe(  # the chart's numbers as a table (text alternative)
+        show_table(  # the chart's numbers as a table (text alternative)
             pd.DataFrame(
                 {"Soort": list(shown_counts), "Activiteiten": list(shown_counts.values())}
             ),
-            hide_index=True,
+            "Passende activiteiten in het gebied per soort"
+            if missing
+            else "Bereikbare activiteiten per soort (meeste in één buurt)",
+            numeric=("Activiteiten",),
+            row_header="Soort",
         )
     else:
         st.info("Geen passend aanbod binnen bereik van dit gebied.")
@@ -314,7 +328,7 @@ if gap.get("certainty"):
 transport = profile["transport"]
 if transport:
     st.subheader("Vervoersarmoede")
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 "Onderdeel": [
@@ -335,7 +349,9 @@ if transport:
                 ],
             }
         ),
-        hide_index=True,
+        f"Vervoersarmoede in {naam}",
+        numeric=("Waarde",),
+        row_header="Onderdeel",
     )
     st.caption(
         "Gemiddelden over de buurten, gewogen naar het aantal eenzamen. Een streepje: "
@@ -374,7 +390,7 @@ shown_offer = set(profile.get("offer_notes") or [])
 for note in warnings_ + [md(n) for n in profile["notes"] if n not in shown_offer]:
     st.caption(f"Let op: {note}")
 with st.expander("Bronnen van dit profiel"):
-    st.dataframe(pd.DataFrame(profile["sources"]), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(profile["sources"]), f"Bronnen van het profiel van {naam}")
 
 st.subheader("Wat we horen in de wijk")
 heard = area_notes(dataset, area)

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO, UTRECHT
+from tests.test_tables import read_tables
 
 PAGES = {
     "kaart": "Kaart",
@@ -267,9 +268,12 @@ def test_profiel_overvecht_from_a_shared_link():
     no_errors(at)
     assert at.header[0].value == "Overvecht"
     assert at.session_state["group"] == "jongvolwassenen"  # the link set the sidebar
-    table = at.dataframe[0].value
+    tables = read_tables(html(at))
+    table = tables["Eenzaamheid in Overvecht tegen gemeente en Nederland, 18 jaar en ouder, 2020"]
     row = table[table["Indicator"] == "Eenzaam"].iloc[0]
     assert (row["Overvecht"], row["Gemeente"], row["Nederland"]) == ("58,2 %", "48,9 %", "47,0 %")
+    assert "Doelgroepen in Overvecht: inwoners en eenzamen" in tables  # a captioned table each
+    assert "Bronnen van het profiel van Overvecht" in tables
     assert len(at.get("vega_lite_chart")) >= 2  # comparison and trend
     assert "Doelgroepen" in texts(at)
     assert at.query_params["groep"] == "jongvolwassenen"

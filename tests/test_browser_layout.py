@@ -131,7 +131,7 @@ def test_profile_prints_on_a4_with_map_and_tables_without_widgets(
             toolbar: shown('[data-testid="stToolbar"]'),
             title: shown('h1'),
             map: shown('iframe[title="streamlit_folium.st_folium"]'),
-            table: shown('[data-testid="stDataFrame"]'),
+            table: shown('.wk-tabel table'),
           };
         }"""
         )
@@ -154,6 +154,9 @@ def test_profile_prints_on_a4_with_map_and_tables_without_widgets(
         text = "".join(sheet.extract_text() for sheet in reader.pages)
         assert "Noordhoek" in text and "Eenzaamheid tegen gemeente en Nederland" in text
         assert "Datamap" not in text  # the sidebar's widgets are not printed
+        # the tables are HTML tables: printed whole, as text, with their captions
+        assert "Eenzaamheid in Noordhoek tegen gemeente en Nederland" in text
+        assert "Doelgroepen in Noordhoek: inwoners en eenzamen" in text
     finally:
         page.close()
 

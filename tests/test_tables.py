@@ -72,3 +72,57 @@ def test_every_cell_and_the_caption_are_escaped():
     assert 'aria-label="a &quot;&lt;img' in html  # the attribute cannot be closed
     cells = parse(html)
     assert ("td", {}, name) in cells.found and ("td", {}, "") in cells.found  # NaN: empty
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, pd.DataFrame] = {}
+        self._caption: list[str] | None = None
+        self._name = ""
+        self._head: list[str] = []
+        self._rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_head = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self._head, self._rows = [], []
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "thead":
+            self._in_head = True
+        elif tag == "tr" and not self._in_head:
+            self._rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._caption is not None:
+            self._caption.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "caption" and self._caption is not None:
+            self._name, self._caption = "".join(self._caption), None
+        elif tag == "thead":
+            self._in_head = False
+        elif tag in ("th", "td") and self._cell is not None:
+            (self._head if self._in_head else self._rows[-1]).append("".join(self._cell))
+            self._cell = None
+        elif tag == "table":
+            self.tables[self._name] = pd.DataFrame(self._rows, columns=self._head)
+
+
+def read_tables(html: str) -> dict[str, pd.DataFrame]:
+    """The HTML tables in a page's HTML by caption, as frames of their (unescaped) text."""
+    parser = _Tables()
+    parser.feed(html)
+    return parser.tables
+
+
+def test_read_tables_gives_back_what_html_table_wrote():
+    frame = pd.DataFrame({"Buurt": ["<Zuilen>", "Taag & dreef"], "Eenzaam": ["51,6 %", ""]})
+    tables = read_tables(html_table(frame, caption="Eenzaam", row_header="Buurt"))
+    pd.testing.assert_frame_equal(tables["Eenzaam"], frame)
