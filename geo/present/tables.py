@@ -10,7 +10,7 @@ keyboard focus (WCAG 2.1.1; axe ``scrollable-region-focusable``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
@@ -47,23 +47,57 @@ def html_table(
     >>> "<caption>Eenzaam per buurt</caption>" in html, '<th scope="row">&lt;b&gt;</th>' in html
     (True, True)
     """
-    right = set(numeric)
-    head = "".join(f'<th scope="col"{_num(c in right)}>{html_text(c)}</th>' for c in frame.columns)
-    rows = []
-    for values in frame.itertuples(index=False, name=None):
-        cells = []
-        for column, value in zip(frame.columns, values, strict=True):
-            text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else value
-            tag = "th" if column == row_header else "td"
-            scope = ' scope="row"' if tag == "th" else ""
-            cells.append(f"<{tag}{scope}{_num(column in right)}>{html_text(text)}</{tag}>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    name = html_text(caption)
-    return (
-        f'<div class="wk-tabel" role="region" aria-label="{name}" tabindex="0">'
-        f"<table><caption>{name}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    columns = list(frame.columns)
+    table = table_element(
+        columns,
+        frame.itertuples(index=False, name=None),
+        caption=caption,
+        numeric=[c in set(numeric) for c in columns],
+        row_header=columns.index(row_header) if row_header in columns else None,
     )
+    return (
+        f'<div class="wk-tabel" role="region" aria-label="{html_text(caption)}" tabindex="0">'
+        f"{table}</div>"
+    )
+
+
+def table_element(
+    headers: Sequence[object],
+    rows: Iterable[Sequence[object]],
+    *,
+    caption: str = "",
+    numeric: Sequence[bool] = (),
+    row_header: int | None = None,
+    row_classes: Mapping[int, str] | None = None,
+) -> str:
+    """A ``<table>``: escaped caption (none when empty), column headers and cells.
+
+    ``numeric`` per column (class ``num``: aligned right); ``row_header`` the position of the
+    column whose cells are ``<th scope="row">``; ``row_classes`` a class per row position
+    (the wijkpropositie's emphasised rows). Every text is escaped (:func:`html_text`;
+    ``None``/NaN become empty cells).
+
+    Examples
+    --------
+    >>> table_element(["Soort", "Aantal"], [["Eten", 3]], numeric=[False, True])
+    '<table><thead><tr><th scope="col">Soort</th><th scope="col" class="num">Aantal</th></tr>\
+</thead><tbody><tr><td>Eten</td><td class="num">3</td></tr></tbody></table>'
+    """
+    right = list(numeric) or [False] * len(headers)
+    classes = row_classes or {}
+    head = "".join(
+        f'<th scope="col"{_num(right[i])}>{html_text(h)}</th>' for i, h in enumerate(headers)
+    )
+    body = []
+    for position, cells in enumerate(rows):
+        parts = []
+        for i, value in enumerate(cells):
+            tag, scope = ("th", ' scope="row"') if i == row_header else ("td", "")
+            parts.append(f"<{tag}{scope}{_num(right[i])}>{html_text(value)}</{tag}>")
+        css = f' class="{classes[position]}"' if position in classes else ""
+        body.append(f"<tr{css}>{''.join(parts)}</tr>")
+    title = f"<caption>{html_text(caption)}</caption>" if caption else ""
+    return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
 def _num(numeric: bool) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import base64
 
 from geo.present.safe_text import html_text
+from geo.present.tables import table_element
 from geo.report.document import Bullets, Image, Paragraph, Report, Section, Table
 
-NUM = ' class="num"'
 CSS = """
 body{font-family:"DejaVu Sans",Verdana,Arial,sans-serif;max-width:60rem;margin:1.5rem auto;
 padding:0 1rem;color:#111;line-height:1.45}
@@ -99,14 +99,10 @@ def _block(block: Paragraph | Bullets | Table | Image) -> str:
 
 
 def _table(block: Table) -> str:
-    numeric = block.numeric or tuple(False for _ in block.headers)
-    head = "".join(f'<th scope="col">{html_text(h)}</th>' for h in block.headers)
-    rows = []
-    for index, cells in enumerate(block.rows):
-        css = ' class="em"' if index in block.emphasis else ""
-        tds = "".join(
-            f"<td{NUM if numeric[i] else ''}>{html_text(c)}</td>" for i, c in enumerate(cells)
-        )
-        rows.append(f"<tr{css}>{tds}</tr>")
-    caption = f"<caption>{html_text(block.caption)}</caption>" if block.caption else ""
-    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return table_element(
+        block.headers,
+        block.rows,
+        caption=block.caption,
+        numeric=block.numeric or (),
+        row_classes={index: "em" for index in block.emphasis},
+    )
