@@ -127,6 +127,18 @@ def _slim_shapes(shapes: gpd.GeoSeries, minimum_m: float) -> np.ndarray:
     return rounded
 
 
+def script_json(value: object) -> str:
+    r"""Compact JSON that is safe inside a ``<script>`` (no ``</`` or ``<!--`` in it).
+
+    Examples
+    --------
+    >>> script_json({"tip": "<b>a</b></script>"})
+    '{"tip":"<b>a<\\/b><\\/script>"}'
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+
+
 def split_shared_lines(tips: Sequence[str]) -> tuple[list[str], str]:
     """Take the trailing tooltip lines that every tip shares off the tips.
 
@@ -167,7 +179,7 @@ def tooltip_options(tips: Sequence[str]) -> tuple[list[str], dict[str, object]]:
     if len(tips) < LARGE_LAYER:
         return tips, {"tooltip": folium.GeoJsonTooltip(fields=["tip"], labels=False, sticky=True)}
     head, shared = split_shared_lines(tips)
-    literal = json.dumps(shared).replace("</", "<\\/")
+    literal = script_json(shared)
     binding = JsCode(
         "function(feature, layer) {"
         f" layer.bindTooltip(feature.properties.tip + {literal}, {{sticky: true}});"

@@ -18,7 +18,6 @@ keep ``folium.GeoJson`` (and SVG paths, which tests and screen magnifiers can in
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 
 import folium
@@ -34,22 +33,10 @@ from geo.io.crs import display_bounds
 from geo.io.memo import by_shapes
 from geo.present.basemap import fallback_outline
 from geo.present.maps._base import SIMPLIFY_M
-from geo.present.payload import LARGE_LAYER, slim_for_display, split_shared_lines
+from geo.present.payload import LARGE_LAYER, script_json, slim_for_display, split_shared_lines
 
 CANVAS_FROM = LARGE_LAYER
 """From this many areas a layer is drawn on a canvas (:class:`CanvasAreas`)."""
-
-
-def script_json(value: object) -> str:
-    r"""Compact JSON that is safe inside a ``<script>`` (no ``</`` or ``<!--`` in it).
-
-    Examples
-    --------
-    >>> script_json({"tip": "<b>a</b></script>"})
-    '{"tip":"<b>a<\\/b><\\/script>"}'
-    """
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
 @by_shapes  # the same buurten for every indicator, year and page
