@@ -38,8 +38,9 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("WIJKKOMPAS_SHARED", REPO.parent / "shared" / "data"))
@@ -185,14 +186,13 @@ CANVAS_PAINTED = """() => {
 VIEWPORT = {"width": 1400, "height": 1000}
 
 
-def first_map_seconds(browser: object, url: str) -> float:
+def first_map_seconds(new_page: Callable[[], Any], url: str) -> float:
     """Seconds from opening the page until the choropleth's first area is drawn in the map.
 
-    ``browser``: a Playwright browser (every page a new visitor, nothing cached) or a
-    browser context (a returning visitor: Streamlit's and the map's static files cached).
+    ``new_page``: a new page of the browser (a new visitor, nothing cached) or of one browser
+    context (a returning visitor: Streamlit's and the map's static files cached).
     """
-    opener = browser.new_page  # type: ignore[attr-defined]
-    page = opener() if hasattr(browser, "browser") else opener(viewport=VIEWPORT)
+    page = new_page()
     try:
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
@@ -220,13 +220,17 @@ def measure(
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         try:
-            cold = first_map_seconds(browser, url)
-            warm = [first_map_seconds(browser, url) for _ in range(warm_pages)]
+
+            def new_visitor() -> Any:
+                return browser.new_page(viewport=VIEWPORT)
+
+            cold = first_map_seconds(new_visitor, url)
+            warm = [first_map_seconds(new_visitor, url) for _ in range(warm_pages)]
             returning: list[float] = []
             if warm_pages:
                 visitor = browser.new_context(viewport=VIEWPORT)
-                first_map_seconds(visitor, url)  # the first visit fills the browser's cache
-                returning = [first_map_seconds(visitor, url) for _ in range(warm_pages)]
+                first_map_seconds(visitor.new_page, url)  # the first visit fills the cache
+                returning = [first_map_seconds(visitor.new_page, url) for _ in range(warm_pages)]
                 visitor.close()
         finally:
             browser.close()
