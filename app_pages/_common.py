@@ -22,6 +22,7 @@ from geo.errors import DataError
 from geo.io.cache import load_aanbod_cached, load_dataset_cached
 from geo.io.folder import resolve_data_dir
 from geo.model.dataset import Dataset
+from geo.model.figures import AGE_LABELS as AGE_LABELS  # the pages import it from here
 from geo.present.basemap import BasemapSettings, tiles_reachable
 from geo.present.maps import prepare_drawing
 from geo.present.safe_text import neutralise_formula
@@ -32,8 +33,8 @@ if TYPE_CHECKING:  # imported where used: the first map of a fresh server does n
     from geo.analysis.pipeline import GapResult
     from geo.analysis.reach import WalkNetworkLike
     from geo.export import ExportBundle
+    from geo.present.maps.kaart import KaartBeeld, KaartKeuze
 
-AGE_LABELS = {"18+": "18 jaar en ouder", "65+": "65 jaar en ouder", "18-65": "18 tot 65 jaar"}
 PAGES = "app_pages"
 PROFILE_PAGE = f"{PAGES}/profiel.py"
 MAP_PAGE = f"{PAGES}/kaart.py"
@@ -186,11 +187,40 @@ def show_table(
         st.dataframe(frame, hide_index=True, width="stretch")
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def cached_kaart(
+    folder: str,
+    gemeente: str | None,
+    stamp: str,
+    keuze: KaartKeuze,
+    basemap: BasemapSettings,
+    online: bool,
+) -> KaartBeeld:
+    """The Kaart's map for the choices, built once and shared by every visitor.
+
+    Render :meth:`~geo.present.maps.kaart.KaartBeeld.for_rendering` (a copy): ``st_folium``
+    writes into the map it renders.
+    """
+    from geo.present.maps.kaart import kaart_map
+
+    dataset = cached_dataset(folder, gemeente, _files_only(stamp))
+    aanbod = cached_aanbod(folder, gemeente, stamp)
+    return kaart_map(
+        dataset,
+        aanbod.layers,
+        keuze,
+        basemap=basemap,
+        online=online,
+        gaps=lambda: cached_analysis(folder, gemeente, stamp, keuze.group, keuze.year),
+    )
+
+
 def clear_caches() -> None:
     """Forget loaded data (after the aanbod changed)."""
     cached_aanbod.clear()
     cached_analysis.clear()
     cached_bundle.clear()
+    cached_kaart.clear()
 
 
 def state() -> dict[str, object]:

@@ -78,10 +78,11 @@ def offer_completeness(activities: gpd.GeoDataFrame | None, *, group: str) -> di
     frame = activities if activities is not None else gpd.GeoDataFrame()
     wanted = GROUP_SOORTEN[group]
     suitable = suitable_activities(frame, group) if len(frame) else frame
+    by_soort, suitable_by_soort = _by_soort(frame), _by_soort(suitable)
     rows: list[dict[str, Any]] = []
     for soort, label in SOORTEN.items():
-        mine = _of_soort(frame, soort)
-        fitting = _of_soort(suitable, soort)
+        mine = by_soort.get(soort, _NO_ROWS)
+        fitting = suitable_by_soort.get(soort, _NO_ROWS)
         sources = _sources(fitting if len(fitting) else mine)
         if soort not in wanted:
             status = NOT_COUNTED
@@ -141,10 +142,15 @@ def offer_notes(
     return notes
 
 
-def _of_soort(frame: pd.DataFrame, soort: str) -> pd.DataFrame:
+_NO_ROWS = pd.DataFrame({"bron": [], "doelgroepen": []})
+
+
+def _by_soort(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The rows of each soort (only the columns counted here: no geometry copied per soort)."""
     if not len(frame) or "soort" not in frame:
-        return frame.iloc[0:0]
-    return frame[frame["soort"].astype(str) == soort]
+        return {}
+    counted = pd.DataFrame({c: frame[c].to_numpy() for c in ("bron", "doelgroepen") if c in frame})
+    return dict(tuple(counted.groupby(frame["soort"].astype(str).to_numpy(), sort=False)))
 
 
 def _sources(frame: pd.DataFrame) -> list[str]:

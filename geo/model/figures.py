@@ -54,6 +54,9 @@ INDICATOR_LABELS = {
 }
 """Dutch labels of the indicators shown most; other stems are shown as they are."""
 
+AGE_LABELS = {"18+": "18 jaar en ouder", "65+": "65 jaar en ouder", "18-65": "18 tot 65 jaar"}
+"""Dutch labels of the RIVM age groups (``age`` in the figures)."""
+
 
 def label(indicator: str) -> str:
     """Dutch label of an indicator stem."""

@@ -5,6 +5,7 @@
 * :mod:`~geo.present.maps.canvas`: a large area layer (the country's buurten) on a canvas;
 * :mod:`~geo.present.maps.legends`: legends as HTML;
 * :mod:`~geo.present.maps.clicks`: which area was clicked;
+* :mod:`~geo.present.maps.kaart`: the Kaart page's map assembled from its choices;
 * :mod:`~geo.present.maps._base`: what they share (assets, colours, safe text, base map).
 
 Every public name is importable from ``geo.present.maps``.
@@ -58,6 +59,7 @@ from geo.present.maps.areas import (
 )
 from geo.present.maps.canvas import CANVAS_FROM, CanvasAreas, prepare_drawing
 from geo.present.maps.clicks import CODE_PATTERN, clicked_area
+from geo.present.maps.kaart import KAARTLAGEN, KaartBeeld, KaartKeuze, kaart_map
 from geo.present.maps.legends import (
     bivariate_legend_html,
     legend_html,
@@ -74,6 +76,9 @@ __all__ = [
     "CODE_PATTERN",
     "CanvasAreas",
     "EXACT_BREAKS_MAX",
+    "KAARTLAGEN",
+    "KaartBeeld",
+    "KaartKeuze",
     "LEGEND_BORDER",
     "Legend",
     "MAP_CSS",
@@ -98,6 +103,7 @@ __all__ = [
     "fit",
     "for_display",
     "js_text",
+    "kaart_map",
     "legend_html",
     "offline",
     "outline_layer",

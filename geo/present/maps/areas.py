@@ -90,10 +90,10 @@ def area_values(
         else ""
         for lo, hi, v in zip(out["lower"], out["upper"], out["value"], strict=True)
     ]
-    status = codes.map(part["status"].astype(str))
-    out["status"] = status.fillna("geen cijfer")
-    out["source"] = codes.map(part["source"].astype(str)).fillna("")
-    out["vintage"] = codes.map(part["vintage"].astype(str)).fillna("")
+    for column, missing in (("status", "geen cijfer"), ("source", ""), ("vintage", "")):
+        # through object: with no figure at all the mapped column is all-NaN floats
+        mapped = codes.map(part[column].astype(str)).astype(object)
+        out[column] = mapped.fillna(missing).astype(str)
     notes = pd.Series("", index=out.index, dtype=object)
     notes[out["status"] == NOT_PUBLISHED] = "niet gepubliceerd (te weinig respondenten)"
     notes[out["status"] == "geen cijfer"] = "geen cijfer in deze editie"
