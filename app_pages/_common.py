@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # imported where used: the first map of a fresh server does n
     from geo.present.maps.kaart import KaartBeeld, KaartKeuze
 
 PAGES = "app_pages"
+DEFAULT_AGE, DEFAULT_GROUP = "18+", "ouderen"
+"""The sidebar's age group and focus group in a new session."""
 PROFILE_PAGE = f"{PAGES}/profiel.py"
 MAP_PAGE = f"{PAGES}/kaart.py"
 ICON = Path(__file__).resolve().parents[1] / "static" / "wijkkompas.png"
@@ -229,8 +231,8 @@ def state() -> dict[str, object]:
         "folder": st.session_state.get("folder") or str(resolve_data_dir(None)),
         "gemeente": st.session_state.get("gemeente") or None,
         "year": st.session_state.get("year"),
-        "age": st.session_state.get("age", "18+"),
-        "group": st.session_state.get("group", "ouderen"),
+        "age": st.session_state.get("age", DEFAULT_AGE),
+        "group": st.session_state.get("group", DEFAULT_GROUP),
     }
 
 
@@ -267,11 +269,24 @@ def warm_caches(folder: str | None = None) -> str:
     """
     folder = folder or str(resolve_data_dir(None))
     try:
-        dataset, _aanbod, _stamp = _load(folder, None)
+        dataset, aanbod, stamp = _load(folder, None)
     except DataError as exc:
         return f"gegevens niet vooraf geladen ({exc})"
     for niveau in ("buurt", "wijk"):  # the shapes the Kaart draws, whatever its choices
         prepare_drawing(dataset.level(niveau))
+    # the map a new session's Kaart shows (its widgets' defaults, as the page builds them)
+    from geo.model.figures import LONELINESS
+    from geo.present.maps.kaart import kaart_keuze, present_soorten
+
+    first = kaart_keuze(
+        next(iter(LONELINESS)),
+        niveau="buurt",
+        age=DEFAULT_AGE,
+        year=dataset.years[-1] if dataset.years else None,
+        group=DEFAULT_GROUP,
+        soorten=present_soorten(aanbod.layers["activiteiten"]),
+    )
+    cached_kaart(folder, None, stamp, first, *background())
     # the connection checks a first page makes (each remembered for five minutes)
     _tiles_online(BasemapSettings.from_env())
     if dataset.demo:

@@ -23,7 +23,7 @@ from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
 from geo.present.format import fmt_num
 from geo.present.maps import clicked_area, legend_html
-from geo.present.maps.kaart import KAARTLAGEN, KaartKeuze
+from geo.present.maps.kaart import KAARTLAGEN, kaart_keuze, present_soorten
 
 dataset, aanbod, choice = current()
 page_header("Kaart")
@@ -56,7 +56,7 @@ activities = aanbod.layers["activiteiten"]
 soorten, doelgroepen = list(SOORTEN), list(DOELGROEPEN)
 if "aanbod" in layers:
     with st.expander("Aanbod filteren op soort en doelgroep"):
-        present = [s for s in SOORTEN if (activities["soort"].astype(str) == s).any()]
+        present = present_soorten(activities)
         soorten = st.multiselect(
             "Soort", present, default=present, format_func=SOORTEN.get, key="kaart_soorten"
         )
@@ -68,17 +68,16 @@ if "aanbod" in layers:
             key="kaart_doelgroepen",
         )
 
-keuze = KaartKeuze(
-    indicator=indicator,
+keuze = kaart_keuze(
+    indicator,
     niveau=niveau,
     age=age,
     year=year,  # type: ignore[arg-type]
     group=str(choice["group"]),
-    layers=tuple(layers),
-    soorten=tuple(soorten),
-    doelgroepen=tuple(doelgroepen),
+    layers=layers,
+    soorten=soorten,
+    doelgroepen=doelgroepen,
     focus=focus,
-    title=f"{INDICATOR_LABELS[indicator]} ({AGE_LABELS.get(age, age)}), {year}",
 )
 tiles, online = background()
 beeld = cached_kaart(

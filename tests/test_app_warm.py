@@ -43,6 +43,29 @@ def test_warm_up_fills_the_cache_the_first_session_reads(
     assert calls == [] and dataset.demo
 
 
+def test_warm_up_builds_the_map_a_new_sessions_kaart_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from streamlit.testing.v1 import AppTest
+
+    import geo.present.maps.kaart as kaart
+
+    folder = tmp_path / "demo"
+    shutil.copytree(DEMO, folder)
+    _common.cached_kaart.clear()
+    _common.warm_caches(str(folder))
+    built: list[object] = []
+    original = kaart.kaart_map
+    monkeypatch.setattr(kaart, "kaart_map", lambda *a, **k: built.append(a) or original(*a, **k))
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120)
+    at.session_state["folder"] = str(folder)
+    at.run()
+    assert not at.exception
+    assert built == []  # the page found the warmed map: its choices are the new session's
+    at.selectbox(key="kaart_indicator").set_value("ErnstigZeerErnstigEenzaam").run()
+    assert len(built) == 1  # another choice: built once, then shared
+
+
 def test_warm_up_leaves_an_unreadable_folder_to_the_page(tmp_path: Path):
     summary = _common.warm_caches(str(tmp_path / "bestaat-niet"))
     assert summary.startswith("gegevens niet vooraf geladen")

@@ -74,6 +74,47 @@ class KaartKeuze:
         return any(name in self.layers for name in ANALYSED)
 
 
+def kaart_keuze(
+    indicator: str,
+    *,
+    niveau: str,
+    age: str,
+    year: int | None,
+    group: str,
+    layers: list[str] | tuple[str, ...] = ("aanbod", "gebieden"),
+    soorten: list[str] | tuple[str, ...] = tuple(SOORTEN),
+    doelgroepen: list[str] | tuple[str, ...] = tuple(DOELGROEPEN),
+    focus: str | None = None,
+) -> KaartKeuze:
+    """The choices of the Kaart page's widgets, with the legend title they give.
+
+    Examples
+    --------
+    >>> kaart_keuze("Eenzaam", niveau="buurt", age="65+", year=2020, group="ouderen").title
+    'Eenzaam (65 jaar en ouder), 2020'
+    """
+    return KaartKeuze(
+        indicator=indicator,
+        niveau=niveau,
+        age=age,
+        year=year,
+        group=group,
+        layers=tuple(layers),
+        soorten=tuple(soorten),
+        doelgroepen=tuple(doelgroepen),
+        focus=focus,
+        title=f"{INDICATOR_LABELS.get(indicator, indicator)} ({AGE_LABELS.get(age, age)}), {year}",
+    )
+
+
+def present_soorten(activities: gpd.GeoDataFrame) -> list[str]:
+    """The soorten the activities have (in taxonomy order): the Kaart's soort filter."""
+    if not len(activities) or "soort" not in activities:
+        return []
+    found = set(activities["soort"].astype(str))
+    return [s for s in SOORTEN if s in found]
+
+
 @dataclass
 class KaartBeeld:
     """The built map with what the page shows around it.
