@@ -7,8 +7,11 @@ every module the pages import and loads the default data folder (the demo, or
 ``WIJKKOMPAS_DATA``) into the shared caches the pages use; the log says when it is done.
 A visitor who comes earlier waits only for what is left. What the warming loaded is then
 frozen out of the garbage collector's reach (``gc.freeze``): Streamlit runs a full collection
-after every page, which otherwise scanned the whole loaded data folder each time. Otherwise
-it is ``streamlit run app.py`` with the same options.
+after every page, which otherwise scanned the whole loaded data folder each time.
+
+The server is Streamlit's own (``st.App``, run by ``streamlit run serve.py`` with the same
+options as ``streamlit run app.py``) with one middleware: every page is sent as a Dutch page
+with its title and description (:mod:`app_pages._head`).
 
 The work cannot come before the runtime: a component imported earlier (``streamlit_folium``)
 is registered nowhere, and Streamlit's config would be read before the command line's.
@@ -24,14 +27,22 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().with_name("app.py")
 
+if __name__ != "__main__":  # imported by the server that main() starts: the ASGI app it serves
+    from starlette.middleware import Middleware
+    from streamlit import App
+
+    from app_pages._head import DutchPages
+
+    app = App(str(APP), middleware=[Middleware(DutchPages)])
+
 
 def main(argv: list[str]) -> int:
-    """Streamlit's own command line, with the warming started beside it."""
+    """Streamlit's own command line on this file's ``app``, with the warming started beside it."""
     sys.path.insert(0, str(APP.parent))
     threading.Thread(target=_warm_when_running, name="wijkkompas-warm", daemon=True).start()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(APP), *argv]
+    sys.argv = ["streamlit", "run", str(Path(__file__).resolve()), *argv]
     return int(cli.main() or 0)
 
 

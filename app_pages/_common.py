@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from app_pages._head import PAGE_DESCRIPTIONS as PAGE_DESCRIPTIONS  # one sentence per page
 from geo.aanbod import Aanbod
 from geo.errors import DataError
 from geo.io.cache import load_aanbod_cached, load_dataset_cached
@@ -42,24 +43,6 @@ PROFILE_PAGE = f"{PAGES}/profiel.py"
 MAP_PAGE = f"{PAGES}/kaart.py"
 ICON = Path(__file__).resolve().parents[1] / "static" / "wijkkompas.png"
 STYLESHEET = ICON.with_name("wijkkompas.css")
-PAGE_DESCRIPTIONS = {
-    "Kaart": "Eenzaamheid per wijk en buurt (RIVM Gezondheidsmonitor) met het aanbod en "
-    "andere lagen. Alles op de kaart staat ook in de tabellen en het gebiedsprofiel.",
-    "Hiaten": "Waar wonen veel eenzamen van een doelgroep zonder passend aanbod binnen "
-    "bereik? Een gerangschikte tabel en de kaart eenzamen × aanbod.",
-    "Gebiedsprofiel": "Alles over één buurt, wijk of aandachtsgebied: eenzaamheid, "
-    "doelgroepen, aanbod, hiaatscore en bronnen. Af te drukken op A4.",
-    "Aanbod": "Activiteiten, Lief en Leedstraten, Welzijn op recept en Buurtmobiel: bekijken, "
-    "en na inloggen toevoegen of wijzigen.",
-    "Monitoring": "Indicatoren van het Uitvoeringsplan Eenzaamheid door de jaren heen, met "
-    "metingen en notities uit de wijk.",
-    "Scenario's": "Wat verandert er als er aanbod bijkomt of stopt, en waar helpen nieuwe "
-    "activiteiten de meeste eenzamen? Het aanbodregister zelf verandert niet.",
-    "Export": "De lagen en cijfers als GeoPackage, Excel, CSV of HTML-kaart, met kleine "
-    "aantallen onderdrukt.",
-    "Over de data": "Bronnen, jaren, gebiedsindelingen, methoden, aannames en licenties.",
-}
-"""One sentence under each page's title: what the page is for."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|~$:!])")
 _MARKDOWN_LIST_MARK = re.compile(r"^(\s*)([-+=])")
 _MARKDOWN_NUMBERED = re.compile(r"^(\s*\d+)([.)])")

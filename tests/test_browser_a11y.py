@@ -4,7 +4,8 @@ Starts the app on a copy of the demo data and of the real Utrecht data, opens ea
 Debian's Chromium, waits until Streamlit has finished running it, and runs axe-core (through
 ``axe-playwright-python``) on the main document and, where there is one, inside the map's
 iframe. Any *serious* or *critical* violation fails the test, with axe's own report (rule,
-element, message) in the failure.
+element, message) in the failure. Each page is also checked to be served in Dutch
+(``lang="nl"``) with its title and description.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from app_pages._head import PAGE_DESCRIPTIONS
 from tests.conftest import DEMO, UTRECHT
 from tests.test_browser import (
     CHROMIUM,
@@ -120,6 +122,11 @@ def test_page_and_map_have_no_serious_axe_violations(server: str, browser, path:
                 state="attached", timeout=120_000
             )
             settle(page)
+        # a Dutch page (WCAG 3.1.1: read with Dutch pronunciation), named and described
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        assert page.title() == f"{title} · Wijkkompas"
+        description = page.locator('meta[name="description"]').get_attribute("content")
+        assert description == PAGE_DESCRIPTIONS[title]
         axe = Axe()
         found = {f"{title} (pagina)": blocking(axe.run(page, options=AXE_OPTIONS).response)}
         maps = [f for f in page.frames if "streamlit_folium" in f.url]
