@@ -31,6 +31,8 @@ from geo.present.tables import HTML_ROWS_MAX, html_table
 from geo.settings import GROUP_LABELS, AnalysisSettings
 
 if TYPE_CHECKING:  # imported where used: the first map of a fresh server does not wait for them
+    import folium
+
     from geo.analysis.pipeline import GapResult
     from geo.analysis.reach import WalkNetworkLike
     from geo.export import ExportBundle
@@ -150,6 +152,25 @@ def page_header(title: str) -> None:
     """The page's title (also in the browser tab) and its one-sentence description."""
     st.title(title, anchor=False)
     st.caption(PAGE_DESCRIPTIONS[title])
+
+
+def show_map(m: folium.Map, *, key: str, height: int, returned: list[str]) -> dict | None:  # type: ignore[type-arg]
+    """A folium map at the column's width; only ``returned`` come back (``st_folium``'s names).
+
+    Panning and zooming do not rerun the page unless their values are asked for. The map is
+    rendered once (``st_folium`` would render it twice), so pass a map that is not rendered
+    elsewhere (:meth:`~geo.present.maps.kaart.KaartBeeld.for_rendering` for a shared one).
+    """
+    from streamlit_folium import st_folium  # a component registers only inside a script run
+
+    return st_folium(  # type: ignore[no-any-return]
+        m,
+        render=False,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=returned,
+    )
 
 
 def show_table(

@@ -7,7 +7,6 @@ import json
 import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages._common import (
     PROFILE_PAGE,
@@ -19,6 +18,7 @@ from app_pages._common import (
     group_label,
     md,
     page_header,
+    show_map,
 )
 from geo.analysis.populations import no_population_note
 from geo.analysis.uncertainty import certainty_sentence
@@ -157,13 +157,11 @@ if show_spots and len(clusters):
 folium.LayerControl(collapsed=True).add_to(m)
 left, right = st.columns([4, 1])
 with left:
-    returned = st_folium(
+    returned = show_map(
         m,
-        render=False,  # one render of the map, not two (st_folium renders it for its script)
         key=f"hiaten_{niveau}",
         height=540,
-        use_container_width=True,
-        returned_objects=["last_active_drawing", "last_object_clicked_tooltip"],
+        returned=["last_active_drawing", "last_object_clicked_tooltip"],
     )
     st.caption(f"Klik op een {LEVELS[niveau].lower()} om het gebiedsprofiel te openen.")
 with right:

@@ -6,7 +6,6 @@ import json
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages._common import (
     AGE_LABELS,
@@ -17,6 +16,7 @@ from app_pages._common import (
     demo_banner,
     md,
     page_header,
+    show_map,
     show_table,
 )
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN
@@ -94,14 +94,11 @@ for kind, text in beeld.notices:
 
 map_column, legend_column = st.columns([4, 1])
 with map_column:
-    returned = st_folium(
+    returned = show_map(
         beeld.for_rendering(),  # the shared map stays as built: st_folium writes into it
-        render=False,  # one render of the map, not two (st_folium renders it for its script)
         key=f"kaart_{niveau}",
         height=620,
-        use_container_width=True,
-        # only clicks come back: panning and zooming do not rerun the page
-        returned_objects=["last_active_drawing", "last_object_clicked_tooltip"],
+        returned=["last_active_drawing", "last_object_clicked_tooltip"],  # only clicks
     )
     st.caption(
         f"Klik op een {niveau} om het gebiedsprofiel te openen, of kies het gebied onder de "

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from app_pages._common import current, demo_banner, md, page_header
+from app_pages._common import current, demo_banner, md, page_header, show_map
 from app_pages._login import login_panel
 from geo.errors import DataError
 from geo.monitoring.export import monitoring_xlsx
@@ -125,7 +125,6 @@ if per_area:
         dataset, catalogue.get(measured), view["measurements"],
         group=None if need_group == "alle" else need_group,
     )
-    from streamlit_folium import st_folium
 
     from app_pages._common import background
     from geo.present.basemap import with_background_note
@@ -145,14 +144,7 @@ if per_area:
     layer.add_to(m)
     map_col, legend_col = st.columns([4, 1])
     with map_col:
-        st_folium(
-            m,
-            key="mon_kaart",
-            height=420,
-            use_container_width=True,
-            returned_objects=[],
-            render=False,  # one render of the map, not two
-        )
+        show_map(m, key="mon_kaart", height=420, returned=[])
     legend_col.html(legend_html(legend))
     st.dataframe(
         pd.DataFrame({

@@ -5,7 +5,6 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages._common import (
     AGE_LABELS,
@@ -17,6 +16,7 @@ from app_pages._common import (
     group_label,
     md,
     page_header,
+    show_map,
     show_table,
 )
 from geo.analysis.profile import area_profile
@@ -135,14 +135,7 @@ if len(members):
     fit(area_map, members)
     map_column, legend_column = st.columns([3, 1])
     with map_column:
-        st_folium(
-            area_map,
-            key="profiel_kaart",
-            height=380,
-            use_container_width=True,
-            returned_objects=[],
-            render=False,
-        )
+        show_map(area_map, key="profiel_kaart", height=380, returned=[])
     legend_column.html(legend_html(with_background_note(map_legend, online, tiles)))
     st.caption(
         f"{md(naam)} (blauwe lijn) met de eenzaamheid per buurt; de cijfers van het gebied staan "

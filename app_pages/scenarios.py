@@ -7,7 +7,6 @@ import json
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages._common import _files_only as files_only
 from app_pages._common import (
@@ -19,6 +18,7 @@ from app_pages._common import (
     group_label,
     md,
     page_header,
+    show_map,
 )
 from geo.aanbod.schema import GROUP_SOORTEN, SOORTEN
 from geo.analysis.advies import recommend
@@ -196,14 +196,7 @@ if advice:
     points_layer(rec, name="Advies", colour="#2ca02c", radius=9).add_to(m)
 map_col, legend_col = st.columns([4, 1])
 with map_col:
-    returned = st_folium(
-        m,
-        render=False,  # one render of the map, not two (st_folium renders it for its script)
-        key="scenario_map",
-        height=520,
-        width="stretch",
-        returned_objects=["last_clicked"],
-    )
+    returned = show_map(m, key="scenario_map", height=520, returned=["last_clicked"])
     st.caption("Klik op de kaart om daar een activiteit te plaatsen.")
 with legend_col:
     st.html(legend_html(legend))
