@@ -145,9 +145,9 @@ def simulate_gaps(
     sigma = population_sigma[varies]
     z_pop = rng.standard_normal((draws, len(varies)))
     pop_d[:, varies] = population[varies] * np.exp(sigma * z_pop - sigma**2 / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # the factor is used only where positive
         factor = (pop_d / population) * (rate_d / rate)
-    out = np.where(positive, gap * factor, pop_d * rate_d / 100 * per_lonely)
+        out = np.where(positive, gap * factor, pop_d * rate_d / 100 * per_lonely)
     out[:, np.isnan(gap)] = np.nan
     return out
 
