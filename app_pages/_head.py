@@ -56,15 +56,22 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def page_of(path: str) -> str | None:
+def page_of(path: str, base: str = "") -> str | None:
     """The page title a URL path opens, or None for anything else (files, the websocket).
+
+    ``base`` is the server's ``server.baseUrlPath`` (the app served below a path).
 
     Examples
     --------
     >>> page_of("/"), page_of("/hiaten"), page_of("/static/js/index.js")
     ('Kaart', 'Hiaten', None)
+    >>> page_of("/wijkkompas/"), page_of("/wijkkompas/over", "wijkkompas"), page_of("/x/over", "a")
+    (None, 'Over de data', None)
     """
-    return PAGE_PATHS.get(path.rstrip("/").rsplit("/", 1)[-1] if path != "/" else "")
+    prefix = f"/{base.strip('/')}" if base.strip("/") else ""
+    if prefix and path != prefix and not path.startswith(f"{prefix}/"):
+        return None
+    return PAGE_PATHS.get(path[len(prefix) :].strip("/"))
 
 
 def dutch_page(document: str, title: str) -> str:
@@ -90,11 +97,16 @@ def dutch_page(document: str, title: str) -> str:
 class DutchPages:
     """ASGI middleware: every page's ``index.html`` as :func:`dutch_page` makes it."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, base: str | None = None) -> None:
         self.app = app
+        if base is None:  # the server's own setting (an app served below a path)
+            from streamlit import config
+
+            base = str(config.get_option("server.baseUrlPath") or "")
+        self.base = base
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        title = page_of(scope["path"]) if scope["type"] == "http" else None
+        title = page_of(scope["path"], self.base) if scope["type"] == "http" else None
         if title is None or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return

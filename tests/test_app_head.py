@@ -39,6 +39,11 @@ def test_every_page_of_the_app_has_its_path_title_and_description():
     for stem, title in pages.items():
         assert page_of(f"/{stem}") == title and title in PAGE_DESCRIPTIONS
     assert page_of("/") == "Kaart" and page_of("/_stcore/health") is None
+    # an app served below a path (server.baseUrlPath): its pages, not the same names elsewhere
+    assert page_of("/wijkkompas", "wijkkompas/") == "Kaart"
+    assert page_of("/wijkkompas/hiaten/", "/wijkkompas") == "Hiaten"
+    assert page_of("/hiaten", "wijkkompas") is None
+    assert page_of("/static/js/kaart", "") is None
     assert set(PAGE_PATHS.values()) == set(PAGE_DESCRIPTIONS)
 
 
@@ -83,7 +88,9 @@ def call(  # noqa: ANN201
 
 def test_the_middleware_rewrites_pages_and_passes_everything_else():
     status, headers, body, asked = call(
-        DutchPages, "/hiaten", [(b"accept-encoding", b"gzip"), (b"accept", b"text/html")]
+        lambda app: DutchPages(app, base="wijkkompas"),
+        "/wijkkompas/hiaten",
+        [(b"accept-encoding", b"gzip"), (b"accept", b"text/html")],
     )
     assert status == 200 and b'<html lang="nl">' in body
     assert "Hiaten · Wijkkompas".encode() in body
