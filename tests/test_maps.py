@@ -471,3 +471,9 @@ def test_display_bounds_equal_the_reprojected_frame(demo_dataset):
     point = gpd.GeoSeries([Point(136_000, 455_000)], crs="EPSG:28992")
     assert np.allclose(display_bounds(point), to_display(point.to_frame()).total_bounds)
     assert np.isnan(display_bounds(gpd.GeoSeries([None], crs="EPSG:28992"))).all()
+
+
+def test_the_scale_bar_is_metric_only():
+    html = render_html(base_map(tiny_areas()))
+    assert "L.control.scale({imperial: false})" in html
+    assert "L.control.scale()" not in html  # folium's own: feet and miles as well

@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from jinja2 import Template
 
 from geo.aanbod.schema import DOELGROEPEN, SOORTEN, split_keys
 from geo.io.crs import display_bounds, to_display
@@ -104,6 +105,20 @@ def js_text(value: object) -> str:
     return html_text(value).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
+class MetricScale(folium.MacroElement):
+    """Leaflet's scale bar in metres only (folium's ``control_scale`` adds feet and miles)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "MetricScale"
+
+
 def offline(m: folium.Map) -> folium.Map:
     """Point the map's JavaScript and CSS at the files the app serves itself."""
     m.default_js = list(MAP_JS)
@@ -172,10 +187,10 @@ def base_map(
             else NETHERLANDS,  # no area has a shape (figures without boundaries)
             zoom_start=12 if shaped else 7,
             tiles=None,
-            control_scale=True,
             zoom_snap=0.25,  # fit the area snugly, not at the next lower whole zoom level
         )
     )
+    MetricScale().add_to(m)
     # folium gives max_zoom only to its own tiles; Leaflet needs it on the map when there are
     # none (offline), or marker clusters fail with "Map has no maxZoom specified"
     m.options["max_zoom"] = settings.max_zoom
