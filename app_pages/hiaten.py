@@ -88,6 +88,12 @@ present = [c for c in COLUMNS if c in table.columns]
 shown = pd.DataFrame(
     {COLUMNS[c][0]: table[c].map(COLUMNS[c][1]) if COLUMNS[c][1] else table[c] for c in present}
 )
+st.header(f"Ranglijst per {LEVELS[niveau].lower()}", anchor=False)
+st.caption(
+    f"Elke {LEVELS[niveau].lower()} met zijn hiaatscore, rang 1 het grootste hiaat voor "
+    f"{md(group_label(group))}; een klik op een kolomkop sorteert anders. Bron en methode "
+    "onder de tabel."
+)
 st.dataframe(
     shown,
     hide_index=True,
