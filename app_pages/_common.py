@@ -290,10 +290,9 @@ def warm_caches(folder: str | None = None) -> str:
         group=DEFAULT_GROUP,
         soorten=present_soorten(aanbod.layers["activiteiten"]),
     )
+    # background(): the connection check a first page makes (remembered for five minutes)
     cached_kaart(folder, None, stamp, first, *background())
-    # the connection checks a first page makes (each remembered for five minutes)
-    _tiles_online(BasemapSettings.from_env())
-    if dataset.demo:
+    if dataset.demo:  # the sources' connection check too
         from app_pages._fetch import online
         from geo.sources import SourceSettings
 

@@ -23,7 +23,7 @@ from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.model.figures import INDICATOR_LABELS, LONELINESS, PUBLISHED
 from geo.present.format import fmt_num
 from geo.present.maps import clicked_area, legend_html
-from geo.present.maps.kaart import KAARTLAGEN, kaart_keuze, present_soorten
+from geo.present.maps.kaart import DEFAULT_LAYERS, KAARTLAGEN, kaart_keuze, present_soorten
 
 dataset, aanbod, choice = current()
 page_header("Kaart")
@@ -48,7 +48,7 @@ focus = right.selectbox(
 layers = st.multiselect(
     "Kaartlagen",
     list(KAARTLAGEN),
-    default=["aanbod", "gebieden"],
+    default=list(DEFAULT_LAYERS),
     format_func=KAARTLAGEN.get,
     key="kaart_lagen",
 )

@@ -23,7 +23,7 @@ from geo.aanbod.schema import DOELGROEPEN, SOORTEN
 from geo.analysis.completeness import offer_completeness
 from geo.analysis.method import folder_stops
 from geo.analysis.populations import no_population_note
-from geo.model.figures import AGE_LABELS, INDICATOR_LABELS, PUBLISHED
+from geo.model.figures import AGE_LABELS, PUBLISHED, label
 from geo.present.basemap import BasemapSettings, with_background_note
 from geo.present.maps._base import Legend, base_map, fit
 from geo.present.maps.areas import area_values, choropleth, outline_layer
@@ -49,6 +49,9 @@ KAARTLAGEN = {
 }
 """The Kaart's optional layers: key -> Dutch label."""
 
+DEFAULT_LAYERS = ("aanbod", "gebieden")
+"""The layers a new session's Kaart shows."""
+
 ANALYSED = ("vervoersarmoede", "hotspots", "ov_klasse")
 """Layers that come from the gap analysis (they need the population)."""
 
@@ -62,7 +65,7 @@ class KaartKeuze:
     age: str = "18+"
     year: int | None = None
     group: str = "ouderen"
-    layers: tuple[str, ...] = ("aanbod", "gebieden")
+    layers: tuple[str, ...] = DEFAULT_LAYERS
     soorten: tuple[str, ...] = tuple(SOORTEN)
     doelgroepen: tuple[str, ...] = tuple(DOELGROEPEN)
     focus: str | None = None
@@ -81,7 +84,7 @@ def kaart_keuze(
     age: str,
     year: int | None,
     group: str,
-    layers: list[str] | tuple[str, ...] = ("aanbod", "gebieden"),
+    layers: list[str] | tuple[str, ...] = DEFAULT_LAYERS,
     soorten: list[str] | tuple[str, ...] = tuple(SOORTEN),
     doelgroepen: list[str] | tuple[str, ...] = tuple(DOELGROEPEN),
     focus: str | None = None,
@@ -103,7 +106,7 @@ def kaart_keuze(
         soorten=tuple(soorten),
         doelgroepen=tuple(doelgroepen),
         focus=focus,
-        title=f"{INDICATOR_LABELS.get(indicator, indicator)} ({AGE_LABELS.get(age, age)}), {year}",
+        title=f"{label(indicator)} ({AGE_LABELS.get(age, age)}), {year}",
     )
 
 
@@ -175,7 +178,7 @@ def kaart_map(
         group=keuze.age,
         year=keuze.year,
     )
-    label = INDICATOR_LABELS[keuze.indicator]
+    name = label(keuze.indicator)
     published = frame.loc[frame["status"] == PUBLISHED, "source"]
     source = f"{published.iloc[0]}, {keuze.year}" if len(published) else ""
     notices: list[tuple[str, str]] = []
@@ -183,7 +186,7 @@ def kaart_map(
         notices.append(
             (
                 "info",
-                f"Geen cijfers voor {label.lower()} ({AGE_LABELS.get(keuze.age, keuze.age)}) in "
+                f"Geen cijfers voor {name.lower()} ({AGE_LABELS.get(keuze.age, keuze.age)}) in "
                 f"{keuze.year}. Kies een ander jaar of een andere leeftijdsgroep in de zijbalk.",
             )
         )
@@ -200,8 +203,8 @@ def kaart_map(
     layer, legend = choropleth(
         frame,
         value="value",
-        title=keuze.title or label,
-        label=label,
+        title=keuze.title or name,
+        label=name,
         notes=frame["note"],
         source=source,
     )
